@@ -1,0 +1,154 @@
+"""The one access-control layer.
+
+Every page, API endpoint, export and CLI command that touches people's data asks an ``Access`` for
+the rows it may see (``access.workers()``) and for permission to act (``access.require(...)``).
+Nothing else filters by role, so a rule changed here changes every door at once.
+
+Scope by role:
+- national administrator: everything;
+- BPJS branch officer: the regencies assigned;
+- regional government operator: the one province or regency assigned;
+- village operator: the one village assigned;
+- agent: the workers it registered; registers only inside its assigned regions;
+- funder user: the workers its funder pays or paid for (NIKs masked).
+"""
+
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lindung.regions.models import ancestor_codes
+
+from .models import Role
+
+ALL = set(Role.values)
+GOVERNMENT = {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR}
+
+# permission → roles holding it. Scope (which rows) is applied separately by the query methods.
+PERMISSIONS: dict[str, set[str]] = {
+    "worker.view": ALL,
+    "worker.create": GOVERNMENT | {Role.AGENT},
+    "worker.edit": GOVERNMENT | {Role.AGENT},
+    "worker.export": ALL,
+    "worker.full_nik": GOVERNMENT | {Role.AGENT},
+    "audit.view": GOVERNMENT,
+    "region.view": ALL,
+    "region.working_population.edit": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.REGIONAL_OPERATOR},
+    "rules.edit": {Role.NATIONAL_ADMIN},
+}
+
+
+class Access:
+    def __init__(self, user):
+        self.user = user
+
+    # --- who -------------------------------------------------------------------------------
+    @cached_property
+    def role(self) -> str | None:
+        if not getattr(self.user, "is_authenticated", False) or not self.user.is_active:
+            return None
+        return self.user.role
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == Role.NATIONAL_ADMIN
+
+    @cached_property
+    def region_codes(self) -> list[str]:
+        return self.user.region_codes() if self.role else []
+
+    @cached_property
+    def funder_id(self) -> int | None:
+        return self.user.funder_id if self.role == Role.FUNDER_USER else None
+
+    def can(self, permission: str) -> bool:
+        return self.role is not None and self.role in PERMISSIONS[permission]
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(_("Your role does not allow this."))
+
+    # --- which rows ------------------------------------------------------------------------
+    def region_q(self, prefix: str = "") -> Q:
+        """Rows whose worker domicile lies in the user's regions.
+
+        ``prefix`` is the path to a model carrying the worker's denormalised region codes,
+        e.g. ``"worker__"`` for a sponsorship.
+        """
+        by_length: dict[int, list[str]] = {}
+        for code in self.region_codes:
+            by_length.setdefault(len(code), []).append(code)
+        field = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}
+        q = Q(pk__in=[])
+        for length, codes in by_length.items():
+            q |= Q(**{f"{prefix}{field[length]}__in": codes})
+        return q
+
+    def worker_q(self, prefix: str = "") -> Q:
+        """The filter that limits any query over workers (or rows pointing at a worker) to scope."""
+        nothing = Q(pk__in=[])
+        if self.role is None:
+            return nothing
+        if self.is_national:
+            return Q()
+        if self.role == Role.AGENT:
+            return Q(**{f"{prefix}registered_by": self.user.pk})
+        if self.role == Role.FUNDER_USER:
+            return self._funder_worker_q(prefix)
+        return self.region_q(prefix)
+
+    def _funder_worker_q(self, prefix: str) -> Q:
+        if self.funder_id is None:
+            return Q(pk__in=[])
+        from lindung.funding.scope import funder_worker_ids
+
+        return Q(**{f"{prefix}id__in": funder_worker_ids(self.funder_id)})
+
+    def workers(self, queryset: QuerySet | None = None) -> QuerySet:
+        from lindung.people.models import Worker
+
+        if not self.can("worker.view"):
+            return Worker.objects.none()
+        qs = Worker.objects.all() if queryset is None else queryset
+        return qs.filter(self.worker_q())
+
+    # --- regions ---------------------------------------------------------------------------
+    def region_in_scope(self, code: str) -> bool:
+        """True when the whole region lies inside the user's regions."""
+        if self.is_national:
+            return True
+        return any(code.startswith(mine) for mine in self.region_codes)
+
+    def region_visible(self, code: str) -> bool:
+        """Regions a user may browse: inside their scope, or an ancestor on the way to it."""
+        if self.role is None:
+            return False
+        if self.is_national or self.role in (Role.FUNDER_USER, Role.AGENT):
+            return True  # the tree itself is public data; their worker counts stay scoped
+        return self.region_in_scope(code) or any(code in ancestor_codes(mine) for mine in self.region_codes)
+
+    def can_register_in(self, village_code: str) -> bool:
+        if not self.can("worker.create"):
+            return False
+        return self.is_national or self.region_in_scope(village_code)
+
+    def can_edit(self, worker) -> bool:
+        return self.can("worker.edit") and self.workers().filter(pk=worker.pk).exists()
+
+    def sees_full_nik(self) -> bool:
+        return self.can("worker.full_nik")
+
+    def nik_for_display(self, worker) -> str:
+        return worker.nik if self.sees_full_nik() else worker.masked_nik
+
+    def audit_entries(self, queryset):
+        if not self.can("audit.view"):
+            return queryset.none()
+        if self.is_national:
+            return queryset
+        q = Q(pk__in=[])
+        for code in self.region_codes:
+            q |= Q(region_code__startswith=code)
+        return queryset.filter(q)

@@ -1,0 +1,23 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lindung.regions.models import Region
+
+from .models import Role, User, validate_assignment
+
+
+@transaction.atomic
+def create_user(username: str, password: str, role: str, region_codes=(), funder=None, **extra) -> User:
+    """Create an account with a validated role/region assignment. National admins get the back office."""
+    codes = [c.replace(".", "") for c in region_codes]
+    regions = list(Region.objects.filter(code__in=codes))
+    missing = set(codes) - {r.code for r in regions}
+    if missing:
+        raise ValidationError(f"Unknown region code(s): {', '.join(sorted(missing))}")
+    validate_assignment(role, regions, funder)
+    user = User(username=username, role=role, funder=funder, is_staff=role == Role.NATIONAL_ADMIN,
+                is_superuser=role == Role.NATIONAL_ADMIN, **extra)
+    user.set_password(password)
+    user.save()
+    user.regions.set(regions)
+    return user

@@ -1,0 +1,36 @@
+"""The REST API under /api/v1/: one NinjaAPI, one router per domain app.
+
+Every endpoint authenticates (session cookie with CSRF, or a bearer token from
+`lindung users token`) and reads data only through ``request.access``.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from lindung.people.api import router as people_router
+from lindung.people.services import WorkerInvalid
+from lindung.regions.api import router as regions_router
+
+from .auth import AUTH
+
+api = NinjaAPI(title="Lindung API", version="1", auth=AUTH, urls_namespace="api",
+               description="Regions, workers, rules, funding, billing and coverage of Lindung.")
+api.add_router("/regions", regions_router)
+api.add_router("/", people_router)
+
+
+@api.exception_handler(WorkerInvalid)
+def worker_invalid(request, exc):
+    return api.create_response(request, {"detail": _("Invalid worker data."), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Not allowed.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)

@@ -1,0 +1,108 @@
+"""The `lindung` console command: one click group, one subcommand per operator task.
+
+Each domain app keeps its commands in its own ``cli.py`` (a click command or group named
+``command``); they are listed in COMMAND_MODULES. Django is set up before any subcommand runs.
+
+Mode: ``LINDUNG_MODE`` if set; otherwise ``demo`` when the data directory was made by
+``lindung demo``; otherwise ``production``.
+"""
+
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+COMMAND_MODULES = [
+    "lindung.core_cli",
+    "lindung.regions.cli",
+    "lindung.people.cli",
+    "lindung.accounts.cli",
+    "lindung.demo.cli",
+]
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("LINDUNG_DATA_DIR", str(Path.cwd() / "lindung-data"))).resolve()
+
+
+def demo_marker() -> Path:
+    return data_dir() / "DEMO"
+
+
+def setup_django(mode: str | None = None) -> None:
+    import django
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
+    if mode:
+        os.environ.setdefault("LINDUNG_MODE", mode)
+    elif "LINDUNG_MODE" not in os.environ and demo_marker().exists():
+        os.environ["LINDUNG_MODE"] = "demo"
+    try:
+        django.setup()
+    except Exception as exc:  # configuration errors deserve one clear line, not a traceback
+        from django.core.exceptions import ImproperlyConfigured
+
+        if isinstance(exc, ImproperlyConfigured):
+            raise click.ClickException(str(exc)) from None
+        raise
+
+
+def activate_language(lang: str | None) -> None:
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(lang or os.environ.get("LINDUNG_LANG") or settings.LANGUAGE_CODE)
+
+
+def emit(data, as_json: bool, text: str | None = None) -> None:
+    """Print a result as JSON (for scripts) or as text (for people)."""
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text if text is not None else data)
+
+
+class LazyGroup(click.Group):
+    """Imports command modules only when the group is used, so `--help` stays fast."""
+
+    def _load(self):
+        if getattr(self, "_loaded", False):
+            return
+        self._loaded = True
+        for name in COMMAND_MODULES:
+            module = importlib.import_module(name)
+            for command in getattr(module, "commands", [getattr(module, "command", None)]):
+                if command is not None:
+                    self.add_command(command)
+
+    def list_commands(self, ctx):
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        self._load()
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
+@click.option("--lang", type=click.Choice(["id", "en"]), default=None,
+              help="Language of messages (default: Indonesian, or LINDUNG_LANG).")
+@click.pass_context
+def main(ctx, lang):
+    """Lindung: social-security cover for Indonesia's vulnerable workers."""
+    ctx.ensure_object(dict)
+    ctx.obj["lang"] = lang
+    if "--help" in sys.argv[1:] or ctx.resilient_parsing:
+        return
+    setup_django("demo" if ctx.invoked_subcommand == "demo" else None)
+    activate_language(lang)
+
+
+def run():
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Commands about the installation itself: database migrations, serving, Django passthrough."""
+
+import click
+
+from lindung.cli import emit
+
+
+@click.command()
+def migrate():
+    """Create or upgrade the database tables."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host, port, threads):
+    """Serve Lindung on an existing database (waitress, static files included)."""
+    from lindung.serving import serve as run_server
+
+    run_server(host=host, port=port, threads=threads)
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args):
+    """Run a Django management command (e.g. `lindung manage createsuperuser`)."""
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lindung manage", *args])
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+def check(as_json):
+    """Show the configuration in use (mode, database, data directory) and pending migrations."""
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    info = {"mode": settings.MODE, "debug": settings.DEBUG, "database": connection.vendor,
+            "data_dir": str(settings.DATA_DIR), "pending_migrations": len(pending)}
+    emit(info, as_json, "\n".join(f"{k}: {v}" for k, v in info.items()))
+
+
+commands = [migrate, serve, manage, check]

@@ -1,0 +1,53 @@
+import time
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo database and exit.")
+def demo(host, port, no_serve):
+    """Create the embedded demo database, load regions, seed the scenario, print logins and serve."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from lindung.cli import demo_marker
+    from lindung.people.models import Worker
+    from lindung.regions import cache
+    from lindung.regions.loader import load_regions
+    from lindung.regions.models import Region
+
+    from .scenario import seed
+
+    started = time.monotonic()
+    click.echo(f"Data: {settings.DATA_DIR}")
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo(f"✓ database ready ({time.monotonic() - started:.1f}s)")
+    if Region.objects.count() != 91_599:
+        load_regions()
+        cache.clear()
+    click.echo(f"✓ {Region.objects.count():,} regions ({time.monotonic() - started:.1f}s)")
+    from lindung.accounts.models import User
+
+    if not User.objects.exists():
+        result = seed()
+        click.echo(f"✓ {result['workers']:,} demo workers ({time.monotonic() - started:.1f}s)")
+    else:
+        click.echo(f"✓ existing demo data kept: {Worker.objects.count():,} workers")
+    demo_marker().write_text("This data directory was created by `lindung demo`.\n")
+
+    from .scenario import PASSWORD
+
+    click.echo("\nLogins (password for all: %s):" % PASSWORD)
+    for user in User.objects.order_by("id"):
+        regions = ",".join(user.region_codes())
+        click.echo(f"  {user.username:18} {user.get_role_display()}{' · ' + regions if regions else ''}")
+    if not no_serve:
+        from lindung.serving import serve
+
+        serve(host=host, port=port)
+
+
+command = demo

@@ -1,0 +1,110 @@
+"""The worker registry, keyed by NIK.
+
+Sized for millions of rows: the domicile's district/regency/province codes are stored beside the
+village code (they are its prefixes) so that scope filters and per-region counts are plain indexed
+equality tests and GROUP BYs, never joins up the region tree.
+"""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lindung.regions.models import Region
+
+from .nik import mask_nik
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Segment(models.TextChoices):
+    """Membership segments. The first four are BPU (non-wage earners), PU are wage earners."""
+
+    BPU_VULNERABLE = "bpu_rentan", _("BPU – vulnerable worker (pekerja rentan)")
+    VILLAGE_OFFICIAL = "perangkat_desa", _("BPU – village official (perangkat desa)")
+    RT_RW = "rt_rw", _("BPU – RT/RW head")
+    BPU_OTHER = "bpu_lain", _("BPU – other informal worker")
+    PU = "pu", _("PU – wage earner")
+
+    @classmethod
+    def bpu(cls) -> set[str]:
+        return {cls.BPU_VULNERABLE, cls.VILLAGE_OFFICIAL, cls.RT_RW, cls.BPU_OTHER}
+
+
+class Ecosystem(models.TextChoices):
+    VILLAGE = "desa", _("Village")
+    MARKET = "pasar", _("Market")
+    UMKM = "umkm", _("E-commerce / UMKM")
+    VULNERABLE = "rentan", _("Vulnerable workers")
+
+
+class Sector(models.TextChoices):
+    """Economic sector, where a regulation treats sectors differently (PP 50/2025: transport)."""
+
+    TRANSPORT = "transport", _("Transport (ride-hailing, drivers, couriers, logistics)")
+    OTHER = "other", _("Other sectors")
+
+
+def normalise_name(name: str) -> str:
+    """Upper-case ASCII with single spaces: the key for search and possible-duplicate checks."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Z0-9]+", " ", text.upper()).strip()
+
+
+class Worker(models.Model):
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    name_key = models.CharField(max_length=150, db_index=True, editable=False)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    village = models.ForeignKey(Region, verbose_name=_("domicile village"), on_delete=models.PROTECT,
+                                db_column="village_code", related_name="+")
+    district_code = models.CharField(max_length=6, db_index=True, editable=False)
+    regency_code = models.CharField(max_length=4, db_index=True, editable=False)
+    province_code = models.CharField(max_length=2, db_index=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices,
+                               default=Segment.BPU_VULNERABLE)
+    ecosystem = models.CharField(_("ecosystem"), max_length=10, choices=Ecosystem.choices,
+                                 default=Ecosystem.VULNERABLE)
+    sector = models.CharField(_("sector"), max_length=10, choices=Sector.choices, default=Sector.OTHER)
+    declared_income = models.PositiveBigIntegerField(_("declared monthly income (Rp)"))
+    # NIK warnings and flags kept for review (codes from lindung.people.nik), e.g. ["prefix_unknown"].
+    nik_flags = models.JSONField(_("NIK flags"), default=list, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
+                                      null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="registered_workers")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name_key", "id"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        indexes = [
+            models.Index(fields=["village", "name_key"], name="worker_village_name"),
+            models.Index(fields=["regency_code", "birth_date", "name_key"], name="worker_possible_dupe"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.masked_nik})"
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    def fill_derived(self) -> None:
+        code = self.village_id or ""
+        self.district_code, self.regency_code, self.province_code = code[:6], code[:4], code[:2]
+        self.name_key = normalise_name(self.name)
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)

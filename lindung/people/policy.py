@@ -1,0 +1,22 @@
+"""Registration thresholds the registry checks against.
+
+These are settings with the defaults of RULES.md §3 and §5.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+
+from .models import Segment
+
+DEFAULT_MINIMUM_BPU_INCOME = 1_000_000  # Rp, Permenaker 5/2021
+DEFAULT_AGE_WINDOW = (15, 65)
+
+
+def registration_age_window() -> tuple[int, int]:
+    return tuple(getattr(settings, "LINDUNG_REGISTRATION_AGE_WINDOW", DEFAULT_AGE_WINDOW))
+
+
+def minimum_declared_income(segment: str, on: dt.date) -> int:
+    """Minimum declared monthly income for a segment on a date (0 when none applies)."""
+    return DEFAULT_MINIMUM_BPU_INCOME if segment in Segment.bpu() else 0

@@ -1,0 +1,137 @@
+"""Registering and changing workers: one path for the web form, the API and the CLI.
+
+Each function checks permission and scope through the access layer, validates with
+``check_worker``, writes in a transaction and leaves an audit entry.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lindung.accounts.access import Access
+from lindung.audit import services as audit
+from lindung.regions.models import Region, ancestor_codes
+
+from .models import Worker
+from .nik import decode_nik
+from .validation import WorkerCheck, check_worker, normalise_phone
+
+FIELDS = ["nik", "name", "birth_place", "birth_date", "sex", "village_code", "phone", "occupation",
+          "segment", "ecosystem", "sector", "declared_income"]
+
+
+class WorkerInvalid(Exception):
+    """Field errors, in the active language: {field: [message, ...]}."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _values(worker: Worker) -> dict:
+    values = {f: getattr(worker, f) for f in FIELDS if f != "village_code"}
+    values["village_code"] = worker.village_id
+    return values
+
+
+def _validate(access: Access, data: dict, *, current: Worker | None) -> WorkerCheck:
+    check = check_worker(data)
+    village = (data.get("village_code") or "").strip()
+    if "village_code" not in check.errors and not access.can_register_in(village):
+        check.add("village_code", _("This village is outside the regions you are assigned to."))
+    nik = (data.get("nik") or "").strip()
+    if nik and "nik" not in check.errors:
+        taken = Worker.objects.filter(nik=nik)
+        if current is not None:
+            taken = taken.exclude(pk=current.pk)
+        if taken.exists():
+            check.add("nik", _("A worker with this NIK is already registered."))
+    if not check.ok:
+        raise WorkerInvalid(check.errors)
+    return check
+
+
+def _apply(worker: Worker, data: dict, check: WorkerCheck) -> None:
+    for name in FIELDS:
+        if name == "village_code":
+            worker.village_id = data["village_code"].strip()
+        elif name in data:
+            value = data[name]
+            setattr(worker, name, value.strip() if isinstance(value, str) else value)
+    worker.phone = normalise_phone(worker.phone or "")
+    worker.nik_flags = check.flags
+
+
+def register_worker(access: Access, data: dict) -> Worker:
+    access.require("worker.create")
+    check = _validate(access, data, current=None)
+    worker = Worker(registered_by=access.user if access.role else None)
+    _apply(worker, data, check)
+    try:
+        with transaction.atomic():
+            worker.save()
+            audit.record(access.user, audit.Action.CREATE, worker, region_code=worker.village_id,
+                         summary=worker.name, changes=audit.diff({}, _values(worker)))
+    except IntegrityError:  # a concurrent registration of the same NIK won the race
+        raise WorkerInvalid({"nik": [_("A worker with this NIK is already registered.")]}) from None
+    return worker
+
+
+def update_worker(access: Access, worker: Worker, data: dict) -> Worker:
+    if not access.can_edit(worker):
+        raise PermissionDenied(_("You may not change this worker."))
+    merged = _values(worker) | data
+    check = _validate(access, merged, current=worker)
+    with transaction.atomic():
+        locked = Worker.objects.select_for_update().get(pk=worker.pk)
+        before = _values(locked)
+        _apply(locked, merged, check)
+        changes = audit.diff(before, _values(locked))
+        if changes:
+            locked.save()
+            audit.record(access.user, audit.Action.UPDATE, locked, region_code=locked.village_id,
+                         summary=locked.name, changes=changes)
+    return locked
+
+
+def search_workers(access: Access, *, q: str = "", region: str = ""):
+    """Search by NIK (full or prefix), name, and region code, inside the user's scope."""
+    from .models import normalise_name
+
+    qs = access.workers().select_related("village")
+    q = (q or "").strip()
+    if q.isdigit():
+        qs = qs.filter(nik__startswith=q) if len(q) < 16 else qs.filter(nik=q)
+    elif q:
+        qs = qs.filter(name_key__contains=normalise_name(q))
+    region = (region or "").replace(".", "").strip()
+    field = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}.get(len(region))
+    if field and region.isdigit():
+        qs = qs.filter(**{field: region})
+    return qs
+
+
+def describe_nik(nik: str, *, today: dt.date | None = None) -> dict:
+    """What support staff need to know about a NIK: validity with reasons, region names, birth, sex."""
+    from lindung.regions.cache import district_exists
+
+    info = decode_nik(nik, district_exists=district_exists, today=today)
+    names = {}
+    if info.district_code:
+        found = dict(Region.objects.filter(code__in=ancestor_codes(info.district_code))
+                     .values_list("code", "name"))
+        names = {"province": found.get(info.province_code), "regency": found.get(info.regency_code),
+                 "district": found.get(info.district_code)}
+    return {
+        "nik": info.nik,
+        "valid": info.valid,
+        "errors": [i.as_dict() for i in info.errors],
+        "warnings": [i.as_dict() for i in info.warnings],
+        "region_of_issue": {"province_code": info.province_code, "regency_code": info.regency_code,
+                            "district_code": info.district_code, **{f"{k}_name": v for k, v in names.items()}},
+        "birth_date": info.birth_date.isoformat() if info.birth_date else None,
+        "sex": info.sex or None,
+        "serial": info.serial or None,
+    }

@@ -1,0 +1,50 @@
+import csv
+import time
+
+import click
+
+from lindung.cli import emit
+
+
+@click.group()
+def regions():
+    """Kemendagri regions and population denominators."""
+
+
+@regions.command("load")
+@click.option("--json", "as_json", is_flag=True)
+def load(as_json):
+    """Load (or refresh) the shipped Kemendagri 2025 regions and Dukcapil population. Idempotent."""
+    from django.utils.translation import gettext as _
+
+    from . import cache
+    from .loader import load_regions
+
+    started = time.monotonic()
+    result = load_regions()
+    cache.clear()
+    data = {"regions": result.regions, "by_level": result.by_level, "populations": result.populations,
+            "seconds": round(time.monotonic() - started, 2)}
+    emit(data, as_json, _("%(regions)d regions (%(levels)s), %(pop)d population figures in %(s)ss.") % {
+        "regions": result.regions, "pop": result.populations, "s": data["seconds"],
+        "levels": ", ".join(f"{k} {v}" for k, v in result.by_level.items())})
+
+
+@regions.command("working-population")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def working_population(file):
+    """Import working-population figures (UCJ denominator) from a CSV: code,year,count[,source]."""
+    from django.utils.translation import gettext as _
+
+    from .loader import WorkingPopulationError, import_working_population
+
+    with open(file, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    try:
+        count = import_working_population(rows)
+    except WorkingPopulationError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(_("%(count)d working-population figures saved.") % {"count": count})
+
+
+command = regions

@@ -1,0 +1,105 @@
+"""Loading the shipped Kemendagri region codes and Dukcapil population figures.
+
+Both loads are idempotent upserts in one transaction: running them twice leaves the same rows.
+"""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import LEVEL_NAMES, Population, Region, WorkingPopulation
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+REGIONS_CSV = DATA_DIR / "wilayah.csv"
+POPULATION_CSV = DATA_DIR / "penduduk_dukcapil_2024s2.csv"
+POPULATION_SOURCE = "Dukcapil semester II 2024"
+BATCH = 5000
+
+
+@dataclass
+class LoadResult:
+    regions: int
+    by_level: dict[str, int]
+    populations: int
+
+
+def read_regions(path: Path = REGIONS_CSV) -> list[Region]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return [
+            Region(code=row["code"], name=row["name"], level=LEVEL_NAMES[row["level"]],
+                   parent_id=row["parent_code"] or None)
+            for row in csv.DictReader(f)
+        ]
+
+
+@transaction.atomic
+def load_regions(path: Path = REGIONS_CSV, population_path: Path = POPULATION_CSV,
+                 progress=None) -> LoadResult:
+    regions = sorted(read_regions(path), key=lambda r: r.level)  # parents before children
+    for start in range(0, len(regions), BATCH):
+        Region.objects.bulk_create(
+            regions[start:start + BATCH], batch_size=BATCH, update_conflicts=True,
+            unique_fields=["code"], update_fields=["name", "level", "parent"],
+        )
+        if progress:
+            progress(min(start + BATCH, len(regions)), len(regions))
+    populations = load_population(population_path)
+    by_level = {name: Region.objects.filter(level=level).count() for name, level in LEVEL_NAMES.items()}
+    return LoadResult(regions=Region.objects.count(), by_level=by_level, populations=populations)
+
+
+def load_population(path: Path = POPULATION_CSV) -> int:
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [
+            Population(region_id=row["code"], year=2024, semester=2, male=int(row["male"]),
+                       female=int(row["female"]), total=int(row["total"]), source=POPULATION_SOURCE)
+            for row in csv.DictReader(f)
+        ]
+    Population.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["region", "year", "semester"],
+        update_fields=["male", "female", "total", "source"],
+    )
+    return len(rows)
+
+
+class WorkingPopulationError(ValueError):
+    pass
+
+
+@transaction.atomic
+def import_working_population(rows, user=None) -> int:
+    """Upsert (code, year, count[, source]) rows; all or nothing.
+
+    Raises WorkingPopulationError naming the first bad line, in the user's language.
+    """
+    from django.utils.translation import gettext as _
+
+    seen = []
+    known = set()
+    for number, row in enumerate(rows, start=2):
+        code = (row.get("code") or row.get("kode") or "").strip().replace(".", "")
+        try:
+            year = int(str(row.get("year") or row.get("tahun") or "").strip())
+            count = int(str(row.get("count") or row.get("jumlah") or "").strip().replace(",", ""))
+        except ValueError:
+            raise WorkingPopulationError(
+                _("Line %(line)d: year and count must be whole numbers.") % {"line": number}
+            ) from None
+        if count < 0 or not 1900 <= year <= 2200:
+            raise WorkingPopulationError(_("Line %(line)d: year or count out of range.") % {"line": number})
+        seen.append((code, year, count, (row.get("source") or row.get("sumber") or "").strip()))
+        known.add(code)
+    existing = set(Region.objects.filter(code__in=known).values_list("code", flat=True))
+    for number, (code, *_rest) in enumerate(seen, start=2):
+        if code not in existing:
+            raise WorkingPopulationError(
+                _("Line %(line)d: unknown region code %(code)s.") % {"line": number, "code": code}
+            )
+    WorkingPopulation.objects.bulk_create(
+        [WorkingPopulation(region_id=c, year=y, count=n, source=s, entered_by=user) for c, y, n, s in seen],
+        update_conflicts=True, unique_fields=["region", "year"],
+        update_fields=["count", "source", "entered_by"],
+    )
+    return len(seen)

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from lindung.api.urls import api
+from lindung.people import views as people
+from lindung.regions import views as regions
+from lindung.web import views as web
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("regions/", regions.region_browser, name="regions"),
+    path("regions/lookup/", regions.region_lookup, name="region-lookup"),
+    path("regions/working-population/upload/", regions.working_population_upload, name="working-upload"),
+    path("regions/<str:code>/", regions.region_browser, name="region-detail"),
+    path("regions/<str:code>/working-population/", regions.working_population_set, name="working-set"),
+    path("workers/", people.worker_list, name="workers"),
+    path("workers/new/", people.worker_create, name="worker-create"),
+    path("workers/export.csv", people.worker_export, name="worker-export"),
+    path("workers/<int:pk>/", people.worker_detail, name="worker-detail"),
+    path("workers/<int:pk>/edit/", people.worker_edit, name="worker-edit"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
