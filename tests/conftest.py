@@ -1,0 +1,114 @@
+"""Shared fixtures. The region tree is loaded once per test database (all 91,599 rows)."""
+
+import datetime as dt
+
+import pytest
+
+from lindung.regions import cache
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from lindung.regions.loader import load_regions
+
+    with django_db_blocker.unblock():
+        load_regions()
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_code_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _indonesian(settings):
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()
+
+
+def make_nik(district: str, birth: dt.date, sex: str = "M", serial: int = 1) -> str:
+    day = birth.day + (40 if sex == "F" else 0)
+    return f"{district}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
+
+
+def worker_data(village: str, *, serial: int = 1, sex: str = "M", birth=dt.date(1985, 3, 12), **extra) -> dict:
+    data = {
+        "nik": make_nik(village[:6], birth, sex, serial), "name": extra.pop("name", f"Pekerja {serial}"),
+        "birth_date": birth, "sex": sex, "village_code": village, "declared_income": 1_000_000,
+        "segment": "bpu_rentan", "ecosystem": "rentan", "sector": "other", "phone": "", "occupation": "Petani",
+        "birth_place": "",
+    }
+    data.update(extra)
+    return data
+
+
+def create_worker(village: str, *, registered_by=None, **kwargs):
+    """A worker inserted directly (bypassing scope checks), for setting up scenarios."""
+    from lindung.people.models import Worker
+
+    data = worker_data(village, **kwargs)
+    data["village_id"] = data.pop("village_code")
+    worker = Worker(registered_by=registered_by, **data)
+    worker.save()
+    return worker
+
+
+def make_user(username, role, regions=(), funder=None):
+    from lindung.accounts.services import create_user
+
+    return create_user(username, "rahasia-123", role, list(regions), funder)
+
+
+# Villages used across tests: Cerme (Gresik) and a Jambi village.
+DADAPKUNING = "3525112001"   # Kab. Gresik › Cerme
+LENGKONG = "3525112002"      # Kab. Gresik › Cerme
+JAMBI_VILLAGE = "1501012001"
+
+
+@pytest.fixture
+def national_admin(db):
+    return make_user("admin", "national_admin")
+
+
+@pytest.fixture
+def gresik_branch_officer(db):
+    return make_user("cabang.gresik", "branch_officer", ["3525"])
+
+
+@pytest.fixture
+def jambi_province_operator(db):
+    return make_user("pemprov.jambi", "regional_operator", ["15"])
+
+
+@pytest.fixture
+def gresik_regency_operator(db):
+    return make_user("pemkab.gresik", "regional_operator", ["3525"])
+
+
+@pytest.fixture
+def dadapkuning_operator(db):
+    return make_user("desa.dadapkuning", "village_operator", [DADAPKUNING])
+
+
+@pytest.fixture
+def cerme_agent(db):
+    return make_user("agen.cerme", "agent", ["352511"])
+
+
+@pytest.fixture
+def csr_funder(db):
+    from lindung.funding.models import Funder
+
+    return Funder.objects.create(kind="company", name="PT Sinar Gresik Lestari (CSR)", region_id="3525")
+
+
+@pytest.fixture
+def csr_donor_user(db, csr_funder):
+    return make_user("csr.sinar", "funder_user", funder=csr_funder)

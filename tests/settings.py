@@ -1,0 +1,13 @@
+"""Test settings: the real settings in test mode, on SQLite or on PostgreSQL via DATABASE_URL."""
+
+import os
+
+os.environ["LINDUNG_MODE"] = "test"
+os.environ.setdefault("LINDUNG_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", ".test-data"))
+
+from lindung.settings import *  # noqa: E402,F403
+from lindung.settings import DATABASES  # noqa: E402
+
+# Parallel runs against one PostgreSQL server need distinct test database names.
+if os.environ.get("LINDUNG_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["LINDUNG_TEST_DB_NAME"]}
