@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "lindung.regions",
     "lindung.people",
     "lindung.audit",
+    "lindung.rules",
     "lindung.funding",
     "lindung.web",
     "lindung.api",
