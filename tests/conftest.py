@@ -1,8 +1,12 @@
 """Shared fixtures. The region tree is loaded once per test database (all 91,599 rows)."""
 
 import datetime as dt
+import os
 
 import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from lindung.regions import cache
 
