@@ -44,6 +44,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def save(self, *args, **kwargs):
+        if self.is_superuser:  # e.g. `lindung manage createsuperuser`: the back office implies national scope
+            self.role = Role.NATIONAL_ADMIN
+        super().save(*args, **kwargs)
+
     def region_codes(self) -> list[str]:
         return sorted(self.regions.values_list("code", flat=True))
 
