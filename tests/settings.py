@@ -11,3 +11,5 @@ from lindung.settings import DATABASES  # noqa: E402
 # Parallel runs against one PostgreSQL server need distinct test database names.
 if os.environ.get("LINDUNG_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["LINDUNG_TEST_DB_NAME"]}
+
+STATIC_ROOT = None  # assets come from the finders; no collected directory in tests

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from lindung.audit import services as audit
 
@@ -90,7 +90,7 @@ def list_workers(request, q: str = "", region: str = "", page: int = 1, page_siz
 @router.post("/workers", response={201: WorkerOut}, summary="Register a worker")
 def create_worker(request, payload: WorkerIn):
     worker = register_worker(request.access, payload.dict())
-    return 201, _out(request, worker)
+    return Status(201, _out(request, worker))
 
 
 @router.get("/workers/{worker_id}", response=WorkerOut)
