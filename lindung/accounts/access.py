@@ -37,6 +37,19 @@ PERMISSIONS: dict[str, set[str]] = {
     "region.view": ALL,
     "region.working_population.edit": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.REGIONAL_OPERATOR},
     "rules.edit": {Role.NATIONAL_ADMIN},
+    # Funding (which funder a user may act for is decided in lindung.funding.scope).
+    "funding.view": ALL,
+    "funder.manage": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR},
+    "budget.edit": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.FUNDER_USER},
+    "sponsorship.propose": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.AGENT,
+                            Role.FUNDER_USER},
+    # Approving a list commits money: the village head (a village operator account of that village),
+    # the province or regency operator, or the funder's own people — never the list's proposer when
+    # the money is public (maker–checker, enforced in lindung.funding.services).
+    "sponsorship.approve": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.FUNDER_USER},
+    "sponsorship.handover": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.AGENT},
+    "pool.propose": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.AGENT},
+    "matching.run": {Role.NATIONAL_ADMIN, Role.FUNDER_USER},
 }
 
 
