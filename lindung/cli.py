@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "lindung.regions.cli",
     "lindung.people.cli",
     "lindung.accounts.cli",
+    "lindung.rules.cli",
     "lindung.demo.cli",
 ]
 

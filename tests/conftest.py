@@ -14,18 +14,24 @@ from lindung.regions import cache
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from lindung.regions.loader import load_regions
+    from lindung.rules.loader import load_rules
 
     with django_db_blocker.unblock():
         load_regions()
+        load_rules()
     cache.clear()
     yield
 
 
 @pytest.fixture(autouse=True)
 def _fresh_code_cache():
+    from lindung.rules import book as rule_book
+
     cache.clear()
+    rule_book.clear()  # rule rows changed inside a rolled-back test must not outlive it
     yield
     cache.clear()
+    rule_book.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,11 @@ def demo(host, port, no_serve):
         load_regions()
         cache.clear()
     click.echo(f"✓ {Region.objects.count():,} regions ({time.monotonic() - started:.1f}s)")
+    from lindung.rules.loader import load_rules
+
+    rules = load_rules()
+    click.echo(f"✓ rules {rules.version}: {rules.created} new, {rules.unchanged + rules.updated} kept "
+               f"({time.monotonic() - started:.1f}s)")
     from lindung.accounts.models import User
 
     if not User.objects.exists():
