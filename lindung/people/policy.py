@@ -18,5 +18,17 @@ def registration_age_window() -> tuple[int, int]:
 
 
 def minimum_declared_income(segment: str, on: dt.date) -> int:
-    """Minimum declared monthly income for a segment on a date (0 when none applies)."""
+    """Minimum declared monthly income for a segment on a date (0 when none applies).
+
+    Read from the effective-dated rule data (``lindung.rules``); the defaults above apply only when no
+    rule row covers the date.
+    """
+    from lindung.rules.services import RuleError, minimum_income_for
+
+    try:
+        minimum = minimum_income_for(segment, on)
+    except RuleError:  # a segment the rules do not know
+        minimum = None
+    if minimum is not None:
+        return minimum
     return DEFAULT_MINIMUM_BPU_INCOME if segment in Segment.bpu() else 0
