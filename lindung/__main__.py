@@ -1,0 +1,3 @@
+from lindung.cli import run
+
+run()
