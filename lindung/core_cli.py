@@ -14,6 +14,18 @@ def migrate():
 
 
 @click.command()
+def setup():
+    """Prepare a database for production: migrations plus the shipped reference data
+    (regions, population, rules, funder-kind sources). Safe to run after every upgrade."""
+    from django.core.management import call_command
+
+    from lindung.reference import load_reference_data
+
+    call_command("migrate", interactive=False, verbosity=1)
+    load_reference_data(echo=lambda summary: emit(summary, False, f"Reference data: {summary}"))
+
+
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
@@ -48,4 +60,4 @@ def check(as_json):
     emit(info, as_json, "\n".join(f"{k}: {v}" for k, v in info.items()))
 
 
-commands = [migrate, serve, manage, check]
+commands = [migrate, setup, serve, manage, check]

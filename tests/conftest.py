@@ -13,14 +13,23 @@ from lindung.regions import cache
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from lindung.regions.loader import load_regions
-    from lindung.rules.loader import load_rules
+    from lindung.reference import load_reference_data
 
     with django_db_blocker.unblock():
-        load_regions()
-        load_rules()
-    cache.clear()
+        load_reference_data()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_transactional_tests(request, django_db_blocker):
+    """Transactional tests (live server, concurrency, kill tests) end by emptying every table;
+    put the shipped reference data back for the tests that follow."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from lindung.reference import load_reference_data
+
+        with django_db_blocker.unblock():
+            load_reference_data()
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,7 @@ def demo(host, port, no_serve):
 
     from lindung.cli import demo_marker
     from lindung.people.models import Worker
-    from lindung.regions import cache
-    from lindung.regions.loader import load_regions
-    from lindung.regions.models import Region
+    from lindung.reference import load_reference_data
 
     from .scenario import seed
 
@@ -25,15 +23,8 @@ def demo(host, port, no_serve):
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     click.echo(f"✓ database ready ({time.monotonic() - started:.1f}s)")
-    if Region.objects.count() != 91_599:
-        load_regions()
-        cache.clear()
-    click.echo(f"✓ {Region.objects.count():,} regions ({time.monotonic() - started:.1f}s)")
-    from lindung.rules.loader import load_rules
-
-    rules = load_rules()
-    click.echo(f"✓ rules {rules.version}: {rules.created} new, {rules.unchanged + rules.updated} kept "
-               f"({time.monotonic() - started:.1f}s)")
+    reference = load_reference_data()
+    click.echo(f"✓ {reference['regions']:,} regions, rules, funder kinds ({time.monotonic() - started:.1f}s)")
     from lindung.accounts.models import User
 
     if not User.objects.exists():
