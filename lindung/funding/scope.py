@@ -1,6 +1,24 @@
-"""Which workers a funder may see: those it pays, paid or has been asked to pay for."""
+"""Which funders, lists and sponsorships a user may see, and for which funders they may act.
 
-from .models import Sponsorship
+Built only on the access layer (``lindung.accounts.access``): a sponsorship is visible exactly when
+its worker is (``access.worker_q``), and funder users additionally see only their own funder's
+rows. Acting for a funder (budgets, approving its lists) follows who holds the purse:
+
+- province or regency funder: the regional operator whose region covers the funder's region;
+- village funder: a village operator account of that very village (the village head's account);
+- company, donor or SERTAKAN funder: that funder's own users;
+- self-paying worker: the agent who collects for him;
+- the national administrator: any funder.
+
+Proposing is wider: a village operator may propose its people to the regency or province that pays
+for its villages, and an agent may propose for the self-payers and members it collects from.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from lindung.accounts.models import Role
+
+from .models import Funder, FunderKind, Sponsorship, SponsorshipBatch
 
 
 def funder_worker_ids(funder_id: int):
@@ -10,3 +28,87 @@ def funder_worker_ids(funder_id: int):
     statement however many workers a funder pays for.
     """
     return Sponsorship.objects.filter(funder_id=funder_id).values("worker_id")
+
+
+def visible_sponsorships(access, queryset=None):
+    qs = Sponsorship.objects.all() if queryset is None else queryset
+    if not access.can("funding.view"):
+        return qs.none()
+    qs = qs.filter(access.worker_q("worker__"))
+    if access.role == Role.FUNDER_USER:
+        qs = qs.filter(funder_id=access.funder_id)
+    return qs
+
+
+def visible_funders(access):
+    qs = Funder.objects.all()
+    if not access.can("funding.view"):
+        return qs.none()
+    if access.is_national:
+        return qs
+    if access.role == Role.FUNDER_USER:
+        return qs.filter(pk=access.funder_id)
+    q = Q(pk__in=visible_sponsorships(access).values("funder_id"))
+    if access.role == Role.AGENT:
+        q |= Q(agent=access.user)
+    else:
+        for code in access.region_codes:
+            # funders inside the user's regions, and the governments above them that may pay for them
+            q |= Q(region__code__startswith=code) | Q(region_id__in=_ancestors_and_self(code))
+    return qs.filter(q)
+
+
+def visible_batches(access):
+    qs = SponsorshipBatch.objects.all()
+    if not access.can("funding.view"):
+        return qs.none()
+    if access.is_national:
+        return qs
+    if access.role == Role.FUNDER_USER:
+        return qs.filter(funder_id=access.funder_id)
+    mine = visible_sponsorships(access).filter(batch=OuterRef("pk"))
+    return qs.filter(Exists(mine) | Q(proposed_by=access.user))
+
+
+def _ancestors_and_self(code: str) -> list[str]:
+    return [code[:n] for n in (2, 4, 6, 10) if n <= len(code)]
+
+
+def can_act_for(access, funder: Funder) -> bool:
+    """May this user manage the funder's budgets and approve its lists (given the permission)?"""
+    role = access.role
+    if role is None:
+        return False
+    if access.is_national:
+        return True
+    if role == Role.FUNDER_USER:
+        return funder.pk == access.funder_id
+    if role == Role.AGENT:
+        return funder.agent_id == access.user.pk
+    if not funder.is_public or not funder.region_id:
+        return False
+    if funder.kind == FunderKind.VILLAGE:
+        return role == Role.VILLAGE_OPERATOR and funder.region_id in access.region_codes
+    return role == Role.REGIONAL_OPERATOR and access.region_in_scope(funder.region_id)
+
+
+def can_propose_for(access, funder: Funder) -> bool:
+    if not access.can("sponsorship.propose"):
+        return False
+    if can_act_for(access, funder):
+        return True
+    if access.role in (Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR) and funder.is_public and funder.region_id:
+        return any(mine.startswith(funder.region_id) or funder.region_id.startswith(mine)
+                   for mine in access.region_codes)
+    if access.role == Role.AGENT and funder.kind == FunderKind.SELF and funder.worker_id:
+        return access.workers().filter(pk=funder.worker_id).exists()
+    return False
+
+
+def can_approve_for(access, funder: Funder) -> bool:
+    return access.can("sponsorship.approve") and can_act_for(access, funder)
+
+
+def proposable_funders(access):
+    return [f for f in visible_funders(access).select_related("region").exclude(kind=FunderKind.SELF)
+            if can_propose_for(access, f)]

@@ -1,0 +1,83 @@
+"""Budgets: what is allocated is typed; what is committed and spent is derived.
+
+- committed: the cost, under the rules of each month, of every worker-month reserved for the funder
+  from that source in that fiscal year (``CoveredMonth`` rows of approved, active, ended or
+  handed-over sponsorships; a cancelled sponsorship keeps only the months before cancellation);
+- spent: payments allocated to the budget, reported by the billing module (``spent_for_budget``);
+- remaining = allocation − committed, never below zero: approvals that would overdraw it are
+  refused with the shortfall, and an allocation cannot be cut below what is committed.
+
+A budget is required for funders that commit public money (province, regency, village) for every
+fiscal year a sponsorship touches; private funders are limited only where they entered a budget.
+"""
+
+import datetime as dt
+import importlib.util
+
+from django.utils.translation import gettext as _
+
+from .errors import BudgetShortfall, FundingError
+from .models import Budget, CoveredMonth, Funder
+from .pricing import QuoteCache, covered_cost_by_year
+
+
+def committed(budget: Budget, cache: QuoteCache | None = None) -> int:
+    return committed_for(budget.funder_id, budget.source, budget.fiscal_year, cache)
+
+
+def committed_for(funder_id: int, source: str, year: int, cache: QuoteCache | None = None) -> int:
+    rows = CoveredMonth.objects.filter(funder_id=funder_id, funding_source=source,
+                                       month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1))
+    return covered_cost_by_year(rows, cache).get(year, 0)
+
+
+def spent(budget: Budget) -> int | None:
+    """Payments allocated to the budget, from billing; None while no billing module is installed."""
+    if importlib.util.find_spec("lindung.billing") is None:
+        return None
+    module_name = "lindung.billing.services"
+    if importlib.util.find_spec(module_name) is None:
+        return None
+    spent_for_budget = getattr(importlib.import_module(module_name), "spent_for_budget", None)
+    return None if spent_for_budget is None else int(spent_for_budget(budget))
+
+
+def summary(budget: Budget, cache: QuoteCache | None = None) -> dict:
+    used = committed(budget, cache)
+    return {
+        "id": budget.pk, "funder_id": budget.funder_id, "fiscal_year": budget.fiscal_year,
+        "source": budget.source, "amount": budget.amount, "committed": used, "spent": spent(budget),
+        "remaining": budget.amount - used, "note": budget.note,
+    }
+
+
+def check_and_lock(funder: Funder, source: str, needed_by_year: dict[int, int],
+                   cache: QuoteCache | None = None) -> list[dict]:
+    """Lock the funder's budgets for these years (in id order) and refuse when any would overdraw.
+
+    Call inside a transaction; the row locks (PostgreSQL) keep two approvals against one budget
+    from both passing the check. On SQLite, writers are serialised by the database itself.
+    Returns the budget lines checked, for the audit entry.
+    """
+    cache = cache or QuoteCache()
+    years = sorted(y for y, amount in needed_by_year.items() if amount > 0)
+    budgets = {b.fiscal_year: b for b in Budget.objects.select_for_update().order_by("id")
+               .filter(funder=funder, source=source, fiscal_year__in=years)}
+    lines, shortfalls = [], []
+    for year in years:
+        budget = budgets.get(year)
+        if budget is None:
+            if funder.is_public:
+                raise FundingError(_("%(funder)s has no %(year)s budget from %(source)s. Enter the allocation "
+                                     "before approving.") % {"funder": funder.name, "year": year, "source": source},
+                                   fiscal_year=year, source=source)
+            continue
+        remaining = budget.amount - committed(budget, cache)
+        line = {"fiscal_year": year, "source": source, "needed": needed_by_year[year], "remaining": remaining,
+                "shortfall": max(0, needed_by_year[year] - remaining)}
+        lines.append(line)
+        if line["shortfall"]:
+            shortfalls.append(line)
+    if shortfalls:
+        raise BudgetShortfall(shortfalls)
+    return lines

@@ -1,0 +1,536 @@
+"""Funding workflows: one path for pages, API, CLI, imports and the demo.
+
+Each public function checks permission and scope through the access layer, then runs
+transaction → lock → change → audit entry. Volume paths (a province list of 78,000 workers) are
+set-based: sponsorships are inserted with ``bulk_create`` and their months reserved with one
+``INSERT … SELECT`` per month and programme.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.audit import services as audit
+from lindung.audit.models import AuditEntry
+from lindung.people.models import Worker
+from lindung.rules.choices import Program
+
+from . import budget as budgets
+from .errors import AlreadyCovered, FundingError
+from .kinds import allowed_sources
+from .models import (
+    BatchOrigin, BatchState, Budget, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch,
+    SponsorshipState, add_months, first_of_month, month_span, programs_key,
+)
+from .pricing import QuoteCache, cost_by_year, sponsorship_groups
+from .scope import can_act_for, can_approve_for, can_propose_for, visible_sponsorships
+
+CHUNK = 5000  # ids per IN (…) list: below SQLite's variable limit, few round trips at 78,000 workers
+MAX_MONTHS = 60
+WORKER_REGION_FIELD = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}
+S = SponsorshipState
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _actor(access):
+    return access.user if access is not None and access.role else None
+
+
+# --- funders and budgets -------------------------------------------------------------------------
+
+def create_funder(access, *, kind: str, name: str, region_code: str | None = None, agent=None,
+                  wadah: str = "") -> Funder:
+    """Register a funder. Regional operators may register governments and villages inside their region."""
+    access.require("funder.manage")
+    if kind not in FunderKind.values:
+        raise FundingError(_("Unknown funder kind %(kind)s.") % {"kind": kind})
+    if kind == FunderKind.SELF:
+        raise FundingError(_("Self-paying workers become funders through a hand-over, not by hand."))
+    name = (name or "").strip()
+    if not name:
+        raise FundingError(_("A funder needs a name."))
+    region_code = (region_code or "").replace(".", "").strip() or None
+    if kind in FunderKind.public() and not region_code:
+        raise FundingError(_("A government or village funder needs its region."))
+    expected = {FunderKind.PROVINCE: 2, FunderKind.REGENCY: 4, FunderKind.VILLAGE: 10}.get(kind)
+    if expected and len(region_code) != expected:
+        raise FundingError(_("The region of this kind of funder must be a %(n)d-digit code.") % {"n": expected})
+    from lindung.regions.models import Region
+
+    if region_code and not Region.objects.filter(code=region_code).exists():
+        raise FundingError(_("Unknown region code %(code)s.") % {"code": region_code})
+    if not access.is_national and not (kind in FunderKind.public() and access.region_in_scope(region_code)):
+        raise PermissionDenied(_("You may register only governments and villages inside your region."))
+    with transaction.atomic():
+        funder = Funder.objects.create(kind=kind, name=name, region_id=region_code, agent=agent, wadah=wadah)
+        audit.record(_actor(access), audit.Action.CREATE, funder, region_code=region_code or "",
+                     summary=name, changes={"kind": [None, kind]})
+    return funder
+
+
+def self_funder_for(worker: Worker, *, agent=None, wadah: str = "") -> Funder:
+    """The worker's own funder (kind self), created on first use; safe when two requests race."""
+    existing = Funder.objects.filter(kind=FunderKind.SELF, worker=worker).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = Funder.objects.create(kind=FunderKind.SELF, worker=worker, region_id=worker.village_id,
+                                                 name=_("%(name)s (self-paying)") % {"name": worker.name},
+                                                 agent=agent, wadah=wadah)
+        except IntegrityError:
+            existing = Funder.objects.get(kind=FunderKind.SELF, worker=worker)
+    if agent is not None and existing.agent_id != agent.pk:
+        existing.agent, existing.wadah = agent, wadah or existing.wadah
+        existing.save(update_fields=["agent", "wadah"])
+    return existing
+
+
+def set_budget(access, funder: Funder, *, fiscal_year: int, source: str, amount: int, note: str = "") -> Budget:
+    """Enter or change an allocation; it may not fall below what is already committed."""
+    access.require("budget.edit")
+    if not can_act_for(access, funder):
+        raise PermissionDenied(_("You may not manage this funder's budget."))
+    if source not in allowed_sources(funder.kind):
+        raise FundingError(_("A %(kind)s funder may not pay from %(source)s.") % {"kind": funder.kind, "source": source})
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+        raise FundingError(_("The allocation must be a whole number of rupiah, zero or more."))
+    if not 2000 <= int(fiscal_year) <= 2100:
+        raise FundingError(_("Fiscal year %(year)s is out of range.") % {"year": fiscal_year})
+    with transaction.atomic():
+        row = (Budget.objects.select_for_update()
+               .filter(funder=funder, fiscal_year=fiscal_year, source=source).first())
+        used = budgets.committed_for(funder.pk, source, int(fiscal_year))
+        if amount < used:
+            raise FundingError(_("Rp%(committed)s of this budget is already committed; the allocation cannot be "
+                                 "lower.") % {"committed": f"{used:,}"}, committed=used)
+        before = {} if row is None else {"amount": row.amount, "note": row.note}
+        if row is None:
+            row = Budget(funder=funder, fiscal_year=fiscal_year, source=source)
+        row.amount, row.note = amount, note
+        row.save()
+        audit.record(_actor(access), audit.Action.CREATE if not before else audit.Action.UPDATE, row,
+                     region_code=funder.region_id or "", summary=f"{funder.name} {fiscal_year} {source}",
+                     changes=audit.diff(before, {"amount": amount, "note": note}))
+    return row
+
+
+# --- proposing -----------------------------------------------------------------------------------
+
+def _check_programs(programs) -> str:
+    key = programs_key(programs if not isinstance(programs, str) else programs.split(","))
+    wrong = [p for p in key.split(",") if p and p not in Program.values]
+    if not key or wrong:
+        raise FundingError(_("Choose programmes from %(valid)s.") % {"valid": ", ".join(Program.values)})
+    return key
+
+
+def _programs_overlap_q(key: str, prefix: str = "") -> Q:
+    q = Q(pk__in=[])
+    for p in key.split(","):
+        q |= (Q(**{f"{prefix}programs": p}) | Q(**{f"{prefix}programs__startswith": f"{p},"})
+              | Q(**{f"{prefix}programs__endswith": f",{p}"}) | Q(**{f"{prefix}programs__contains": f",{p},"}))
+    return q
+
+
+def conflicting_worker_ids(worker_ids: list[int], programs: str, start: dt.date, months: int,
+                           *, exclude_batch: SponsorshipBatch | None = None) -> set[int]:
+    """Workers who already have a payer, or an open proposal, for any of these programme-months."""
+    end = add_months(start, months - 1)
+    found: set[int] = set()
+    proposals = Sponsorship.objects.filter(state=S.PROPOSED, start_month__lte=end, end_month__gte=start)
+    proposals = proposals.filter(_programs_overlap_q(programs))
+    if exclude_batch is not None:
+        proposals = proposals.exclude(batch=exclude_batch)
+    for chunk in _chunks(worker_ids):
+        found.update(CoveredMonth.objects.filter(worker_id__in=chunk, month__gte=start, month__lte=end,
+                                                 program__in=programs.split(","))
+                     .values_list("worker_id", flat=True).distinct())
+        found.update(proposals.filter(worker_id__in=chunk).values_list("worker_id", flat=True).distinct())
+    return found
+
+
+def propose_sponsorships(access, funder: Funder, worker_ids, programs, start_month: dt.date, months: int,
+                         funding_source: str, note: str = "", *, origin: str = BatchOrigin.LIST,
+                         skip_covered: bool = False) -> SponsorshipBatch:
+    """Propose one list: the same programmes and months for every worker, waiting for approval.
+
+    Workers must be in the proposer's scope and, for a government or village funder, live inside its
+    region. Workers already paid for (or already proposed) in any of these programme-months are
+    refused — or left out with ``skip_covered=True``, reported in ``batch.skipped_worker_ids``.
+    Set-based: 78,000 workers are a few bulk inserts.
+    """
+    if not can_propose_for(access, funder):
+        raise PermissionDenied(_("You may not propose sponsorships for this funder."))
+    ids = sorted({int(i) for i in (worker_ids.values_list("id", flat=True)
+                                   if hasattr(worker_ids, "values_list") else worker_ids)})
+    scoped = access.workers()
+    if funder.is_public:
+        scoped = scoped.filter(**{WORKER_REGION_FIELD[len(funder.region_id)]: funder.region_id})
+    return _create_batch(_actor(access), funder, ids, scoped, programs, start_month, months, funding_source,
+                         note, origin=origin, skip_covered=skip_covered)
+
+
+def _create_batch(actor, funder: Funder, ids: list[int], scoped_workers, programs, start_month: dt.date,
+                  months: int, funding_source: str, note: str, *, origin: str, skip_covered: bool,
+                  cache: QuoteCache | None = None) -> SponsorshipBatch:
+    key = _check_programs(programs)
+    if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise FundingError(_("A sponsorship runs for 1 to %(max)d months.") % {"max": MAX_MONTHS})
+    start = first_of_month(start_month)
+    if funding_source not in allowed_sources(funder.kind):
+        raise FundingError(_("A %(kind)s funder may not pay from %(source)s.") % {
+            "kind": funder.get_kind_display(), "source": funding_source})
+    if not ids:
+        raise FundingError(_("Choose at least one worker."))
+    rows = []
+    for chunk in _chunks(ids):
+        rows += list(scoped_workers.filter(pk__in=chunk).order_by()
+                     .values_list("id", "segment", "declared_income", "sector"))
+    if len(rows) != len(ids):
+        raise FundingError(_("%(n)d of the chosen workers are outside your scope or the funder's region.") % {
+            "n": len(ids) - len(rows)})
+    taken = conflicting_worker_ids(ids, key, start, months)
+    if taken and not skip_covered:
+        raise AlreadyCovered(sorted(taken))
+    rows = [r for r in rows if r[0] not in taken]
+    cache = cache or QuoteCache()
+    now = timezone.now()
+    with transaction.atomic():
+        batch = SponsorshipBatch.objects.create(funder=funder, origin=origin, proposed_by=actor, note=note[:300])
+        new = []
+        for worker_id, segment, income, sector in rows:
+            s = Sponsorship(funder=funder, worker_id=worker_id, programs=key, funding_source=funding_source,
+                            start_month=start, months=months, state=S.PROPOSED, proposed_by=actor, batch=batch,
+                            note=note[:300], created_at=now,
+                            monthly_amount=cache.total(segment=segment, income=income, programs=key, month=start,
+                                                       funding_source=funding_source, sector=sector))
+            s.fill_derived()
+            new.append(s)
+        Sponsorship.objects.bulk_create(new, batch_size=2000)
+        audit.record(actor, audit.Action.CREATE, batch, region_code=funder.region_id or "",
+                     summary=_("%(n)d sponsorships proposed for %(funder)s, %(start)s + %(months)d months") % {
+                         "n": len(new), "funder": funder.name, "start": f"{start:%Y-%m}", "months": months},
+                     changes={"programs": [None, key], "funding_source": [None, funding_source],
+                              "workers": [None, len(new)], "skipped": [None, len(taken)]})
+    batch.skipped_worker_ids = sorted(taken)
+    batch.count = len(new)
+    return batch
+
+
+# --- approving -----------------------------------------------------------------------------------
+
+def batch_cost(batch: SponsorshipBatch, cache: QuoteCache | None = None) -> dict[str, dict[int, int]]:
+    """Cost per funding source and fiscal year of the batch's proposed sponsorships."""
+    cache = cache or QuoteCache()
+    pending = batch.sponsorships.filter(state=S.PROPOSED)
+    by_source: dict[str, dict[int, int]] = {}
+    for source in pending.order_by().values_list("funding_source", flat=True).distinct():
+        by_source[source] = cost_by_year(sponsorship_groups(pending.filter(funding_source=source)), cache)
+    return by_source
+
+
+def budget_impact(batch: SponsorshipBatch, cache: QuoteCache | None = None) -> list[dict]:
+    """What approving would do to each budget: needed, remaining, shortfall (for pages, no locks)."""
+    cache = cache or QuoteCache()
+    lines = []
+    for source, by_year in batch_cost(batch, cache).items():
+        for year, needed in sorted(by_year.items()):
+            row = Budget.objects.filter(funder_id=batch.funder_id, fiscal_year=year, source=source).first()
+            remaining = None if row is None else row.amount - budgets.committed(row, cache)
+            lines.append({"fiscal_year": year, "source": source, "needed": needed, "budget": row and row.amount,
+                          "remaining": remaining,
+                          "shortfall": None if remaining is None else max(0, needed - remaining)})
+    return lines
+
+
+def approve_batch(access, batch: SponsorshipBatch, *, today: dt.date | None = None,
+                  drop_covered: bool = False) -> SponsorshipBatch:
+    """Approve a proposed list as a whole: check the budget, reserve every month, audit.
+
+    Lists of public money need an approver other than the proposer (maker–checker). When another
+    payer holds some of the months the approval is refused (``AlreadyCovered``), or with
+    ``drop_covered=True`` those workers are cancelled from the list and the rest approved.
+    """
+    funder = Funder.objects.get(pk=batch.funder_id)
+    if not can_approve_for(access, funder):
+        raise PermissionDenied(_("You may not approve lists of this funder."))
+    with transaction.atomic():
+        locked = SponsorshipBatch.objects.select_for_update().get(pk=batch.pk)
+        if funder.is_public and locked.proposed_by_id == access.user.pk:
+            raise FundingError(_("A list of public money must be approved by someone other than its proposer."))
+        return _approve(_actor(access), locked, funder, today=_today(today), drop_covered=drop_covered)
+
+
+def _approve(actor, batch: SponsorshipBatch, funder: Funder, *, today: dt.date, drop_covered: bool = False,
+             cache: QuoteCache | None = None) -> SponsorshipBatch:
+    """Inside a transaction holding the batch row: budget check, reservation, states, audit."""
+    if batch.state != BatchState.PROPOSED:
+        raise FundingError(_("This list is already %(state)s.") % {"state": batch.get_state_display()})
+    cache = cache or QuoteCache()
+    pending = batch.sponsorships.filter(state=S.PROPOSED)
+    if drop_covered:
+        dropped = _drop_covered(batch, pending)
+    else:
+        dropped = 0
+    lines = []
+    for source, by_year in batch_cost(batch, cache).items():
+        lines += budgets.check_and_lock(funder, source, by_year, cache)
+    reserved = _reserve(batch, pending)
+    now = timezone.now()
+    month = first_of_month(today)
+    approved = {"approved_by": actor, "approved_at": now}
+    pending.filter(end_month__lt=month).update(state=S.ENDED, ended_at=now, **approved)
+    pending.filter(start_month__lte=month).update(state=S.ACTIVE, **approved)
+    pending.update(state=S.APPROVED, **approved)
+    _link_continuations(batch)
+    batch.state, batch.approved_by, batch.approved_at = BatchState.APPROVED, actor, now
+    batch.save(update_fields=["state", "approved_by", "approved_at"])
+    count = batch.sponsorships.exclude(state=S.CANCELLED).count()
+    audit.record(actor, audit.Action.APPROVE, batch, region_code=funder.region_id or "",
+                 summary=_("%(n)d sponsorships approved for %(funder)s") % {"n": count, "funder": funder.name},
+                 changes={"sponsorships": [None, count], "months_reserved": [None, reserved],
+                          "dropped_already_covered": [None, dropped], "budget": [None, lines]})
+    batch.count = count
+    return batch
+
+
+def _drop_covered(batch, pending) -> int:
+    taken: set[int] = set()
+    for key, start, months in pending.order_by().values_list("programs", "start_month", "months").distinct():
+        ids = list(pending.filter(programs=key, start_month=start, months=months).values_list("worker_id", flat=True))
+        taken |= conflicting_worker_ids(ids, key, start, months, exclude_batch=batch)
+    dropped = 0
+    for chunk in _chunks(sorted(taken)):
+        dropped += pending.filter(worker_id__in=chunk).update(state=S.CANCELLED, ended_at=timezone.now())
+    return dropped
+
+
+def _reserve(batch: SponsorshipBatch, pending) -> int:
+    """Insert the covered months of the batch: one INSERT … SELECT per month and programme.
+
+    The unique constraint on (worker, programme, month) turns a concurrent double payment into an
+    IntegrityError, caught inside a savepoint and reported as ``AlreadyCovered``.
+    """
+    cm, sp = CoveredMonth._meta.db_table, Sponsorship._meta.db_table
+    sql = (f"INSERT INTO {cm} (sponsorship_id, worker_id, program, month, funder_id, funding_source) "
+           f"SELECT id, worker_id, %s, %s, funder_id, funding_source FROM {sp} "
+           f"WHERE batch_id = %s AND state = %s AND programs = %s AND start_month <= %s AND end_month >= %s")
+    spans = list(pending.order_by().values_list("programs").annotate(first=Min("start_month"), last=Max("end_month")))
+    inserted = 0
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for key, first, last in spans:
+                month = first
+                while month <= last:
+                    for program in key.split(","):
+                        cursor.execute(sql, [program, month, batch.pk, S.PROPOSED, key, month, month])
+                        inserted += cursor.rowcount
+                    month = add_months(month, 1)
+    except IntegrityError:
+        taken: set[int] = set()
+        for key, first, last in spans:
+            ids = list(pending.filter(programs=key).values_list("worker_id", flat=True))
+            for chunk in _chunks(ids):
+                taken.update(CoveredMonth.objects.filter(worker_id__in=chunk, month__gte=first, month__lte=last,
+                                                         program__in=key.split(","))
+                             .values_list("worker_id", flat=True).distinct())
+        raise AlreadyCovered(sorted(taken)) from None
+    return inserted
+
+
+def _link_continuations(batch: SponsorshipBatch) -> int:
+    """Mark earlier sponsorships that this batch continues without a gap (hand-over)."""
+    linked = 0
+    for start in batch.sponsorships.order_by().values_list("start_month", flat=True).distinct():
+        new = batch.sponsorships.filter(start_month=start).exclude(state=S.CANCELLED)
+        previous = (Sponsorship.objects.filter(end_month=add_months(start, -1), continued_by__isnull=True,
+                                               state__in=S.reserving(), worker_id__in=new.values("worker_id"))
+                    .exclude(batch=batch))
+        linked += previous.update(continued_by=Subquery(new.filter(worker_id=OuterRef("worker_id")).values("id")[:1]))
+    Sponsorship.objects.filter(state=S.ENDED, continued_by__batch=batch).update(state=S.HANDED_OVER)
+    return linked
+
+
+def cancel_batch(access, batch: SponsorshipBatch) -> SponsorshipBatch:
+    """Reject a proposed list (its proposer or an approver may)."""
+    funder = Funder.objects.get(pk=batch.funder_id)
+    if not (can_approve_for(access, funder) or (access.role and batch.proposed_by_id == access.user.pk)):
+        raise PermissionDenied(_("You may not cancel this list."))
+    with transaction.atomic():
+        locked = SponsorshipBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != BatchState.PROPOSED:
+            raise FundingError(_("Only a proposed list can be cancelled; cancel approved sponsorships one by one."))
+        n = locked.sponsorships.filter(state=S.PROPOSED).update(state=S.CANCELLED, ended_at=timezone.now())
+        locked.state = BatchState.CANCELLED
+        locked.save(update_fields=["state"])
+        audit.record(_actor(access), audit.Action.UPDATE, locked, region_code=funder.region_id or "",
+                     summary=_("list cancelled (%(n)d sponsorships)") % {"n": n},
+                     changes={"state": [BatchState.PROPOSED, BatchState.CANCELLED]})
+    return locked
+
+
+def cancel_sponsorship(access, sponsorship: Sponsorship, *, today: dt.date | None = None,
+                       reason: str = "") -> Sponsorship:
+    """Stop a sponsorship. Months up to the current one stay paid for; later months are released."""
+    funder = Funder.objects.get(pk=sponsorship.funder_id)
+    if not visible_sponsorships(access).filter(pk=sponsorship.pk).exists():
+        raise PermissionDenied(_("You may not change this sponsorship."))
+    own_proposal = sponsorship.state == S.PROPOSED and access.role and sponsorship.proposed_by_id == access.user.pk
+    if not (can_approve_for(access, funder) or own_proposal):
+        raise PermissionDenied(_("You may not cancel this funder's sponsorships."))
+    month = first_of_month(_today(today))
+    with transaction.atomic():
+        locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+        if locked.state not in S.open():
+            raise FundingError(_("This sponsorship is already %(state)s.") % {"state": locked.get_state_display()})
+        released, _n = CoveredMonth.objects.filter(sponsorship=locked, month__gt=month).delete()
+        before = locked.state
+        locked.state, locked.ended_at = S.CANCELLED, timezone.now()
+        locked.save(update_fields=["state", "ended_at"])
+        audit.record(_actor(access), audit.Action.UPDATE, locked, region_code=locked.worker.village_id,
+                     summary=(_("sponsorship cancelled: %(reason)s") % {"reason": reason} if reason
+                              else _("sponsorship cancelled"))[:300],
+                     changes={"state": [before, S.CANCELLED], "months_released": [None, released]})
+    return locked
+
+
+# --- the daily lifecycle ---------------------------------------------------------------------------
+
+def advance_sponsorships(today: dt.date | None = None) -> dict:
+    """Activate sponsorships whose first month has begun; end those whose last month is over.
+
+    A sponsorship is *active* from the first day of its first month (its cover period runs; whether
+    a month is paid is billing's business). When its last month is over it becomes *ended*, or
+    *handed over* if another sponsorship continues it from the next month (no gap).
+    Idempotent: run it daily (``lindung sponsorships end-due``).
+    """
+    month = first_of_month(_today(today))
+    now = timezone.now()
+    with transaction.atomic():
+        handed = Sponsorship.objects.filter(state__in=[S.APPROVED, S.ACTIVE], end_month__lt=month,
+                                            continued_by__isnull=False).update(state=S.HANDED_OVER, ended_at=now)
+        ended = Sponsorship.objects.filter(state__in=[S.APPROVED, S.ACTIVE], end_month__lt=month).update(
+            state=S.ENDED, ended_at=now)
+        activated = Sponsorship.objects.filter(state=S.APPROVED, start_month__lte=month).update(state=S.ACTIVE)
+        result = {"activated": activated, "ended": ended, "handed_over": handed, "month": month.isoformat()}
+        if activated or ended or handed:
+            AuditEntry.objects.create(action=audit.Action.UPDATE, target_type="funding.sponsorship",
+                                      target_id="lifecycle", summary=(
+                                          f"lifecycle {month:%Y-%m}: {activated} activated, {ended} ended, "
+                                          f"{handed} handed over"), changes=result)
+    return result
+
+
+def end_due_sponsorships(today: dt.date | None = None) -> dict:
+    """Move finished sponsorships to ended (or handed over), activating started ones on the way."""
+    return advance_sponsorships(today)
+
+
+def ending_soon(access, *, today: dt.date | None = None, days: int = 30):
+    """Approved or active sponsorships whose cover ends within ``days`` days (last day of the last month)."""
+    today = _today(today)
+    last = add_months(first_of_month(today + dt.timedelta(days=days + 1)), -1)
+    return (visible_sponsorships(access)
+            .filter(state__in=[S.APPROVED, S.ACTIVE], end_month__gte=first_of_month(today), end_month__lte=last)
+            .select_related("worker", "worker__village", "funder", "continued_by__funder")
+            .order_by("end_month", "worker__village_id", "worker__name_key"))
+
+
+def continue_as_self_payer(access, sponsorship: Sponsorship, *, months: int = 12, programs=None,
+                           today: dt.date | None = None, wadah: str = "") -> Sponsorship:
+    """Hand a worker over to self-payment: his own funder pays from the month after the sponsorship.
+
+    Starting the very next month keeps membership continuous (no gap, RULES.md §3 lapse). If the
+    sponsorship ended long ago the self-payment starts this month instead. Approved at once: no
+    public money is committed. An agent doing this becomes the self-payer's collecting agent.
+    """
+    from lindung.accounts.models import Role
+
+    access.require("sponsorship.handover")
+    if not visible_sponsorships(access).filter(pk=sponsorship.pk).exists():
+        raise PermissionDenied(_("You may not hand over this sponsorship."))
+    sponsorship = Sponsorship.objects.select_related("worker").get(pk=sponsorship.pk)
+    if sponsorship.state not in (S.APPROVED, S.ACTIVE, S.ENDED):
+        raise FundingError(_("Only an approved, active or ended sponsorship can be handed over."))
+    if sponsorship.continued_by_id:
+        raise FundingError(_("This sponsorship is already continued."))
+    today = _today(today)
+    start = max(add_months(sponsorship.end_month, 1), first_of_month(today))
+    agent = access.user if access.role == Role.AGENT else None
+    key = _check_programs(programs or sponsorship.programs)
+    with transaction.atomic():
+        funder = self_funder_for(sponsorship.worker, agent=agent, wadah=wadah)
+        batch = _create_batch(_actor(access), funder, [sponsorship.worker_id], Worker.objects.all(), key, start,
+                              months, "self", _("hand-over from %(funder)s") % {"funder": sponsorship.funder.name},
+                              origin=BatchOrigin.HANDOVER, skip_covered=False)
+        batch = SponsorshipBatch.objects.select_for_update().get(pk=batch.pk)
+        _approve(_actor(access), batch, funder, today=today)
+    return batch.sponsorships.get()
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+REGION_FIELDS = {"province": "worker__province_code", "regency": "worker__regency_code",
+                 "district": "worker__district_code", "village": "worker__village_id"}
+
+
+def graduation_report(access, *, level: str = "regency", funder_id: int | None = None) -> list[dict]:
+    """Hand-over ("graduation") rate per funder and region among finished sponsorships.
+
+    finished = ended + handed over; graduated = continued by the worker's own payment (self funder);
+    picked_up = continued by another funder. Rate = graduated ÷ finished, in whole per mille and percent.
+    """
+    field = REGION_FIELDS.get(level)
+    if field is None:
+        raise FundingError(_("Level must be one of %(levels)s.") % {"levels": ", ".join(REGION_FIELDS)})
+    qs = visible_sponsorships(access).filter(state__in=[S.ENDED, S.HANDED_OVER]).exclude(funder__kind=FunderKind.SELF)
+    if funder_id:
+        qs = qs.filter(funder_id=funder_id)
+    rows = (qs.order_by().values("funder_id", "funder__name", field)
+            .annotate(finished=Count("id"),
+                      graduated=Count("id", filter=Q(continued_by__funder__kind=FunderKind.SELF)),
+                      picked_up=Count("id", filter=Q(continued_by__isnull=False)
+                                      & ~Q(continued_by__funder__kind=FunderKind.SELF))))
+    out = []
+    for r in rows.order_by("funder__name", field):
+        out.append({"funder_id": r["funder_id"], "funder": r["funder__name"], "region_code": r[field],
+                    "finished": r["finished"], "graduated": r["graduated"], "picked_up": r["picked_up"],
+                    "rate_percent": round(100 * r["graduated"] / r["finished"], 1) if r["finished"] else None})
+    return out
+
+
+def funder_impact(access, funder: Funder, *, today: dt.date | None = None) -> dict:
+    """What a funder's money did: workers, worker-months covered so far and ahead, cost, by region."""
+    month = first_of_month(_today(today))
+    sponsorships = visible_sponsorships(access).filter(funder=funder)
+    months = CoveredMonth.objects.filter(funder=funder, sponsorship__in=sponsorships)
+    by_state = dict(sponsorships.order_by().values_list("state").annotate(n=Count("id")))
+    by_regency = list(sponsorships.exclude(state=S.CANCELLED).order_by().values("worker__regency_code")
+                      .annotate(workers=Count("worker_id", distinct=True)).order_by("-workers")[:20])
+    from .pricing import covered_cost_by_year
+
+    cache = QuoteCache()
+    return {
+        "workers": sponsorships.exclude(state=S.CANCELLED).values("worker_id").distinct().count(),
+        "by_state": by_state,
+        "worker_months_past": months.filter(month__lte=month).values("worker_id", "month").distinct().count(),
+        "worker_months_ahead": months.filter(month__gt=month).values("worker_id", "month").distinct().count(),
+        "cost_by_year": covered_cost_by_year(months, cache),
+        "by_regency": [{"regency_code": r["worker__regency_code"], "workers": r["workers"]} for r in by_regency],
+    }
+
+
+def month_list(start: dt.date, months: int) -> list[dt.date]:
+    return month_span(first_of_month(start), months)
