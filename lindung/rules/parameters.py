@@ -34,7 +34,8 @@ def _bands(value) -> bool:
 
 
 def _scholarship(value) -> bool:
-    if not _fields(max_children=_int, cap=_int, max_age=_int, min_months_jkm=_int, min_months_jkk=_int)(value):
+    if not _fields(max_children=_int, cap=_int, max_age=_int, min_months_jkm=_int, min_months_jkk=_int,
+                   tk_entry_age=_int)(value):
         return False
     levels = value.get("levels")
     return (isinstance(levels, list)
@@ -79,7 +80,7 @@ KEYS = {
     "benefit.jkk_claim_window": ("Years after the accident within which a JKK claim can be made: {years}",
                                  _fields(years=_int)),
     "benefit.scholarship": ("Scholarship: {max_children, cap, max_age, min_months_jkm, min_months_jkk, "
-                            "levels: [{level, amount, years}] for tk, sd, smp, sma, university}", _scholarship),
+                            "tk_entry_age (planning assumption), levels: [{level, amount, years}] for tk, sd, smp, sma, university}", _scholarship),
 }
 
 

@@ -19,6 +19,7 @@ from lindung.people.models import Sector, Segment
 
 from .book import book
 from .choices import FundingSource, Program
+from .formatting import rupiah
 from .models import Basis, RuleSegment
 
 HUNDRED = Decimal(100)
@@ -86,6 +87,19 @@ def parse_month(text) -> dt.date:
     except ValueError:
         raise RuleError(_("“%(month)s” is not a month; write it as YYYY-MM, e.g. 2026-06.") % {"month": text},
                         "month") from None
+
+
+def parse_date(text, field_name: str = "date") -> dt.date:
+    """'2026-06-15' → date; RuleError naming the field when malformed."""
+    if isinstance(text, dt.datetime):
+        return text.date()
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text or "").strip())
+    except ValueError:
+        raise RuleError(_("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": text},
+                        field_name) from None
 
 
 def parse_programs(programs) -> list[str]:
@@ -298,8 +312,8 @@ def quote(*, segment: str, income: int, programs: list[str], month: dt.date, fun
     income = check_amount(income, "income", _("Declared income"))
     minimum = minimum_income_for(seg, month)
     if minimum is not None and income < minimum:
-        raise RuleError(_("Declared income Rp%(income)s is below the minimum of Rp%(minimum)s for this segment.") % {
-            "income": f"{income:,}", "minimum": f"{minimum:,}"}, "income")
+        raise RuleError(_("Declared income %(income)s is below the minimum of %(minimum)s for this segment.") % {
+            "income": rupiah(income), "minimum": rupiah(minimum)}, "income")
     if income <= 0:
         raise RuleError(_("Declared income must be more than zero."), "income")
     rules = book()
