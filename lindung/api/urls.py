@@ -12,18 +12,26 @@ from ninja import NinjaAPI
 from lindung.people.api import router as people_router
 from lindung.people.services import WorkerInvalid
 from lindung.regions.api import router as regions_router
+from lindung.rules.api import router as rules_router
+from lindung.rules.services import RuleError
 
 from .auth import AUTH
 
 api = NinjaAPI(title="Lindung API", version="1", auth=AUTH, urls_namespace="api",
                description="Regions, workers, rules, funding, billing and coverage of Lindung.")
 api.add_router("/regions", regions_router)
+api.add_router("/rules", rules_router)
 api.add_router("/", people_router)
 
 
 @api.exception_handler(WorkerInvalid)
 def worker_invalid(request, exc):
     return api.create_response(request, {"detail": _("Invalid worker data."), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(RuleError)
+def rule_error(request, exc):
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
 
 
 @api.exception_handler(PermissionDenied)
