@@ -5,6 +5,7 @@ from django.urls import include, path
 from lindung.api.urls import api
 from lindung.people import views as people
 from lindung.regions import views as regions
+from lindung.rules import views as rules
 from lindung.web import views as web
 
 urlpatterns = [
@@ -22,6 +23,8 @@ urlpatterns = [
     path("workers/export.csv", people.worker_export, name="worker-export"),
     path("workers/<int:pk>/", people.worker_detail, name="worker-detail"),
     path("workers/<int:pk>/edit/", people.worker_edit, name="worker-edit"),
+    path("rules/", rules.rules_page, name="rules"),
+    path("rules/calculator/", rules.calculator, name="rules-calculator"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "audit.view": GOVERNMENT,
     "region.view": ALL,
     "region.working_population.edit": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.REGIONAL_OPERATOR},
+    "rules.view": ALL,
     "rules.edit": {Role.NATIONAL_ADMIN},
     # Funding (which funder a user may act for is decided in lindung.funding.scope).
     "funding.view": ALL,
