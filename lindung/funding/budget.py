@@ -32,8 +32,10 @@ def committed_for(funder_id: int, source: str, year: int, cache: QuoteCache | No
 
 
 def spent(budget: Budget) -> int | None:
-    """Payments allocated to the budget, from billing; None while no billing module is installed."""
-    if importlib.util.find_spec("lindung.billing") is None:
+    """Payments allocated to the budget, from billing; None while the billing app is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("lindung.billing"):
         return None
     module_name = "lindung.billing.services"
     if importlib.util.find_spec(module_name) is None:
