@@ -1,0 +1,28 @@
+"""Playwright driving Debian's Chromium (never a downloaded browser)."""
+
+import contextlib
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+@contextlib.contextmanager
+def browser_page(locale="id-ID"):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            context = browser.new_context(locale=locale)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def log_in(page, base_url, username, password="rahasia-123"):
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
