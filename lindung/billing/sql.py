@@ -1,0 +1,70 @@
+"""The few SQL spellings that differ between SQLite and PostgreSQL, for the set-based statements.
+
+Billing and coverage move millions of rows with INSERT … SELECT; everything they write is plain
+SQL that both databases accept, except what is listed here.
+"""
+
+import datetime as dt
+import zlib
+
+from django.db import connection
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def insert_ignoring_conflicts(table: str, columns: list[str], select_sql: str) -> str:
+    """INSERT … SELECT that skips rows violating a unique constraint."""
+    cols = ", ".join(columns)
+    if is_postgres():
+        return f"INSERT INTO {table} ({cols}) {select_sql} ON CONFLICT DO NOTHING"
+    return f"INSERT OR IGNORE INTO {table} ({cols}) {select_sql}"
+
+
+def month_start(expr: str) -> str:
+    """The first day of the month of a date expression."""
+    if is_postgres():
+        return f"CAST(date_trunc('month', {expr}) AS date)"
+    return f"date({expr}, 'start of month')"
+
+
+def month_index(expr: str) -> str:
+    """year × 12 + month − 1 of a date expression: consecutive months differ by one."""
+    if is_postgres():
+        return f"(CAST(EXTRACT(YEAR FROM {expr}) AS integer) * 12 + CAST(EXTRACT(MONTH FROM {expr}) AS integer) - 1)"
+    return f"(CAST(strftime('%%Y', {expr}) AS integer) * 12 + CAST(strftime('%%m', {expr}) AS integer) - 1)"
+
+
+def date_param(value: dt.date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def datetime_param(value: dt.datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def create_temp_table(cursor, name: str, columns: str) -> None:
+    """A scratch table private to this connection, dropped by ``drop_temp_table``."""
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+
+
+def drop_temp_table(cursor, name: str) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def serialise(cursor, name: str) -> None:
+    """Make concurrent runs of one job wait for each other (inside a transaction).
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing to do, its transactions take the
+    write lock at the start (settings: ``transaction_mode=IMMEDIATE``), so writers already queue.
+    """
+    if is_postgres():
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
+
+
+def fetch_dicts(cursor, sql: str, params=()) -> list[dict]:
+    cursor.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

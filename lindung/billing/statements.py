@@ -1,0 +1,291 @@
+"""Bank and payment-gateway statements: import a CSV, record what matches, list the rest.
+
+The file is read and every row validated first; errors are reported by row number and nothing is
+recorded. Then, in one transaction, each row whose reference is new is matched to an invoice — by the
+virtual account, the invoice number in the account column, or an invoice number or virtual account in
+the description — and recorded as a payment. Each row is classified:
+
+- matched: the amount equals what was outstanding on the invoice;
+- under-paid / over-paid: recorded, and listed for a person to resolve;
+- unmatched: no invoice found, nothing recorded, listed for a person to assign or dismiss.
+
+Importing the same file again records nothing (the file's hash is unique), and a row whose reference
+was already recorded — from another file, or typed in by hand — is skipped.
+
+Columns (header names, English or Indonesian): date/tanggal, reference/referensi, amount/jumlah,
+account/virtual_account/invoice/tagihan (optional), description/keterangan (optional).
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.audit import services as audit
+
+from .models import Channel, Invoice, Match, Payment, Resolution, Statement, StatementRow, \
+    invoice_id_from_virtual_account
+from .payments import PaymentError, move_surplus, record_payment
+from .scope import actor, visible_invoices, visible_statement_rows
+
+COLUMNS = {
+    "date": ("date", "tanggal", "tgl", "paid_on", "value_date"),
+    "reference": ("reference", "referensi", "ref", "no_ref", "nomor_referensi", "transaction_id"),
+    "amount": ("amount", "jumlah", "nominal", "kredit", "credit"),
+    "account": ("account", "virtual_account", "va", "invoice", "tagihan", "nomor_va", "no_va"),
+    "description": ("description", "keterangan", "berita", "remark"),
+}
+INVOICE_NUMBER = re.compile(r"INV-\d{6}-\d+-\d+", re.IGNORECASE)
+VIRTUAL_ACCOUNT = re.compile(r"\b88\d{14}\b")
+
+
+class StatementError(ValueError):
+    def __init__(self, errors: list[dict]):
+        super().__init__("; ".join(f"{_('row')} {e['row']}: {e['message']}" for e in errors[:10]))
+        self.errors = errors
+
+
+@dataclass
+class ParsedRow:
+    row_number: int
+    paid_on: dt.date
+    reference: str
+    amount: int
+    account: str = ""
+    description: str = ""
+
+
+@dataclass
+class ImportResult:
+    statement_id: int | None
+    already_imported: bool = False
+    rows: int = 0
+    recorded: int = 0
+    duplicates: int = 0
+    by_match: dict = field(default_factory=dict)
+    open_items: int = 0
+
+    def as_dict(self) -> dict:
+        return {"statement_id": self.statement_id, "already_imported": self.already_imported, "rows": self.rows,
+                "recorded": self.recorded, "duplicates": self.duplicates, "by_match": self.by_match,
+                "open_items": self.open_items}
+
+
+def parse_amount(text: str) -> int:
+    """'16800', '16.800', '16,800.00', 'Rp 16.800,00' → 16800. Fractions of a rupiah are refused."""
+    value = re.sub(r"[^\d.,]", "", text or "")
+    if not value:
+        raise ValueError(_("no amount"))
+    decimals = re.search(r"[.,](\d{1,2})$", value)
+    if decimals:
+        if int(decimals.group(1)) != 0:
+            raise ValueError(_("fractions of a rupiah are not allowed"))
+        value = value[:decimals.start()]
+    digits = value.replace(".", "").replace(",", "")
+    if not digits.isdigit() or int(digits) <= 0:
+        raise ValueError(_("not a positive whole amount"))
+    return int(digits)
+
+
+def parse_date(text: str) -> dt.date:
+    value = (text or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD or DD/MM/YYYY)") % {"value": value})
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    found = {}
+    names = [h.strip().lower().replace(" ", "_") for h in header]
+    for key, aliases in COLUMNS.items():
+        for i, name in enumerate(names):
+            if name in aliases:
+                found[key] = i
+                break
+    missing = [k for k in ("date", "reference", "amount") if k not in found]
+    if missing:
+        raise StatementError([{"row": 1, "message": _("Missing column(s): %(cols)s.") % {"cols": ", ".join(missing)}}])
+    return found
+
+
+def parse_statement(text: str) -> list[ParsedRow]:
+    """Every row validated; raises StatementError listing all problems by row number."""
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = [r for r in reader]
+    if not rows:
+        raise StatementError([{"row": 1, "message": _("The file is empty.")}])
+    cols = _columns(rows[0])
+    parsed, errors, seen = [], [], {}
+    for number, raw in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+
+        def cell(key):
+            i = cols.get(key)
+            return raw[i].strip() if i is not None and i < len(raw) else ""
+
+        try:
+            reference = cell("reference")
+            if not reference:
+                raise ValueError(_("no reference"))
+            if len(reference) > 80:
+                raise ValueError(_("the reference is longer than 80 characters"))
+            if reference in seen:
+                raise ValueError(_("reference repeated from row %(row)d") % {"row": seen[reference]})
+            seen[reference] = number
+            parsed.append(ParsedRow(row_number=number, paid_on=parse_date(cell("date")), reference=reference,
+                                    amount=parse_amount(cell("amount")), account=cell("account")[:80],
+                                    description=cell("description")[:300]))
+        except ValueError as exc:
+            errors.append({"row": number, "message": str(exc)})
+    if errors:
+        raise StatementError(errors)
+    return parsed
+
+
+def find_invoice(invoices, account: str, description: str) -> Invoice | None:
+    """The invoice a statement row pays, among ``invoices`` (the importer's scope)."""
+    candidates = []
+    for text in (account, description):
+        if not text:
+            continue
+        invoice_id = invoice_id_from_virtual_account(text)
+        if invoice_id:
+            candidates.append(("pk", invoice_id))
+        for va in VIRTUAL_ACCOUNT.findall(text):
+            candidates.append(("pk", invoice_id_from_virtual_account(va)))
+        if INVOICE_NUMBER.fullmatch(text.strip()):
+            candidates.append(("number", text.strip().upper()))
+        for number in INVOICE_NUMBER.findall(text):
+            candidates.append(("number", number.upper()))
+    for kind, value in candidates:
+        found = invoices.filter(**({"pk": value} if kind == "pk" else {"number__iexact": value})).first()
+        if found is not None:
+            return found
+    return None
+
+
+def import_statement(access, data: bytes, name: str = "statement.csv") -> ImportResult:
+    """Import a CSV statement for the user (``payment.import``). Idempotent per file and per reference."""
+    access.require("payment.import")
+    digest = hashlib.sha256(data).hexdigest()
+    existing = Statement.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return ImportResult(statement_id=existing.pk, already_imported=True, rows=existing.rows)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    parsed = parse_statement(text)
+    references = [r.reference for r in parsed]
+    known = set(Payment.objects.filter(reference__in=references).values_list("reference", flat=True))
+    known |= set(StatementRow.objects.filter(reference__in=references).values_list("reference", flat=True))
+    invoices = visible_invoices(access)
+    user = actor(access)
+    result = ImportResult(statement_id=None, rows=len(parsed))
+    with transaction.atomic():
+        statement = Statement.objects.create(name=name[:200], sha256=digest, imported_by=user, rows=len(parsed))
+        result.statement_id = statement.pk
+        for row in parsed:
+            if row.reference in known:
+                result.duplicates += 1
+                continue
+            match = _apply(row, statement, invoices, user)
+            result.by_match[match] = result.by_match.get(match, 0) + 1
+            result.recorded += match != Match.UNMATCHED
+        Statement.objects.filter(pk=statement.pk).update(duplicates=result.duplicates)
+        audit.record(user, audit.Action.CREATE, statement, summary=_(
+            "statement %(name)s: %(rows)d rows, %(recorded)d payments, %(dupes)d already recorded") % {
+            "name": name, "rows": len(parsed), "recorded": result.recorded, "dupes": result.duplicates},
+            changes=result.as_dict())
+    result.open_items = sum(n for m, n in result.by_match.items() if m != Match.MATCHED)
+    return result
+
+
+def _apply(row: ParsedRow, statement: Statement, invoices, user) -> str:
+    invoice = find_invoice(invoices, row.account, row.description)
+    record = StatementRow(statement=statement, row_number=row.row_number, reference=row.reference,
+                          paid_on=row.paid_on, amount=row.amount, account=row.account, description=row.description)
+    if invoice is None:
+        record.match = Match.UNMATCHED
+        record.save()
+        return record.match
+    _pay(record, invoice, user)
+    return record.match
+
+
+def _pay(record: StatementRow, invoice: Invoice, user) -> None:
+    invoice.refresh_from_db(fields=["total", "paid"])
+    expected = invoice.total - invoice.paid
+    channel = Channel.VIRTUAL_ACCOUNT if invoice_id_from_virtual_account(record.account) else Channel.TRANSFER
+    payment, _created = record_payment(invoice, amount=record.amount, reference=record.reference,
+                                       paid_on=record.paid_on, channel=channel, user=user,
+                                       note=_("statement %(id)s row %(row)d") % {"id": record.statement_id,
+                                                                                 "row": record.row_number})
+    record.invoice, record.payment, record.expected = invoice, payment, expected
+    record.match = (Match.MATCHED if record.amount == expected
+                    else Match.UNDERPAID if record.amount < expected else Match.OVERPAID)
+    record.save()
+
+
+# --- resolution ----------------------------------------------------------------------------------
+
+def open_items(access):
+    """Statement rows that need a person: unmatched, under-paid and over-paid, not yet resolved."""
+    return (visible_statement_rows(access).exclude(match=Match.MATCHED).filter(resolved_at__isnull=True)
+            .select_related("invoice", "invoice__funder", "payment", "statement"))
+
+
+def resolve(access, row: StatementRow, action: str, *, invoice: Invoice | None = None, note: str = "") -> StatementRow:
+    """Settle an open statement row.
+
+    - ``assigned``: an unmatched row is recorded against the chosen invoice;
+    - ``surplus_moved``: an over-payment's surplus goes to another open invoice of the same funder;
+    - ``accepted`` (an under-payment stays a part payment), ``refund`` or ``dismissed``: noted only.
+    """
+    access.require("payment.resolve")
+    if not visible_statement_rows(access).filter(pk=row.pk).exists():
+        raise PermissionDenied(_("This statement row is outside your scope."))
+    if action not in Resolution.values:
+        raise PaymentError(_("Unknown resolution."))
+    user = actor(access)
+    with transaction.atomic():
+        row = StatementRow.objects.select_for_update().get(pk=row.pk)
+        if row.resolved_at is not None or row.match == Match.MATCHED:
+            raise PaymentError(_("This row is already settled."))
+        if action in (Resolution.ASSIGNED, Resolution.SURPLUS_MOVED):
+            if invoice is None or not visible_invoices(access).filter(pk=invoice.pk).exists():
+                raise PaymentError(_("Choose an invoice in your scope."))
+        if action == Resolution.ASSIGNED:
+            if row.match != Match.UNMATCHED:
+                raise PaymentError(_("Only an unmatched row can be assigned to an invoice."))
+            _pay(row, invoice, user)
+            audit.record(user, audit.Action.UPDATE, row, summary=_("statement row %(ref)s assigned to %(invoice)s") % {
+                "ref": row.reference, "invoice": invoice.number}, changes={"invoice": [None, invoice.number]})
+            if row.match != Match.MATCHED:
+                return row  # recorded, but the amount differs: it stays open for the next step
+        elif action == Resolution.SURPLUS_MOVED:
+            if row.match != Match.OVERPAID or row.payment is None:
+                raise PaymentError(_("Only an over-payment has a surplus to move."))
+            move_surplus(access, row.payment, invoice, note=note)
+        elif action == Resolution.ACCEPTED and row.match == Match.UNMATCHED:
+            raise PaymentError(_("An unmatched row is assigned to an invoice or dismissed."))
+        row.resolution, row.resolution_note = action, note[:300]
+        row.resolved_by, row.resolved_at = user, timezone.now()
+        row.save()
+        audit.record(user, audit.Action.UPDATE, row, summary=_("statement row %(ref)s: %(action)s") % {
+            "ref": row.reference, "action": Resolution(action).label}, changes={"resolution": [None, action],
+                                                                                 "note": [None, note]})
+    return row

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoverageConfig(AppConfig):
+    name = "lindung.coverage"
+    verbose_name = _("Coverage")
+
+    def ready(self):
+        # Coverage follows billing: paid lines change who is covered (see lindung.coverage.receivers).
+        from . import receivers  # noqa: F401

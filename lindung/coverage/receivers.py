@@ -1,0 +1,28 @@
+"""Keep derived cover current as billing changes, inside billing's transaction."""
+
+from django.dispatch import receiver
+
+from lindung.billing.signals import lines_billed, lines_paid
+
+from lindung.billing import sql
+
+from .status import mark_dirty, refresh_dirty
+
+
+@receiver(lines_paid, dispatch_uid="coverage-lines-paid")
+def follow_payment(sender, payment, **kwargs):
+    mark_dirty("SELECT DISTINCT worker_id FROM billing_invoiceline WHERE invoice_id = %s AND payment_id = %s",
+               [payment.invoice_id, payment.pk])
+    refresh_dirty()
+
+
+@receiver(lines_billed, dispatch_uid="coverage-lines-billed")
+def follow_billing(sender, run, **kwargs):
+    """A new programme billed for a month already covered makes that month unpaid again."""
+    mark_dirty("""
+        SELECT DISTINCT pm.worker_id FROM coverage_paidmonth pm
+        WHERE pm.month >= %s AND EXISTS (
+            SELECT 1 FROM billing_invoiceline l JOIN billing_invoice i ON i.id = l.invoice_id
+            WHERE l.worker_id = pm.worker_id AND l.month = pm.month AND i.run_id = %s)""",
+               [sql.date_param(run.month), run.pk])
+    refresh_dirty()

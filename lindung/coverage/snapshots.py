@@ -1,0 +1,58 @@
+"""Monthly coverage snapshots: the counts of a month frozen per region, for trends and fast pages.
+
+``take_snapshot(month)`` replaces the month's rows: villages are counted from ``PaidMonth`` in one
+GROUP BY, then districts, regencies, provinces and the country are summed from the level below —
+all INSERT … SELECT. Run it once a month after the payments are in (``lindung coverage snapshot``);
+taking it again later simply re-freezes the month with the payments known by then.
+"""
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.audit import services as audit
+from lindung.billing import sql
+from lindung.billing.models import month_from_index, month_index
+
+from .models import CoverageSnapshot, SnapshotRun
+
+COLUMNS = "month, region_code, segment, ecosystem, funder_kind, active, new, lapsed"
+
+
+def take_snapshot(month: dt.date, *, user=None) -> SnapshotRun:
+    from lindung.rules.services import lapse_months
+
+    month = month.replace(day=1)
+    before = month_from_index(month_index(month) - lapse_months(month))
+    m, b = sql.date_param(month), sql.date_param(before)
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql.serialise(cursor, "coverage-snapshot")
+        CoverageSnapshot.objects.filter(month=month).delete()
+        cursor.execute(f"""
+            INSERT INTO coverage_coveragesnapshot ({COLUMNS})
+            SELECT %s, village_code, segment, ecosystem, funder_kind, SUM(active), SUM(new), SUM(lapsed) FROM (
+                SELECT village_code, segment, ecosystem, funder_kind, 1 AS active,
+                       CASE WHEN starts THEN 1 ELSE 0 END AS new, 0 AS lapsed
+                FROM coverage_paidmonth WHERE month = %s
+                UNION ALL
+                SELECT village_code, segment, ecosystem, funder_kind, 0, 0, 1
+                FROM coverage_paidmonth WHERE month = %s AND last) t
+            GROUP BY village_code, segment, ecosystem, funder_kind""", [m, m, b])
+        for child, parent in ((10, 6), (6, 4), (4, 2), (2, 0)):
+            code = f"SUBSTR(region_code, 1, {parent})" if parent else "''"
+            group = f"{code}, " if parent else ""  # PostgreSQL refuses a constant in GROUP BY
+            cursor.execute(f"""
+                INSERT INTO coverage_coveragesnapshot ({COLUMNS})
+                SELECT month, {code}, segment, ecosystem, funder_kind, SUM(active), SUM(new), SUM(lapsed)
+                FROM coverage_coveragesnapshot WHERE month = %s AND LENGTH(region_code) = {child}
+                GROUP BY month, {group}segment, ecosystem, funder_kind""", [m])
+        rows = CoverageSnapshot.objects.filter(month=month).count()
+        active = sum(CoverageSnapshot.objects.filter(month=month, region_code="").values_list("active", flat=True))
+        run, _created = SnapshotRun.objects.update_or_create(
+            month=month, defaults={"taken_at": timezone.now(), "taken_by": user if getattr(user, "pk", None) else None,
+                                   "rows": rows, "active": active})
+        audit.record(user, audit.Action.CREATE, run, summary=_("coverage snapshot %(month)s: %(active)d active") % {
+            "month": f"{month:%Y-%m}", "active": active})
+    return run

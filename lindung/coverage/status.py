@@ -1,0 +1,225 @@
+"""Deriving cover from payments: which months count, per worker, under the lapse rule.
+
+The rule (RULES.md §3, rule data ``lapse``): a month is covered only when its contributions are paid.
+After ``lapse`` (default 3) consecutive unpaid months the membership becomes inactive; a payment
+after that starts a new membership from the month in which it is paid — months paid late after the
+lapse do not become cover (no back-dated cover) unless an authorised ``CoverageCorrection`` says so.
+While the membership is alive a month paid late still counts.
+
+In months (payment dates are taken by their month):
+
+- a month paid in advance or within the month itself always counts (if the membership had lapsed,
+  that payment starts the new one);
+- a month paid in a later month counts only if the membership was alive, without a break, from that
+  month until the payment; a membership lapses at the start of month c when the ``lapse`` months
+  before c were all still unpaid then (months never billed count as unpaid).
+
+Most months are paid on time; those are derived in SQL for everyone at once. Only workers with a
+month paid late are walked through ``covered_months`` in Python.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lindung.billing import sql
+from lindung.billing.models import month_from_index, month_index
+
+from .models import DirtyWorker
+
+BATCH = 50_000  # workers per refresh step
+LATE = "coverage_late_workers"
+
+
+def covered_months(facts: dict[int, int | None], lapse: int, corrected=frozenset(), *,
+                   backdate: bool = False) -> set[int]:
+    """Month indexes that count as cover.
+
+    ``facts``: every billed month index → the month index in which it became fully paid (None: unpaid).
+    ``corrected``: month indexes an authorised correction back-dates; ``backdate`` treats every paid
+    month so (rule data ``reactivation = continue``).
+    """
+    pay: dict[int, int | None] = {}
+    for m, p in facts.items():
+        if p is not None and (backdate or m in corrected):
+            p = min(p, m)
+        pay[m] = p
+    payments = sorted((p, m) for m, p in pay.items() if p is not None)
+    if not payments:
+        return set()
+    by_month = defaultdict(list)
+    for p, m in payments:
+        by_month[p].append(m)
+    start = min(facts)
+    alive, since = True, start
+    covered = set()
+
+    def unpaid_at(m: int, c: int) -> bool:
+        p = pay.get(m)
+        return p is None or p >= c
+
+    for c in range(min(start, payments[0][0]), payments[-1][0] + 1):
+        if alive and c - lapse >= since and all(unpaid_at(m, c) for m in range(c - lapse, c)):
+            alive = False
+        for m in by_month.get(c, ()):
+            if not alive:
+                alive, since = True, c
+            if m >= c or since <= m:
+                covered.add(m)
+    return covered
+
+
+def mark_dirty(select_sql: str, params=()) -> None:
+    """Queue the workers returned by ``select_sql`` (one column: worker ids) for a refresh."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.insert_ignoring_conflicts("coverage_dirtyworker", ["worker_id"], select_sql), params)
+
+
+def mark_workers(worker_ids) -> None:
+    DirtyWorker.objects.bulk_create([DirtyWorker(worker_id=i) for i in set(worker_ids)], ignore_conflicts=True)
+
+
+def refresh_dirty(*, today: dt.date | None = None, batch: int = BATCH) -> int:
+    """Recompute ``PaidMonth`` and ``MemberStatus`` for every queued worker; returns how many."""
+    from lindung.rules.services import lapse_months, reactivation_rule
+
+    today = today or timezone.localdate()
+    lapse = lapse_months(today)
+    backdate = reactivation_rule(today) == "continue"
+    done = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql.serialise(cursor, "coverage-refresh")
+        while True:
+            cursor.execute("SELECT worker_id FROM coverage_dirtyworker ORDER BY worker_id LIMIT %s", [batch])
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                break
+            _refresh_range(cursor, ids[0], ids[-1], lapse, backdate)
+            cursor.execute("DELETE FROM coverage_dirtyworker WHERE worker_id BETWEEN %s AND %s", [ids[0], ids[-1]])
+            done += len(ids)
+    return done
+
+
+def refresh_all(*, today: dt.date | None = None) -> int:
+    """Rebuild everything from the invoice lines (after changing the lapse rule, or to repair)."""
+    mark_dirty("SELECT DISTINCT worker_id FROM billing_invoiceline")
+    mark_dirty("SELECT worker_id FROM coverage_paidmonth")
+    return refresh_dirty(today=today)
+
+
+def _refresh_range(cursor, low: int, high: int, lapse: int, backdate: bool) -> None:
+    in_batch = "worker_id IN (SELECT d.worker_id FROM coverage_dirtyworker d WHERE d.worker_id BETWEEN %s AND %s)"
+    span = [low, high]
+    cursor.execute(f"DELETE FROM coverage_paidmonth WHERE {in_batch}", span)
+    cursor.execute(f"DELETE FROM coverage_memberstatus WHERE {in_batch}", span)
+    # Months paid on time (in advance or within the month) count for everyone: straight from SQL.
+    cursor.execute(f"""
+        INSERT INTO coverage_paidmonth (worker_id, month, month_index, paid_on, province_code, regency_code,
+                                        district_code, village_code, segment, ecosystem, funder_kind, starts, last)
+        SELECT f.worker_id, f.month, {sql.month_index('f.month')}, f.paid_on, w.province_code, w.regency_code,
+               w.district_code, w.village_code, w.segment, w.ecosystem, f.funder_kind, FALSE, FALSE
+        FROM ({_month_facts_sql(in_batch)}
+              HAVING {_all_paid()} AND {sql.month_start('MAX(l.paid_on)')} <= l.month) f
+        JOIN people_worker w ON w.id = f.worker_id""", span)
+    _add_late_months(cursor, in_batch, span, lapse, backdate)
+    _flag_memberships(cursor, in_batch, span, lapse)
+    cursor.execute(f"""
+        INSERT INTO coverage_memberstatus (worker_id, first_month, active_since, paid_through, paid_through_index,
+                                           contribution_months, memberships, refreshed_at)
+        SELECT worker_id, MIN(month), MAX(CASE WHEN starts THEN month END), MAX(month), MAX(month_index),
+               COUNT(*), SUM(CASE WHEN starts THEN 1 ELSE 0 END), %s
+        FROM coverage_paidmonth WHERE {in_batch} GROUP BY worker_id""",
+                   [sql.datetime_param(timezone.now()), *span])
+
+
+def _month_facts_sql(in_batch: str) -> str:
+    """Per worker and billed month: when it became fully paid, and the paying funder's kind.
+
+    When several funders pay different programmes of one worker-month, the month is attributed to the
+    funder of its JKK line, else JKM, else any.
+    """
+    return f"""
+        SELECT l.worker_id, l.month, MAX(l.paid_on) AS paid_on,
+               SUBSTR(MIN(CASE l.program WHEN 'jkk' THEN '1' WHEN 'jkm' THEN '2' ELSE '3' END || fu.kind), 2)
+               AS funder_kind
+        FROM billing_invoiceline l
+        JOIN billing_invoice i ON i.id = l.invoice_id
+        JOIN funding_funder fu ON fu.id = i.funder_id
+        WHERE l.{in_batch}
+        GROUP BY l.worker_id, l.month"""
+
+
+def _all_paid() -> str:
+    return "MIN(CASE WHEN l.paid >= l.amount AND (l.paid_on IS NOT NULL OR l.amount = 0) THEN 1 ELSE 0 END) = 1 " \
+           "AND MAX(l.paid_on) IS NOT NULL"
+
+
+def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bool) -> None:
+    """Walk the workers with a month paid late (or corrected) and add the late months that count."""
+    sql.create_temp_table(cursor, LATE, "worker_id bigint PRIMARY KEY")
+    cursor.execute(f"""
+        INSERT INTO {LATE} (worker_id)
+        SELECT DISTINCT l.worker_id FROM billing_invoiceline l
+        WHERE l.{in_batch} AND l.paid_on IS NOT NULL AND {sql.month_start('l.paid_on')} > l.month""", span)
+    cursor.execute(f"SELECT COUNT(*) FROM {LATE}")
+    if not cursor.fetchone()[0]:
+        sql.drop_temp_table(cursor, LATE)
+        return
+    late_in_batch = f"worker_id IN (SELECT worker_id FROM {LATE})"
+    cursor.execute(f"""
+        SELECT f.worker_id, f.month, f.paid_on, f.funder_kind, f.all_paid FROM (
+            SELECT l.worker_id, l.month, MAX(l.paid_on) AS paid_on,
+                   SUBSTR(MIN(CASE l.program WHEN 'jkk' THEN '1' WHEN 'jkm' THEN '2' ELSE '3' END || fu.kind), 2)
+                   AS funder_kind,
+                   CASE WHEN {_all_paid()} THEN 1 ELSE 0 END AS all_paid
+            FROM billing_invoiceline l
+            JOIN billing_invoice i ON i.id = l.invoice_id
+            JOIN funding_funder fu ON fu.id = i.funder_id
+            WHERE l.{late_in_batch}
+            GROUP BY l.worker_id, l.month) f
+        ORDER BY f.worker_id, f.month""")
+    facts: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for worker_id, month, paid_on, kind, all_paid in cursor.fetchall():
+        month, paid_on = _date(month), _date(paid_on)
+        paid_in = month_index(paid_on) if all_paid and paid_on else None
+        facts[worker_id][month_index(month)] = (paid_in, paid_on, kind)
+    cursor.execute(f"SELECT worker_id, from_month, to_month FROM coverage_coveragecorrection WHERE {late_in_batch}")
+    corrected: dict[int, set[int]] = defaultdict(set)
+    for worker_id, first, last in cursor.fetchall():
+        corrected[worker_id].update(range(month_index(_date(first)), month_index(_date(last)) + 1))
+    cursor.execute(f"""SELECT id, province_code, regency_code, district_code, village_code, segment, ecosystem
+                       FROM people_worker WHERE id IN (SELECT worker_id FROM {LATE})""")
+    workers = {row[0]: row[1:] for row in cursor.fetchall()}
+    rows = []
+    for worker_id, months in facts.items():
+        counted = covered_months({m: f[0] for m, f in months.items()}, lapse, corrected[worker_id], backdate=backdate)
+        for m in sorted(counted):
+            paid_in, paid_on, kind = months[m]
+            if paid_in is not None and paid_in > m:  # on-time months are already in
+                rows.append((worker_id, sql.date_param(month_from_index(m)), m, sql.date_param(paid_on),
+                             *workers[worker_id], kind))
+    if rows:
+        cursor.executemany("""
+            INSERT INTO coverage_paidmonth (worker_id, month, month_index, paid_on, province_code, regency_code,
+                                            district_code, village_code, segment, ecosystem, funder_kind, starts, last)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, FALSE, FALSE)""", rows)
+    sql.drop_temp_table(cursor, LATE)
+
+
+def _flag_memberships(cursor, in_batch: str, span: list, lapse: int) -> None:
+    """A membership starts after a gap of more than ``lapse`` uncovered months, and ends before one."""
+    for column, window in (("starts", "month_index - LAG(month_index)"), ("last", "LEAD(month_index) - month_index")):
+        cursor.execute(f"""
+            UPDATE coverage_paidmonth SET {column} = TRUE WHERE id IN (
+                SELECT id FROM (
+                    SELECT id, {window} OVER (PARTITION BY worker_id ORDER BY month_index) AS gap
+                    FROM coverage_paidmonth WHERE {in_batch}) t
+                WHERE t.gap IS NULL OR t.gap > %s)""", [*span, lapse])
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
