@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "lindung.audit",
     "lindung.rules",
     "lindung.funding",
+    "lindung.billing",
+    "lindung.coverage",
     "lindung.web",
     "lindung.api",
     "lindung.demo",

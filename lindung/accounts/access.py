@@ -51,6 +51,21 @@ PERMISSIONS: dict[str, set[str]] = {
     "sponsorship.handover": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.AGENT},
     "pool.propose": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.AGENT},
     "matching.run": {Role.NATIONAL_ADMIN, Role.FUNDER_USER},
+    # Billing (which invoices a user sees is decided in lindung.billing.scope).
+    "billing.view": ALL,
+    "billing.export": ALL,
+    "billing.run": {Role.NATIONAL_ADMIN},
+    "billing.plan.edit": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.FUNDER_USER},
+    "payment.record": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "payment.import": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "payment.resolve": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "payment.collect": {Role.AGENT},
+    # Coverage. Statistics: region totals for any region the user may browse; without it (funder
+    # users, agents) coverage counts are limited to the user's own workers.
+    "coverage.view": ALL,
+    "coverage.statistics": GOVERNMENT,
+    "coverage.correct": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "coverage.snapshot": {Role.NATIONAL_ADMIN},
 }
 
 
