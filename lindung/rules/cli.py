@@ -67,6 +67,9 @@ def show(on, as_json):
     lines = []
     for section, items in rows.items():
         lines.append(f"[{section}]")
+        if section == "holidays":
+            lines.append("  " + ", ".join(items))
+            continue
         lines += [f"  {r['code']:32} {r['summary']:40} {r['valid_from']} – {r['valid_to'] or '…'}  {r['reference']}"
                   for r in items]
     emit(rows, as_json, "\n".join(lines))
