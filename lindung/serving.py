@@ -15,6 +15,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
     from django.conf import settings
     from waitress import serve as waitress_serve
 
+    if settings.STATIC_ROOT:
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
     from lindung.wsgi import application
 
     if pending_migrations():
@@ -22,6 +24,5 @@ def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
             "The database is not up to date: run `lindung migrate` first. / "
             "Basis data belum mutakhir: jalankan `lindung migrate` dahulu."
         )
-    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
     click.echo(f"Lindung: http://{host}:{port}/  (Ctrl+C to stop)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="lindung")

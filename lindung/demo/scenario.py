@@ -129,9 +129,12 @@ def seed(today: dt.date | None = None) -> dict:
         ("csr.sinar", Role.FUNDER_USER, [], funders["csr"], "PT Sinar Gresik Lestari"),
         ("agen.cerme", Role.AGENT, ["352511"], None, "Agen Perisai Cerme"),
     ]
+    from django.contrib.auth.hashers import make_password
+
     logins = []
+    password_hash = make_password(PASSWORD)
     for username, role, regions, funder, full_name in users:
-        create_user(username, PASSWORD, role, regions, funder, first_name=full_name)
+        create_user(username, PASSWORD, role, regions, funder, password_hash=password_hash, first_name=full_name)
         logins.append({"username": username, "password": PASSWORD, "role": role, "regions": regions})
     # The agent registered part of Cerme's workers.
     cerme = list(Worker.objects.filter(district_code="352511", segment=Segment.BPU_VULNERABLE)
