@@ -20,10 +20,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 @pytest.fixture(autouse=True)
-def _reference_data_survives_transactional_tests(django_db_setup, django_db_blocker):
+def _reference_data_survives_transactional_tests(request, django_db_blocker):
     """Transactional tests (live server, concurrency, kill tests) end by emptying every table;
-    the next test puts the shipped reference data back before it starts."""
+    the next test that uses the database puts the shipped reference data back before it starts."""
+    if not (DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
     from lindung.regions.models import Region
 
     with django_db_blocker.unblock():
