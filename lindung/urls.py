@@ -25,6 +25,7 @@ urlpatterns = [
     path("workers/<int:pk>/edit/", people.worker_edit, name="worker-edit"),
     path("rules/", rules.rules_page, name="rules"),
     path("rules/calculator/", rules.calculator, name="rules-calculator"),
+    path("funding/", include("lindung.funding.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
