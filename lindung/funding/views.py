@@ -1,0 +1,366 @@
+"""Funding pages: each role's daily work. Thin views: rows come from ``scope``, changes from ``services``."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.audit import services as audit
+from lindung.people.models import Segment
+from lindung.people.services import search_workers
+
+from . import budget as budgets
+from . import matching, services
+from .errors import FundingError
+from .forms import BudgetForm, MatchForm, ProposeForm
+from .kinds import allowed_sources
+from .models import BatchState, FunderKind, Sponsorship, SponsorshipState
+from .pricing import QuoteCache
+from .scope import (
+    can_act_for, can_approve_for, proposable_funders, visible_batches, visible_funders, visible_sponsorships,
+)
+
+
+def _fail(request, exc: FundingError):
+    messages.error(request, exc.message)
+
+
+def awaiting_approval(access):
+    """Proposed lists this user may approve (excluding his own proposals of public money)."""
+    if not access.can("sponsorship.approve"):
+        return []
+    rows = (visible_batches(access).filter(state=BatchState.PROPOSED).select_related("funder", "proposed_by")
+            .annotate(n=Count("sponsorships")).order_by("created_at")[:200])
+    return [b for b in rows if can_approve_for(access, b.funder)
+            and not (b.funder.is_public and b.proposed_by_id == access.user.pk)]
+
+
+@login_required
+def home(request):
+    access = request.access
+    access.require("funding.view")
+    ending = services.ending_soon(access)
+    context = {
+        "to_approve": awaiting_approval(access),
+        "my_proposals": (visible_batches(access).filter(state=BatchState.PROPOSED, proposed_by=request.user)
+                         .select_related("funder").annotate(n=Count("sponsorships"))[:50]),
+        "pool_count": matching.pool(access).count(),
+        "ending_count": ending.filter(continued_by__isnull=True).count(),
+        "funders": visible_funders(access).exclude(kind=FunderKind.SELF).select_related("region")[:30],
+        "own_funder": None,
+    }
+    if access.funder_id:
+        funder = visible_funders(access).get()
+        context["own_funder"] = funder
+        context["impact"] = services.funder_impact(access, funder)
+    return render(request, "funding/home.html", context)
+
+
+@login_required
+def funder_list(request):
+    access = request.access
+    access.require("funding.view")
+    funders = visible_funders(access).select_related("region").annotate(n=Count("sponsorships")).order_by("kind", "name")
+    kind = request.GET.get("kind", "")
+    if kind in FunderKind.values:
+        funders = funders.filter(kind=kind)
+    page = Paginator(funders, 50).get_page(request.GET.get("page"))
+    return render(request, "funding/funder_list.html", {"page": page, "kind": kind, "kinds": FunderKind.choices})
+
+
+@login_required
+def funder_detail(request, pk):
+    access = request.access
+    funder = get_object_or_404(visible_funders(access).select_related("region", "agent"), pk=pk)
+    may_budget = access.can("budget.edit") and can_act_for(access, funder)
+    form = BudgetForm(request.POST or None, initial={"fiscal_year": timezone.localdate().year})
+    form.fields["source"].choices = [c for c in form.fields["source"].choices if c[0] in allowed_sources(funder.kind)]
+    if request.method == "POST":
+        if not may_budget:
+            raise PermissionDenied(_("You may not manage this funder's budget."))
+        if form.is_valid():
+            try:
+                services.set_budget(access, funder, **form.cleaned_data)
+                messages.success(request, _("Budget saved."))
+                return redirect("funding-funder", pk=funder.pk)
+            except FundingError as exc:
+                _fail(request, exc)
+    cache = QuoteCache()
+    sponsorships = (visible_sponsorships(access).filter(funder=funder).select_related("worker", "worker__village")
+                    .order_by("-start_month", "worker__name_key"))
+    return render(request, "funding/funder_detail.html", {
+        "funder": funder, "form": form if may_budget else None,
+        "budgets": [budgets.summary(b, cache) for b in funder.budgets.order_by("-fiscal_year", "source")],
+        "impact": services.funder_impact(access, funder),
+        "page": Paginator(sponsorships, 50).get_page(request.GET.get("page")),
+        "can_match": access.can("matching.run") and can_act_for(access, funder) and funder.kind in (
+            FunderKind.COMPANY, FunderKind.DONOR, FunderKind.SERTAKAN),
+    })
+
+
+@login_required
+def batch_list(request):
+    access = request.access
+    access.require("funding.view")
+    state = request.GET.get("state", "")
+    batches = (visible_batches(access).select_related("funder", "proposed_by", "approved_by")
+               .annotate(n=Count("sponsorships")).order_by("-created_at", "-id"))
+    if state in BatchState.values:
+        batches = batches.filter(state=state)
+    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    return render(request, "funding/batch_list.html", {
+        "page": page, "state": state, "states": BatchState.choices, "to_approve": awaiting_approval(access)})
+
+
+@login_required
+def batch_detail(request, pk):
+    access = request.access
+    batch = get_object_or_404(visible_batches(access).select_related("funder", "proposed_by", "approved_by"), pk=pk)
+    rows = (visible_sponsorships(access).filter(batch=batch).select_related("worker", "worker__village")
+            .order_by("worker__village_id", "worker__name_key"))
+    may_approve = (batch.state == BatchState.PROPOSED and can_approve_for(access, batch.funder)
+                   and not (batch.funder.is_public and batch.proposed_by_id == request.user.pk))
+    return render(request, "funding/batch_detail.html", {
+        "batch": batch, "page": Paginator(rows, 100).get_page(request.GET.get("page")),
+        "total": batch.sponsorships.count(), "visible": rows.count(),
+        "impact": services.budget_impact(batch) if batch.state == BatchState.PROPOSED else [],
+        "may_approve": may_approve,
+        "may_cancel": batch.state == BatchState.PROPOSED and (may_approve or batch.proposed_by_id == request.user.pk
+                                                              or can_approve_for(access, batch.funder)),
+    })
+
+
+@login_required
+@require_POST
+def batch_approve(request, pk):
+    batch = get_object_or_404(visible_batches(request.access), pk=pk)
+    try:
+        batch = services.approve_batch(request.access, batch, drop_covered=bool(request.POST.get("drop_covered")))
+        messages.success(request, _("List approved: %(n)d sponsorships.") % {"n": batch.count})
+    except FundingError as exc:
+        _fail(request, exc)
+    return redirect("funding-list", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_cancel(request, pk):
+    batch = get_object_or_404(visible_batches(request.access), pk=pk)
+    try:
+        services.cancel_batch(request.access, batch)
+        messages.success(request, _("List cancelled."))
+    except FundingError as exc:
+        _fail(request, exc)
+    return redirect("funding-list", pk=pk)
+
+
+def _filtered_workers(access, params):
+    workers = search_workers(access, q=params.get("q", ""), region=params.get("region", ""))
+    segment = params.get("segment", "")
+    if segment in Segment.values:
+        workers = workers.filter(segment=segment)
+    return workers
+
+
+@login_required
+def propose(request):
+    access = request.access
+    access.require("sponsorship.propose")
+    funders = proposable_funders(access)
+    if not funders:
+        raise PermissionDenied(_("There is no funder you may propose sponsorships for."))
+    params = request.POST if request.method == "POST" else request.GET
+    workers = _filtered_workers(access, params)
+    form = ProposeForm(request.POST or None, funders=funders,
+                       initial={"funder": funders[0].pk, "funding_source": sorted(allowed_sources(funders[0].kind))[0]})
+    if request.method == "POST" and form.is_valid():
+        funder = next(f for f in funders if f.pk == form.cleaned_data["funder"])
+        d = form.cleaned_data
+        ids = workers if d["all_matching"] else [int(i) for i in request.POST.getlist("worker") if i.isdigit()]
+        try:
+            batch = services.propose_sponsorships(access, funder, ids, d["programs"], d["start_month"], d["months"],
+                                                  d["funding_source"], d["note"])
+            messages.success(request, _("List proposed: %(n)d workers, waiting for approval.") % {"n": batch.count})
+            return redirect("funding-list", pk=batch.pk)
+        except FundingError as exc:
+            _fail(request, exc)
+    return render(request, "funding/propose.html", {
+        "form": form, "workers": workers[:200], "count": workers.count(), "params": params,
+        "segments": Segment.choices, "full_nik": access.sees_full_nik(),
+    })
+
+
+@login_required
+def pool_page(request):
+    access = request.access
+    access.require("funding.view")
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("worker") if i.isdigit()]
+        try:
+            n = matching.add_to_pool(access, ids, note=request.POST.get("note", ""))
+            messages.success(request, _("%(n)d worker(s) added to the waiting pool.") % {"n": n})
+        except FundingError as exc:
+            _fail(request, exc)
+        return redirect("funding-pool")
+    entries = matching.pool(access).order_by("since", "id")
+    may_add = access.can("pool.propose")
+    candidates = []
+    if may_add:
+        waiting = entries.values("worker_id")
+        open_sponsorship = Sponsorship.objects.filter(worker=OuterRef("pk"), state__in=SponsorshipState.open())
+        candidates = (_filtered_workers(access, request.GET).exclude(pk__in=waiting)
+                      .exclude(Exists(open_sponsorship)))[:200]
+    return render(request, "funding/pool.html", {
+        "page": Paginator(entries, 50).get_page(request.GET.get("page")), "candidates": candidates,
+        "may_add": may_add, "params": request.GET, "segments": Segment.choices, "now": timezone.now(),
+        "full_nik": access.sees_full_nik(),
+    })
+
+
+@login_required
+@require_POST
+def pool_withdraw(request, pk):
+    entry = get_object_or_404(matching.pool(request.access), pk=pk)
+    matching.withdraw_from_pool(request.access, entry, note=request.POST.get("note", ""))
+    messages.success(request, _("Withdrawn from the waiting pool."))
+    return redirect("funding-pool")
+
+
+@login_required
+def match(request, pk):
+    """Donor matching: criteria → fair proposal with cost → confirmation."""
+    access = request.access
+    funder = get_object_or_404(visible_funders(access), pk=pk)
+    access.require("matching.run")
+    form = MatchForm(request.POST or request.GET or None)
+    proposal = None
+    if form.is_bound and form.is_valid():
+        try:
+            if request.method == "POST" and request.POST.get("confirm"):
+                ids = [int(i) for i in request.POST.getlist("worker") if i.isdigit()]
+                batch = matching.confirm(access, funder, ids, form.request())
+                messages.success(request, _("Confirmed: %(n)d workers are now covered by %(funder)s.") % {
+                    "n": batch.count, "funder": funder.name})
+                return redirect("funding-funder", pk=funder.pk)
+            proposal = matching.preview(access, funder, form.request())
+        except FundingError as exc:
+            _fail(request, exc)
+    return render(request, "funding/match.html", {"funder": funder, "form": form, "proposal": proposal})
+
+
+@login_required
+def ending(request):
+    access = request.access
+    access.require("funding.view")
+    try:
+        days = max(1, min(int(request.GET.get("days", 30)), 366))
+    except ValueError:
+        days = 30
+    rows = services.ending_soon(access, days=days)
+    return render(request, "funding/ending.html", {
+        "page": Paginator(rows, 100).get_page(request.GET.get("page")), "days": days,
+        "may_handover": access.can("sponsorship.handover"), "full_nik": access.sees_full_nik(),
+    })
+
+
+@login_required
+@require_POST
+def handover(request, pk):
+    sponsorship = get_object_or_404(visible_sponsorships(request.access), pk=pk)
+    try:
+        months = max(1, min(int(request.POST.get("months", 12)), 60))
+        new = services.continue_as_self_payer(request.access, sponsorship, months=months,
+                                              wadah=request.POST.get("wadah", ""))
+        messages.success(request, _("%(name)s continues as a self-payer from %(month)s.") % {
+            "name": new.worker.name, "month": f"{new.start_month:%Y-%m}"})
+    except (FundingError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    return redirect(request.POST.get("next") or "funding-ending")
+
+
+@login_required
+@require_POST
+def sponsorship_cancel(request, pk):
+    sponsorship = get_object_or_404(visible_sponsorships(request.access), pk=pk)
+    try:
+        services.cancel_sponsorship(request.access, sponsorship, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Sponsorship cancelled; later months are released."))
+    except FundingError as exc:
+        _fail(request, exc)
+    return redirect(request.POST.get("next") or "funding-sponsorships")
+
+
+def _sponsorship_rows(request):
+    rows = visible_sponsorships(request.access).select_related("worker", "worker__village", "funder")
+    funder, state = request.GET.get("funder", ""), request.GET.get("state", "")
+    if funder.isdigit():
+        rows = rows.filter(funder_id=int(funder))
+    if state in SponsorshipState.values:
+        rows = rows.filter(state=state)
+    region = request.GET.get("region", "").strip()
+    field = services.WORKER_REGION_FIELD.get(len(region))
+    if field and region.isdigit():
+        rows = rows.filter(**{f"worker__{field}": region})
+    return rows.order_by("-start_month", "worker__name_key", "id")
+
+
+@login_required
+def sponsorship_list(request):
+    request.access.require("funding.view")
+    rows = _sponsorship_rows(request)
+    return render(request, "funding/sponsorship_list.html", {
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")), "params": request.GET,
+        "states": SponsorshipState.choices, "funders": visible_funders(request.access).exclude(kind=FunderKind.SELF),
+        "full_nik": request.access.sees_full_nik(),
+    })
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def sponsorship_export(request):
+    """CSV of the sponsorships the user may see; NIKs masked for roles that may not see them."""
+    access = request.access
+    access.require("worker.export")
+    rows = _sponsorship_rows(request)
+    full = access.sees_full_nik()
+    audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"sponsorships {request.GET.urlencode()}")
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(["sponsorship_id", "funder", "nik", "name", "village_code", "programs",
+                               "funding_source", "start_month", "end_month", "months", "monthly_amount", "state"])
+        for s in rows.iterator(chunk_size=2000):
+            yield writer.writerow([s.pk, s.funder.name, s.worker.nik if full else s.worker.masked_nik, s.worker.name,
+                                   s.worker.village_id, s.programs, s.funding_source, f"{s.start_month:%Y-%m}",
+                                   f"{s.end_month:%Y-%m}", s.months, s.monthly_amount, s.state])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lindung-sponsorships.csv"'
+    return response
+
+
+@login_required
+def graduation(request):
+    access = request.access
+    access.require("funding.view")
+    level = request.GET.get("level", "regency")
+    try:
+        rows = services.graduation_report(access, level=level)
+    except FundingError as exc:
+        _fail(request, exc)
+        rows, level = services.graduation_report(access), "regency"
+    return render(request, "funding/graduation.html", {"rows": rows, "level": level,
+                                                       "levels": list(services.REGION_FIELDS)})
+
