@@ -9,6 +9,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from lindung.funding.api import register_errors as register_funding_errors
+from lindung.funding.api import router as funding_router
 from lindung.people.api import router as people_router
 from lindung.people.services import WorkerInvalid
 from lindung.regions.api import router as regions_router
@@ -21,7 +23,9 @@ api = NinjaAPI(title="Lindung API", version="1", auth=AUTH, urls_namespace="api"
                description="Regions, workers, rules, funding, billing and coverage of Lindung.")
 api.add_router("/regions", regions_router)
 api.add_router("/rules", rules_router)
+api.add_router("/funding", funding_router)
 api.add_router("/", people_router)
+register_funding_errors(api)
 
 
 @api.exception_handler(WorkerInvalid)
