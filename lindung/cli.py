@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "lindung.people.cli",
     "lindung.accounts.cli",
     "lindung.rules.cli",
+    "lindung.funding.cli",
     "lindung.demo.cli",
 ]
 
