@@ -1,0 +1,256 @@
+"""Funding from the console: funders and budgets, lists in bulk, the daily lifecycle run, reports.
+
+Commands that change something act as a named user (``--as USERNAME``) so the same permission,
+scope and maker–checker rules apply as on the web, and the audit trail names that person.
+"""
+
+import datetime as dt
+
+import click
+
+from lindung.cli import emit
+
+
+def _user_access(username):
+    from lindung.accounts.access import Access
+    from lindung.accounts.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise click.ClickException(f"No active user {username!r}.")
+    return Access(user)
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise click.ClickException(f"{name} must look like 2026-01 or 2026-01-31, not {value!r}.")
+
+
+def _run(action):
+    """Run a service call; domain refusals become one clear line and a non-zero exit."""
+    from django.core.exceptions import PermissionDenied
+
+    from .errors import FundingError
+
+    try:
+        return action()
+    except FundingError as exc:
+        raise click.ClickException(exc.message) from None
+    except PermissionDenied as exc:
+        raise click.ClickException(str(exc) or "Not allowed.") from None
+
+
+@click.group()
+def funders():
+    """Funders (governments, villages, companies, donors, members, self-payers) and their budgets."""
+
+
+@funders.command("list")
+@click.option("--kind", default="", help="Only this kind (province, regency, village, company, donor, sertakan, self).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_funders(kind, as_json):
+    """List funders with their budgets (allocation, committed, remaining) per fiscal year."""
+    from .budget import summary
+    from .models import Funder
+    from .pricing import QuoteCache
+
+    qs = Funder.objects.order_by("kind", "name").prefetch_related("budgets")
+    if kind:
+        qs = qs.filter(kind=kind)
+    cache = QuoteCache()
+    rows = [{"id": f.pk, "kind": f.kind, "name": f.name, "region": f.region_id,
+             "budgets": [summary(b, cache) for b in f.budgets.all()]} for f in qs]
+    lines = []
+    for r in rows:
+        lines.append(f"{r['id']:>5}  {r['kind']:9} {r['name']}  {r['region'] or ''}")
+        for b in r["budgets"]:
+            lines.append(f"       {b['fiscal_year']} {b['source']:15} allocation Rp{b['amount']:,}  committed "
+                         f"Rp{b['committed']:,}  remaining Rp{b['remaining']:,}")
+    emit(rows, as_json, "\n".join(lines) or "No funders.")
+
+
+@funders.command("create")
+@click.option("--kind", required=True, type=click.Choice(["province", "regency", "village", "company", "donor",
+                                                          "sertakan"]))
+@click.option("--name", required=True)
+@click.option("--region", default="", help="Region code (required for governments and villages).")
+@click.option("--as", "username", required=True, help="Act as this user.")
+def create_funder(kind, name, region, username):
+    """Register a funder."""
+    from .services import create_funder as create
+
+    funder = _run(lambda: create(_user_access(username), kind=kind, name=name, region_code=region))
+    click.echo(f"{funder.pk} {funder.name}")
+
+
+@funders.command("budget")
+@click.argument("funder_id", type=int)
+@click.option("--year", "fiscal_year", required=True, type=int)
+@click.option("--source", required=True, help="Funding source, e.g. apbd-province, village-budget, csr.")
+@click.option("--amount", required=True, type=int, help="Allocation in whole rupiah.")
+@click.option("--note", default="")
+@click.option("--as", "username", required=True, help="Act as this user.")
+def set_budget(funder_id, fiscal_year, source, amount, note, username):
+    """Enter or change a fiscal year's allocation (never below what is committed)."""
+    from .budget import summary
+    from .models import Funder
+    from .services import set_budget as set_
+
+    funder = Funder.objects.filter(pk=funder_id).first()
+    if funder is None:
+        raise click.ClickException(f"No funder {funder_id}.")
+    row = _run(lambda: set_(_user_access(username), funder, fiscal_year=fiscal_year, source=source, amount=amount,
+                            note=note))
+    s = summary(row)
+    click.echo(f"{funder.name} {fiscal_year} {source}: allocation Rp{s['amount']:,}, committed Rp{s['committed']:,}, "
+               f"remaining Rp{s['remaining']:,}")
+
+
+@funders.command("sources")
+@click.option("--json", "as_json", is_flag=True)
+def sources(as_json):
+    """Funding sources each kind of funder may use (data, loaded from the shipped defaults)."""
+    from .kinds import allowed_sources
+    from .models import FunderKind
+
+    rows = {kind: sorted(allowed_sources(kind)) for kind in FunderKind.values}
+    emit(rows, as_json, "\n".join(f"{k:9} {', '.join(v)}" for k, v in rows.items()))
+
+
+@click.group()
+def sponsorships():
+    """Sponsorship lists in bulk, the daily lifecycle run, ending-soon and hand-over reports."""
+
+
+@sponsorships.command("end-due")
+@click.option("--today", default="", help="Run as of this day (default: today).")
+@click.option("--json", "as_json", is_flag=True)
+def end_due(today, as_json):
+    """Activate sponsorships whose first month began; end (or mark handed over) those whose last month is over.
+    Idempotent: schedule it daily."""
+    from .services import end_due_sponsorships
+
+    result = end_due_sponsorships(_date(today, "--today"))
+    emit(result, as_json, f"{result['month'][:7]}: {result['activated']} activated, {result['ended']} ended, "
+                          f"{result['handed_over']} handed over")
+
+
+@sponsorships.command("lists")
+@click.option("--state", default="", type=click.Choice(["", "proposed", "approved", "cancelled"]))
+@click.option("--json", "as_json", is_flag=True)
+def lists(state, as_json):
+    """Sponsorship lists with their state, proposer and approver."""
+    from django.db.models import Count
+
+    from .models import SponsorshipBatch
+
+    qs = SponsorshipBatch.objects.select_related("funder", "proposed_by", "approved_by").annotate(
+        n=Count("sponsorships")).order_by("-created_at", "-id")
+    if state:
+        qs = qs.filter(state=state)
+    rows = [{"id": b.pk, "funder": b.funder.name, "state": b.state, "origin": b.origin, "sponsorships": b.n,
+             "proposed_by": b.proposed_by.username if b.proposed_by else None,
+             "approved_by": b.approved_by.username if b.approved_by else None, "note": b.note} for b in qs[:500]]
+    emit(rows, as_json, "\n".join(f"#{r['id']:<5} {r['state']:9} {r['sponsorships']:>7} {r['funder']} "
+                                  f"({r['proposed_by']} → {r['approved_by'] or '…'}) {r['note']}" for r in rows)
+         or "No lists.")
+
+
+@sponsorships.command("propose")
+@click.option("--funder", "funder_id", required=True, type=int)
+@click.option("--region", default="", help="All workers in your scope inside this region code.")
+@click.option("--segment", default="", help="Only this segment (e.g. bpu_rentan, rt_rw).")
+@click.option("--workers-file", type=click.File("r"), help="File with one worker id per line (instead of --region).")
+@click.option("--start", "start", required=True, help="First month, e.g. 2026-01.")
+@click.option("--months", required=True, type=int)
+@click.option("--programs", default="jkk,jkm", show_default=True)
+@click.option("--source", "funding_source", required=True)
+@click.option("--note", default="")
+@click.option("--skip-covered", is_flag=True, help="Leave out workers who already have a payer.")
+@click.option("--as", "username", required=True, help="Act as this user (the proposer).")
+def propose(funder_id, region, segment, workers_file, start, months, programs, funding_source, note, skip_covered,
+            username):
+    """Propose one list for many workers at once (set-based: tens of thousands in seconds)."""
+    from lindung.people.services import search_workers
+
+    from .models import Funder
+    from .services import propose_sponsorships
+
+    access = _user_access(username)
+    funder = Funder.objects.filter(pk=funder_id).first()
+    if funder is None:
+        raise click.ClickException(f"No funder {funder_id}.")
+    if workers_file:
+        try:
+            ids = [int(line) for line in workers_file.read().split() if line.strip()]
+        except ValueError:
+            raise click.ClickException("The workers file must hold one numeric worker id per line.") from None
+    elif region:
+        qs = search_workers(access, region=region)
+        ids = list((qs.filter(segment=segment) if segment else qs).values_list("id", flat=True))
+    else:
+        raise click.ClickException("Give --region or --workers-file.")
+    batch = _run(lambda: propose_sponsorships(access, funder, ids, programs.split(","), _date(start, "--start"), months,
+                                              funding_source, note, skip_covered=skip_covered))
+    click.echo(f"List #{batch.pk}: {batch.count} sponsorships proposed"
+               + (f", {len(batch.skipped_worker_ids)} left out (already covered)" if batch.skipped_worker_ids else ""))
+
+
+@sponsorships.command("approve")
+@click.argument("list_id", type=int)
+@click.option("--drop-covered", is_flag=True, help="Leave out workers another payer has taken meanwhile.")
+@click.option("--today", default="", help="Approve as of this day (default: today).")
+@click.option("--as", "username", required=True, help="Act as this user (the approver).")
+def approve(list_id, drop_covered, today, username):
+    """Approve a proposed list: checks the budget, reserves every month (one payer per month)."""
+    from .models import SponsorshipBatch
+    from .services import approve_batch
+
+    batch = SponsorshipBatch.objects.filter(pk=list_id).first()
+    if batch is None:
+        raise click.ClickException(f"No list {list_id}.")
+    batch = _run(lambda: approve_batch(_user_access(username), batch, today=_date(today, "--today"),
+                                       drop_covered=drop_covered))
+    click.echo(f"List #{batch.pk} approved: {batch.count} sponsorships.")
+
+
+@sponsorships.command("ending")
+@click.option("--days", default=30, show_default=True, type=int)
+@click.option("--today", default="")
+@click.option("--as", "username", required=True, help="List what this user may see.")
+@click.option("--json", "as_json", is_flag=True)
+def ending(days, today, username, as_json):
+    """Sponsorships whose cover ends within N days, and whether someone continues them."""
+    from .services import ending_soon
+
+    access = _user_access(username)
+    rows = [{"id": s.pk, "worker": s.worker.name, "nik": access.nik_for_display(s.worker),
+             "village": s.worker.village_id, "funder": s.funder.name, "end_month": f"{s.end_month:%Y-%m}",
+             "continued_by": s.continued_by.funder.name if s.continued_by else None}
+            for s in ending_soon(access, today=_date(today, "--today"), days=days)[:5000]]
+    emit(rows, as_json, "\n".join(f"{r['end_month']} {r['nik']} {r['worker']:30} {r['funder']}"
+                                  f"{' → ' + r['continued_by'] if r['continued_by'] else ''}" for r in rows)
+         or "Nothing ends in this period.")
+
+
+@sponsorships.command("graduation")
+@click.option("--level", default="regency", show_default=True,
+              type=click.Choice(["province", "regency", "district", "village"]))
+@click.option("--as", "username", required=True, help="Report what this user may see.")
+@click.option("--json", "as_json", is_flag=True)
+def graduation(level, username, as_json):
+    """Hand-over ("graduation") rate: finished sponsorships continued by the worker's own payment."""
+    from .services import graduation_report
+
+    rows = _run(lambda: graduation_report(_user_access(username), level=level))
+    emit(rows, as_json, "\n".join(f"{r['funder']:40} {r['region_code']:10} {r['graduated']:>6}/{r['finished']:<6} "
+                                  f"{r['rate_percent']} %" for r in rows) or "No finished sponsorships yet.")
+
+
+commands = [funders, sponsorships]
