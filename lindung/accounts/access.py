@@ -66,6 +66,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "coverage.statistics": GOVERNMENT,
     "coverage.correct": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
     "coverage.snapshot": {Role.NATIONAL_ADMIN},
+    # Bulk enrolment from worker lists (rows still pass can_register_in, one by one).
+    "import.run": GOVERNMENT | {Role.AGENT},
 }
 
 
