@@ -54,7 +54,8 @@ def visible_funders(access):
     else:
         for code in access.region_codes:
             # funders inside the user's regions, and the governments above them that may pay for them
-            q |= Q(region__code__startswith=code) | Q(region_id__in=_ancestors_and_self(code))
+            q |= Q(region__code__startswith=code) | Q(region_id__in=_ancestors_and_self(code),
+                                                      kind__in=FunderKind.public())
     return qs.filter(q)
 
 
