@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "lindung.accounts.cli",
     "lindung.rules.cli",
     "lindung.funding.cli",
+    "lindung.imports.cli",
     "lindung.demo.cli",
 ]
 

@@ -11,6 +11,7 @@ what the person declared is a flag for review: civil registry does not reissue N
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -122,3 +123,63 @@ def mask_nik(nik: str) -> str:
     if len(nik) != 16:
         return "•" * len(nik)
     return nik[:4] + "•" * 8 + nik[12:]
+
+
+_SCIENTIFIC = re.compile(r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+$")
+_DECIMAL = re.compile(r"^[0-9]+[.,]0+$")
+
+
+def spreadsheet_damage(value) -> NikIssue | None:
+    """Recognise a NIK that a spreadsheet turned into a number, RULES.md §6.
+
+    Excel stores numbers as doubles and keeps 15 significant digits, so a 16-digit NIK typed into a
+    number cell comes back as ``3.52511E+15`` (scientific notation), ``3525111203850000`` (the
+    16th digit replaced by a zero) or ``3525111203850001.0`` (a float written out by a program).
+    The digits cannot be trusted in any of these forms, so the person who typed them must look
+    at the identity card again; this returns the issue that says so, or None.
+
+    ``value`` is the cell as read: a number (int/float) for numeric spreadsheet cells, else text.
+    A number cell with 16 digits whose last digit is not zero was stored exactly (a program wrote
+    it) and is not damage; its text form is returned by ``nik_text``.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not value.is_integer():
+            return NikIssue("spreadsheet_decimal", ERROR, _(
+                "The NIK cell holds a number with decimals (%(value)s), not 16 digits: the spreadsheet "
+                "turned it into a number. Format the NIK column as Text and type the NIK again "
+                "from the identity card.") % {"value": value})
+        digits = str(int(value))
+        if len(digits) >= 16 and digits[15:].strip("0") == "":
+            return NikIssue("spreadsheet_rounded", ERROR, _(
+                "The NIK was stored as a number (%(digits)s): spreadsheets keep only 15 significant "
+                "digits, so the last digit was replaced by 0. Format the NIK column as Text and type "
+                "the NIK again from the identity card.") % {"digits": digits})
+        return None
+    text = str(value).strip()
+    if _SCIENTIFIC.match(text):
+        return NikIssue("spreadsheet_scientific", ERROR, _(
+            "The NIK was turned into scientific notation (%(text)s) by a spreadsheet and its last digits "
+            "are lost. Format the NIK column as Text and type the NIK again from the identity card.")
+            % {"text": text})
+    if _DECIMAL.match(text):
+        return NikIssue("spreadsheet_decimal", ERROR, _(
+            "The NIK ends in a decimal part (%(text)s): a spreadsheet stored it as a number, which keeps "
+            "only 15 significant digits. Format the NIK column as Text and type the NIK again from the "
+            "identity card.") % {"text": text})
+    if len(text) == 16 and text.isdigit() and text.endswith("0000"):
+        return NikIssue("spreadsheet_rounded", ERROR, _(
+            "The NIK ends in 0000 (%(text)s), which no NIK does: typically a spreadsheet rounded it to "
+            "15 significant digits. Format the NIK column as Text and type the NIK again from the "
+            "identity card.") % {"text": text})
+    return None
+
+
+def nik_text(value) -> str:
+    """The NIK as text from a cell value: an exact number cell becomes its digits, text is stripped."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return "" if value is None else str(value).strip()

@@ -4,6 +4,7 @@ These are settings with the defaults of RULES.md §3 and §5.
 """
 
 import datetime as dt
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -21,8 +22,15 @@ def minimum_declared_income(segment: str, on: dt.date) -> int:
     """Minimum declared monthly income for a segment on a date (0 when none applies).
 
     Read from the effective-dated rule data (``lindung.rules``); the defaults above apply only when no
-    rule row covers the date.
+    rule row covers the date. Remembered per rule-book generation: an importer asks this once per row.
     """
+    from lindung.rules.book import book
+
+    return _minimum_declared_income(segment, on, book().generation)
+
+
+@lru_cache(maxsize=1024)
+def _minimum_declared_income(segment: str, on: dt.date, generation: int) -> int:
     from lindung.rules.services import RuleError, minimum_income_for
 
     try:

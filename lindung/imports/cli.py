@@ -1,0 +1,162 @@
+"""`lindung import workers FILE` and `lindung worker`."""
+
+import datetime as dt
+import sys
+import time
+
+import click
+
+from lindung.cli import emit
+
+
+@click.group(name="import")
+def import_group():
+    """Bulk enrolment from worker lists (XLSX, XLS, ODS, CSV)."""
+
+
+def _month(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM, e.g. 2026-01") from None
+
+
+@import_group.command(name="workers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--village-code", default="", help="The list is for this village: rows without a village go there.")
+@click.option("--district-code", default="", help="Village names in the list are looked up in this district.")
+@click.option("--segment", "default_segment", default="bpu_rentan", show_default=True,
+              help="Segment for rows that do not give one.")
+@click.option("--funder", "funder_id", type=int, default=None, help="Propose sponsorships for this funder (id).")
+@click.option("--programs", default="", help="Programmes to sponsor, e.g. jkk,jkm.")
+@click.option("--start", "start", default=None, help="First sponsored month, YYYY-MM.")
+@click.option("--months", type=int, default=None, help="Number of sponsored months.")
+@click.option("--source", "funding_source", default="", help="Funding source (default: the funder kind's first).")
+@click.option("--update-existing", is_flag=True, help="Update workers already registered (default: skip them).")
+@click.option("--all-or-nothing", is_flag=True, help="Save nothing if any row is rejected.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; save nothing.")
+@click.option("--force", is_flag=True, help="Import even if the same file was imported before.")
+@click.option("--as", "as_user", default=None, help="Act as this user (their scope applies); default: national administrator.")
+@click.option("--map", "mappings", multiple=True, metavar="HEADER=FIELD",
+              help="Map a column by its header, e.g. --map 'No KTP=nik'. Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+def workers(file, village_code, district_code, default_segment, funder_id, programs, start, months,
+            funding_source, update_existing, all_or_nothing, dry_run, force, as_user, mappings, as_json):
+    """Check a worker list row by row and register the valid rows (see docs/imports.md)."""
+    from django.utils.translation import gettext as _
+
+    from lindung.accounts.access import Access
+    from lindung.accounts.models import User
+
+    from .columns import BY_KEY, header_key
+    from .pipeline import Options
+    from .services import ImportRefused, NationalAccess, create_job, earlier_import_of_same_file, queue_job, run_job
+
+    if as_user:
+        user = User.objects.filter(username=as_user, is_active=True).first()
+        if user is None:
+            raise click.ClickException(_("No active user %(name)s.") % {"name": as_user})
+        access = Access(user)
+    else:
+        access = NationalAccess()
+    options = Options(update_existing=update_existing, all_or_nothing=all_or_nothing, dry_run=dry_run,
+                      village_code=village_code.replace(".", ""), district_code=district_code.replace(".", ""),
+                      default_segment=default_segment, funder_id=funder_id,
+                      programs=[p.strip().lower() for p in programs.split(",") if p.strip()],
+                      start_month=_month(start), months=months, funding_source=funding_source)
+    try:
+        job = create_job(access, file, options=options)
+        mapping = dict(job.mapping)
+        for item in mappings:
+            header, _sep, field = item.rpartition("=")
+            if field not in BY_KEY and field != "":
+                raise click.ClickException(_("Unknown field %(field)s; choose from %(fields)s.")
+                                           % {"field": field, "fields": ", ".join(BY_KEY)})
+            index = next((str(i) for i, h in enumerate(job.headers) if header_key(h) == header_key(header)), None)
+            if index is None:
+                raise click.ClickException(_("No column headed %(header)s.") % {"header": header})
+            mapping = {k: v for k, v in mapping.items() if v != field}
+            mapping[index] = field
+        earlier = earlier_import_of_same_file(job)
+        if earlier is not None and not force and not dry_run:
+            job.delete()
+            raise click.ClickException(_(
+                "This file was already imported (import #%(id)s on %(date)s); nothing new to do. "
+                "Use --force to run it again.") % {"id": earlier.pk, "date": f"{earlier.created_at:%Y-%m-%d %H:%M}"})
+        queue_job(access, job, mapping, options)
+    except ImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    from django.core.exceptions import PermissionDenied
+
+    started = time.monotonic()
+    try:
+        job = run_job(job, access=access)
+    except PermissionDenied as exc:
+        raise click.ClickException(str(exc)) from None
+    report = job_report(job)
+    report["seconds"] = round(time.monotonic() - started, 2)
+    if as_json:
+        emit(report, True)
+    else:
+        click.echo(text_report(report))
+    if job.status == "failed":
+        sys.exit(2)
+    if report["rejected"]:
+        sys.exit(1)
+
+
+def job_report(job) -> dict:
+    counts = job.counts or {}
+    errors = [i.as_dict() for i in job.issues.order_by("row", "id")]
+    return {
+        "job": job.pk, "file": job.original_name, "status": job.status, "outcome": job.outcome,
+        "rows": counts.get("rows", 0), "accepted": counts.get("accepted", 0), "rejected": counts.get("rejected", 0),
+        "created": counts.get("created", 0), "updated": counts.get("updated", 0),
+        "unchanged": counts.get("unchanged", 0), "skipped": counts.get("skipped", 0),
+        "flagged": counts.get("flagged", 0), "sponsorships": counts.get("sponsorships", 0),
+        "errors": [e for e in errors if e["severity"] == "error"],
+        "review": [e for e in errors if e["severity"] == "review"],
+        "notices": [e for e in errors if e["severity"] == "notice"],
+        "failure": job.error,
+    }
+
+
+def text_report(report: dict) -> str:
+    from django.utils.translation import gettext as _
+
+    lines = [_("Import #%(job)s %(file)s: %(status)s (%(outcome)s)") % report,
+             _("%(rows)d rows: %(accepted)d accepted (%(created)d new, %(updated)d updated, %(skipped)d already "
+               "registered), %(rejected)d rejected, %(flagged)d to review.") % report]
+    if report.get("failure"):
+        lines.append(report["failure"])
+    for item in report["errors"][:200]:
+        lines.append(_("  row %(row)d, %(column)s: %(message)s [%(code)s]") % item)
+    if len(report["errors"]) > 200:
+        lines.append(_("  … %(n)d more (use --json for all)") % {"n": len(report["errors"]) - 200})
+    for item in report["review"][:50]:
+        lines.append(_("  review row %(row)d, %(column)s: %(message)s") % item)
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Run the queued imports, then exit.")
+@click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the queue.")
+def worker(once, poll):
+    """Run queued imports in the background (production: one process beside the web server)."""
+    import os
+    import socket
+
+    from .services import work
+
+    name = f"{socket.gethostname()}:{os.getpid()}:worker"
+    click.echo(f"Lindung import worker {name} (Ctrl+C to stop)")
+    try:
+        done = work(name, poll=poll, once=once)
+    except KeyboardInterrupt:
+        return
+    click.echo(f"{done} import(s) run.")
+
+
+commands = [import_group, worker]

@@ -1,0 +1,141 @@
+"""Bulk enrolment: one ``ImportJob`` per uploaded list, its row-level findings, remembered mappings.
+
+A job moves MAPPING → QUEUED → VALIDATING → COMMITTING → DONE (or FAILED). Its progress counters
+live on the row so that any process (the web page polling, the CLI) can read them; a background
+worker claims a queued job with a conditional UPDATE, so two workers never run the same job.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    MAPPING = "mapping", _("waiting for the column mapping")
+    QUEUED = "queued", _("queued")
+    VALIDATING = "validating", _("checking rows")
+    COMMITTING = "committing", _("saving")
+    DONE = "done", _("finished")
+    FAILED = "failed", _("failed")
+
+
+class Outcome(models.TextChoices):
+    COMMITTED = "committed", _("valid rows saved")
+    NOTHING = "nothing", _("nothing saved: the list has errors and all-or-nothing was asked")
+    DRY_RUN = "dry_run", _("checked only (dry run), nothing saved")
+    EMPTY = "empty", _("nothing to save")
+
+
+class ImportJob(models.Model):
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="import_jobs")
+    # The region the list is for (a village, a district, or the uploader's region); "" = national.
+    region_code = models.CharField(_("region"), max_length=10, blank=True, db_index=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_hash = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
+    file_format = models.CharField(_("format"), max_length=8)
+    file_size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    headers = models.JSONField(_("headers"), default=list, blank=True)
+    header_row = models.PositiveIntegerField(default=1)
+    # {column index as text: field key}; columns not named are ignored.
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.MAPPING,
+                              db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    # Progress, written while the job runs.
+    rows_total = models.PositiveIntegerField(_("rows (estimate)"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_validated = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_to_write = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(_("rows saved"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    counts = models.JSONField(_("results"), default=dict, blank=True)
+    error = models.TextField(_("failure"), blank=True)
+    sponsorship_batch_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (Status.DONE, Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Overall progress: reading+checking is the first 60 %, saving the rest."""
+        if self.status == Status.DONE:
+            return 100
+        total = max(self.rows_total, self.rows_validated, 1)
+        checked = min(self.rows_validated / total, 1.0)
+        if self.status in (Status.MAPPING, Status.QUEUED):
+            return 0
+        if self.status == Status.VALIDATING:
+            return int(60 * checked)
+        written = self.rows_written / self.rows_to_write if self.rows_to_write else 0
+        return 60 + int(40 * min(written, 1.0))
+
+    def seconds_left(self) -> int | None:
+        """A rough estimate from the speed so far in the current phase."""
+        if self.status not in (Status.VALIDATING, Status.COMMITTING) or not self.phase_started_at:
+            return None
+        elapsed = (timezone.now() - self.phase_started_at).total_seconds()
+        if self.status == Status.VALIDATING:
+            done, total = self.rows_validated, max(self.rows_total, self.rows_validated)
+        else:
+            done, total = self.rows_written, self.rows_to_write
+        if done <= 0 or elapsed <= 0:
+            return None
+        return int((total - done) * elapsed / done)
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("rejected")
+    REVIEW = "review", _("saved, needs review")
+    NOTICE = "notice", _("notice")
+
+
+class RowIssue(models.Model):
+    """One finding about one row of an uploaded list (row numbers as the spreadsheet shows them)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
+    row = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=100, blank=True)
+    code = models.CharField(_("code"), max_length=40)
+    severity = models.CharField(_("severity"), max_length=6, choices=Severity.choices, default=Severity.ERROR)
+    message = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["job", "row", "id"]
+        indexes = [models.Index(fields=["job", "severity", "row"], name="import_issue_job_row")]
+        verbose_name = _("row issue")
+        verbose_name_plural = _("row issues")
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "code": self.code, "severity": self.severity,
+                "message": self.message}
+
+
+class RememberedMapping(models.Model):
+    """How the columns of lists from one place were named last time (per uploader region or village)."""
+
+    scope = models.CharField(max_length=60, unique=True)
+    # {normalised header text: field key}
+    headers = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered column mapping")
+        verbose_name_plural = _("remembered column mappings")

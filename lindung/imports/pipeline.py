@@ -1,0 +1,438 @@
+"""Checking every row of a worker list before anything is written.
+
+One streaming pass over the file: each row's cells are cleaned by its column's cleaner, checked by
+``lindung.people.validation.check_worker`` (the registry's one validator), its village resolved and
+its scope checked; every 5,000 rows the NIKs are looked up in the registry in one query (already
+registered? possibly the same person under another NIK? already paid for in the requested period?).
+Rows to be created are written to a spool file in PostgreSQL COPY text format, so memory stays flat
+whatever the file size; the commit step streams that spool into the worker table.
+"""
+
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.people.models import Segment, Worker, normalise_name
+from lindung.people.nik import decode_nik, mask_nik
+from lindung.people.validation import check_worker, normalise_phone
+
+from .columns import BY_KEY, CellError, blank, header_score
+from .models import Severity
+from .readers import Table, is_blank, text_of
+from .villages import VillageResolver
+
+BATCH = 5000
+MAX_NOTICES = 10_000
+# The worker columns written by an import, in COPY order. registered_by_id, created_at and
+# updated_at are appended when the rows are written.
+WORKER_COLUMNS = ["nik", "name", "name_key", "birth_place", "birth_date", "sex", "village_code",
+                  "district_code", "regency_code", "province_code", "phone", "occupation", "segment",
+                  "ecosystem", "sector", "declared_income", "nik_flags"]
+UPDATE_FIELDS = ["name", "birth_place", "birth_date", "sex", "village_id", "phone", "occupation", "segment",
+                 "ecosystem", "sector", "declared_income", "nik_flags"]
+
+
+@dataclass
+class Options:
+    update_existing: bool = False
+    all_or_nothing: bool = False
+    dry_run: bool = False
+    village_code: str = ""      # the list is for this village: rows without a village go there
+    district_code: str = ""     # village names are looked up in this district
+    default_segment: str = Segment.BPU_VULNERABLE
+    funder_id: int | None = None
+    programs: list[str] = field(default_factory=list)
+    start_month: dt.date | None = None
+    months: int | None = None
+    funding_source: str = ""
+    note: str = ""
+
+    @property
+    def sponsoring(self) -> bool:
+        return bool(self.funder_id and self.programs and self.start_month and self.months)
+
+    def as_json(self) -> dict:
+        data = dict(self.__dict__)
+        data["start_month"] = self.start_month.isoformat() if self.start_month else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Options":
+        data = dict(data or {})
+        if data.get("start_month"):
+            data["start_month"] = dt.date.fromisoformat(data["start_month"])
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class Issue:
+    row: int
+    column: str
+    code: str
+    message: str
+    severity: str = Severity.ERROR
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message,
+                "severity": self.severity}
+
+
+@dataclass
+class Result:
+    rows: int = 0
+    created: int = 0          # new workers (written, or to be written)
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0          # already registered, operator chose not to update
+    rejected: int = 0
+    flagged: int = 0          # accepted, but needs review (possible duplicate, NIK warnings)
+    blank: int = 0
+    spool: object = None      # the COPY-format file of rows to create
+    updates: list = field(default_factory=list)       # (worker id, {field: value})
+    sponsor_niks: list = field(default_factory=list)  # NIKs of accepted rows, for sponsorships
+
+    @property
+    def accepted(self) -> int:
+        return self.created + self.updated + self.unchanged + self.skipped
+
+    def counts(self) -> dict:
+        return {"rows": self.rows, "accepted": self.accepted, "rejected": self.rejected,
+                "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "skipped": self.skipped, "flagged": self.flagged}
+
+
+class MappingError(Exception):
+    """The columns cannot be used as mapped (e.g. no NIK column); the message says why."""
+
+
+def find_header(rows: Iterator[list]) -> tuple[int, list, list[list]]:
+    """The header row among the first lines: the one naming the most known columns.
+
+    Returns (header row number, header values, the rows read after it so far).
+    """
+    seen: list[list] = []
+    for values in rows:
+        seen.append(list(values))
+        if len(seen) >= 10:
+            break
+    if not seen:
+        raise MappingError(_("The file has no rows."))
+    scores = [header_score(v) for v in seen]
+    best = max(range(len(seen)), key=lambda i: (scores[i], -i))
+    if scores[best] == 0:
+        best = next(i for i, v in enumerate(seen) if not is_blank(v)) if any(not is_blank(v) for v in seen) else 0
+    return best + 1, seen[best], seen[best + 1:]
+
+
+def check_mapping(mapping: dict[str, str], options: Options) -> None:
+    fields = set(mapping.values())
+    if "nik" not in fields:
+        raise MappingError(_("No column is mapped to NIK."))
+    if "name" not in fields:
+        raise MappingError(_("No column is mapped to the name."))
+    if not fields & {"birth_date", "birth_place_date"}:
+        pass  # the birth date is then read from the NIK
+    if not fields & {"village_code", "village_name"} and not options.village_code:
+        raise MappingError(_("No column gives the village (code or name): map one, or choose the village "
+                             "the whole list is for."))
+
+
+class Validator:
+    """Checks rows one by one and the registry in batches; see the module docstring."""
+
+    def __init__(self, access, headers: list, mapping: dict[str, str], options: Options, *,
+                 region_code: str = "", today: dt.date | None = None, user_id: int | None = None):
+        check_mapping(mapping, options)
+        self.access = access
+        self.options = options
+        self.today = today or timezone.localdate()
+        self.headers = [text_of(h) for h in headers]
+        self.plan = [(int(index), key, BY_KEY[key].clean) for index, key in sorted(mapping.items(), key=lambda kv: int(kv[0]))]
+        self.column_of = {key: (self.headers[int(index)] if int(index) < len(self.headers) else key) or key
+                          for index, key in mapping.items()}
+        self.mapped = set(mapping.values())
+        self.resolver = VillageResolver(options.district_code or options.village_code[:6] or region_code)
+        self.result = Result(spool=tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n"))
+        self.issues: list[Issue] = []
+        self.first_row_of_nik: dict[int, int] = {}
+        self.first_row_of_person: dict[int, tuple[int, str]] = {}
+        self.notices = 0
+        self._pending: list[tuple] = []  # rows waiting for the batch look-ups
+        self.can_register_in = access.can_register_in
+        self.default_income = None
+        if "declared_income" not in self.mapped:
+            from lindung.people import policy
+            self.default_income = policy.minimum_declared_income(options.default_segment, self.today)
+
+    # --- per row -------------------------------------------------------------------------------
+    def column(self, key: str) -> str:
+        if key in self.column_of:
+            return self.column_of[key]
+        if key == "village_code" and "village_name" in self.column_of:
+            return self.column_of["village_name"]
+        if key in ("birth_date", "sex") and "birth_place_date" in self.column_of and key == "birth_date":
+            return self.column_of["birth_place_date"]
+        return str(BY_KEY[key].label) if key in BY_KEY else key
+
+    def add_issue(self, row: int, key: str, code: str, message: str, severity: str = Severity.ERROR) -> None:
+        if severity == Severity.NOTICE:
+            self.notices += 1
+            if self.notices > MAX_NOTICES:  # a re-sent list of 100,000 known workers needs no 100,000 lines
+                return
+        self.issues.append(Issue(row, self.column(key), code, message, severity))
+
+    def check_row(self, row: int, values: list) -> None:
+        result = self.result
+        result.rows += 1
+        data: dict = {}
+        failed: set[str] = set()
+        n = len(values)
+        for index, key, clean in self.plan:
+            value = values[index] if index < n else None
+            try:
+                data[key] = clean(value)
+            except CellError as exc:
+                failed.add(key)
+                self.add_issue(row, key, exc.code, exc.message)
+        self._complete(row, data, failed)
+        errors_before = len(failed)
+        check = check_worker(data, today=self.today)
+        rejected = errors_before > 0
+        for name, code, message in check.issues():
+            if name in failed or (name == "village_code" and "village_code" in failed):
+                continue
+            rejected = True
+            self.add_issue(row, name, code, message)
+        village = data.get("village_code") or ""
+        if not rejected and not self.can_register_in(village):
+            rejected = True
+            self.add_issue(row, "village_code", "outside_scope", _(
+                "Village %(code)s is outside the regions you are assigned to.") % {"code": village})
+        if not rejected:
+            nik_int = int(data["nik"])
+            first = self.first_row_of_nik.get(nik_int)
+            if first is not None:
+                rejected = True
+                self.add_issue(row, "nik", "duplicate_in_file", _(
+                    "The same NIK is already on row %(row)d of this file.") % {"row": first})
+            else:
+                self.first_row_of_nik[nik_int] = row
+        if rejected:
+            result.rejected += 1
+            return
+        self._pending.append((row, data, check.flags, check.warnings))
+        if len(self._pending) >= BATCH:
+            self.flush()
+
+    def _complete(self, row: int, data: dict, failed: set[str]) -> None:
+        """Fill what the row leaves out: place/date split, defaults, birth date and sex from the NIK,
+        the village from its name."""
+        if "birth_place_date" in data:
+            place, born = data.pop("birth_place_date")
+            data.setdefault("birth_place", place)
+            if data.get("birth_date") is None and "birth_date" not in failed:
+                data["birth_date"] = born
+        elif "birth_place_date" in failed:
+            failed.add("birth_date")
+        nik = data.get("nik") or ""
+        if ("birth_date" not in self.mapped and "birth_place_date" not in self.mapped) or not data.get("sex"):
+            info = decode_nik(nik, today=self.today) if len(nik) == 16 and nik.isdigit() else None
+            if info is not None and info.valid:
+                if "birth_date" not in self.mapped and "birth_place_date" not in self.mapped:
+                    data["birth_date"] = info.birth_date
+                if not data.get("sex") and "sex" not in failed:
+                    data["sex"] = info.sex
+        if not data.get("segment") and "segment" not in failed:
+            data["segment"] = self.options.default_segment
+        if self.default_income is not None:
+            data["declared_income"] = self.default_income
+        if "village_code" in failed:
+            return
+        code = data.get("village_code") or ""
+        if not code:
+            name = data.get("village_name") or ""
+            if name:
+                try:
+                    data["village_code"] = self.resolver.resolve(name, data.get("district_name") or "",
+                                                                 data.get("district_code") or "")
+                except CellError as exc:
+                    failed.add("village_code")
+                    self.add_issue(row, "village_name", exc.code, exc.message)
+            elif self.options.village_code:
+                data["village_code"] = self.options.village_code
+
+    # --- per batch -----------------------------------------------------------------------------
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        niks = [data["nik"] for _row, data, _f, _w in pending]
+        fields = ["nik", "id", *UPDATE_FIELDS] if self.options.update_existing else ["nik", "id"]
+        existing = {r[0]: r for r in Worker.objects.filter(nik__in=niks).order_by().values_list(*fields)}
+        editable: set[str] = set()
+        if existing and self.options.update_existing:
+            if self.access.is_national:
+                editable = set(existing)
+            else:
+                editable = set(self.access.workers().filter(nik__in=list(existing)).values_list("nik", flat=True))
+        covered = self._covered_ids([r[1] for r in existing.values()]) if existing and self.options.sponsoring else set()
+        possible = self._possible_duplicates([d for _r, d, _f, _w in pending if d["nik"] not in existing])
+        result, spool, now_flags = self.result, self.result.spool, []
+        lines = []
+        for row, data, flags, warnings in pending:
+            nik = data["nik"]
+            found = existing.get(nik)
+            if found is not None and found[1] in covered:
+                result.rejected += 1
+                self.add_issue(row, "nik", "already_covered", _(
+                    "This worker already has a payer (or an open proposal) for some of the requested "
+                    "programme-months."))
+                continue
+            flags = list(flags)
+            for message, code in zip(warnings, flags):
+                self.add_issue(row, "nik", f"nik_{code}", message, Severity.REVIEW)
+            if found is None:
+                twin = possible.get((data["name_key"], data["birth_date"], data["village_code"][:4]))
+                person = hash((data["name_key"], data["birth_date"], data["village_code"][:4]))
+                first = self.first_row_of_person.get(person)
+                if twin and twin != nik:
+                    flags.append("possible_duplicate")
+                    self.add_issue(row, "name", "possible_duplicate", _(
+                        "May be the same person as registered worker %(nik)s (same name and birth date in "
+                        "this regency, another NIK): check before paying.") % {"nik": mask_nik(twin)},
+                        Severity.REVIEW)
+                elif first is not None and first[1] != nik:
+                    flags.append("possible_duplicate")
+                    self.add_issue(row, "name", "possible_duplicate_in_file", _(
+                        "May be the same person as row %(row)d (same name and birth date in this regency, "
+                        "another NIK): check before paying.") % {"row": first[0]}, Severity.REVIEW)
+                if first is None:
+                    self.first_row_of_person[person] = (row, nik)
+                if flags:
+                    result.flagged += 1
+                result.created += 1
+                lines.append(_copy_line(data, flags))
+                result.sponsor_niks.append(nik)
+            elif not self.options.update_existing:
+                result.skipped += 1
+                self.add_issue(row, "nik", "already_registered", _(
+                    "Already registered; left unchanged (choose “update existing workers” to update it)."),
+                    Severity.NOTICE)
+                result.sponsor_niks.append(nik)
+            elif nik not in editable:
+                result.rejected += 1
+                self.add_issue(row, "nik", "registered_elsewhere", _(
+                    "This NIK is already registered outside the regions you may change."))
+            else:
+                changes = _changes(found, data, flags)
+                if changes:
+                    result.updated += 1
+                    result.updates.append((found[1], changes))
+                else:
+                    result.unchanged += 1
+                if flags:
+                    result.flagged += 1
+                result.sponsor_niks.append(nik)
+        if lines:
+            spool.write("".join(lines))
+
+    def _covered_ids(self, worker_ids: list[int]) -> set[int]:
+        from lindung.funding.models import programs_key
+        from lindung.funding.services import conflicting_worker_ids
+
+        o = self.options
+        return conflicting_worker_ids(worker_ids, programs_key(o.programs), o.start_month.replace(day=1), o.months)
+
+    def _possible_duplicates(self, rows: list[dict]) -> dict[tuple, str]:
+        """Registered workers with the same normalised name and birth date in the same regency."""
+        for data in rows:
+            data["name_key"] = normalise_name(data["name"])
+        if not rows:
+            return {}
+        keys = {(d["name_key"], d["birth_date"], d["village_code"][:4]) for d in rows}
+        found: dict[tuple, str] = {}
+        names = sorted({k[0] for k in keys})
+        for start in range(0, len(names), BATCH):
+            qs = Worker.objects.filter(name_key__in=names[start:start + BATCH],
+                                       birth_date__in={k[1] for k in keys},
+                                       regency_code__in={k[2] for k in keys})
+            for name_key, birth, regency, nik in qs.order_by().values_list("name_key", "birth_date",
+                                                                           "regency_code", "nik"):
+                if (name_key, birth, regency) in keys:
+                    found.setdefault((name_key, birth, regency), nik)
+        return found
+
+    def finish(self) -> Result:
+        self.flush()
+        self.result.spool.flush()
+        return self.result
+
+
+def _copy_text(value: str) -> str:
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _copy_line(data: dict, flags: list[str]) -> str:
+    """One worker in PostgreSQL COPY text format (also read back for SQLite)."""
+    village = data["village_code"]
+    phone = data.get("phone") or ""
+    if phone:
+        phone = normalise_phone(phone)
+    return "\t".join((
+        data["nik"], _copy_text(data["name"].strip()), data["name_key"], _copy_text(data.get("birth_place") or ""),
+        data["birth_date"].isoformat(), data["sex"], village, village[:6], village[:4], village[:2],
+        _copy_text(phone), _copy_text(data.get("occupation") or ""), data["segment"],
+        data.get("ecosystem") or "rentan", data.get("sector") or "other", str(data["declared_income"]),
+        json.dumps(flags) if flags else "[]",
+    )) + "\n"
+
+
+def _changes(found: tuple, data: dict, flags: list[str]) -> dict:
+    current = dict(zip(UPDATE_FIELDS, found[2:]))
+    new = {
+        "name": data["name"].strip(), "birth_place": data.get("birth_place") or current["birth_place"],
+        "birth_date": data["birth_date"], "sex": data["sex"], "village_id": data["village_code"],
+        "phone": normalise_phone(data.get("phone") or "") or current["phone"],
+        "occupation": data.get("occupation") or current["occupation"], "segment": data["segment"],
+        "ecosystem": data.get("ecosystem") or current["ecosystem"], "sector": data.get("sector") or current["sector"],
+        "declared_income": data["declared_income"],
+        # A review flag set earlier stays until someone clears it by hand.
+        "nik_flags": flags + [f for f in (current["nik_flags"] or []) if f == "possible_duplicate" and f not in flags],
+    }
+    return {k: v for k, v in new.items() if current.get(k) != v}
+
+
+def validate_rows(validator: Validator, rows: Iterator[tuple[int, list]],
+                  progress: Callable[[int], None] | None = None) -> Result:
+    count = 0
+    for row, values in rows:
+        if is_blank(values):
+            validator.result.blank += 1
+            continue
+        validator.check_row(row, values)
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    result = validator.finish()
+    if progress is not None:
+        progress(count)
+    return result
+
+
+def numbered_rows(table: Table, header_row: int) -> Iterator[tuple[int, list]]:
+    """The data rows after the header, numbered as in the spreadsheet."""
+    for number, values in enumerate(table.raw_rows(), start=1):
+        if number > header_row:
+            yield number, values
+
+
+__all__ = ["Options", "Validator", "Result", "Issue", "MappingError", "find_header", "numbered_rows",
+           "validate_rows", "WORKER_COLUMNS", "blank"]

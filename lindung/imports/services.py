@@ -1,0 +1,465 @@
+"""Import jobs: upload, map the columns, check every row, then save in one transaction.
+
+``create_job`` stores the file (under MEDIA_ROOT) and proposes a column mapping; ``queue_job`` fixes
+the mapping and options; ``run_job`` checks every row, records the findings, and — unless it is a dry
+run, or all-or-nothing was asked and a row failed — writes the accepted rows, the updates and the
+sponsorships in one transaction together with the job's final state and its audit entry. A crash or a
+kill before that transaction commits leaves nothing of the list visible.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import connection, connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.accounts.access import Access
+from lindung.accounts.models import Role
+from lindung.audit import services as audit
+
+from .columns import guess_mapping, header_key
+from .models import ImportJob, Outcome, RememberedMapping, RowIssue, Status
+from .pipeline import MappingError, Options, Validator, check_mapping, find_header, numbered_rows, validate_rows
+from .readers import UnreadableFile, open_table, text_of
+from .writing import insert_workers, update_workers
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = dt.timedelta(minutes=5)  # a running job whose heartbeat is older was interrupted
+MAX_ATTEMPTS = 2
+
+
+class ImportRefused(Exception):
+    """The upload or its options cannot be used; the message says why, in the active language."""
+
+
+class NationalAccess(Access):
+    """The identity of the `lindung import` command when no ``--as`` user is given."""
+
+    role = Role.NATIONAL_ADMIN
+    region_codes: list[str] = []
+    funder_id = None
+
+    def __init__(self):
+        super().__init__(None)
+
+
+def access_for(job: ImportJob) -> Access:
+    if job.created_by_id is None:
+        return NationalAccess()
+    return Access(job.created_by)
+
+
+def visible_jobs(access: Access):
+    """Imports a user may see: their own, and (government roles) those for regions in their scope."""
+    qs = ImportJob.objects.select_related("created_by")
+    if not access.can("import.run"):
+        return qs.none()
+    if access.is_national:
+        return qs
+    q = Q(created_by=access.user.pk)
+    if access.role != Role.AGENT:
+        for code in access.region_codes:
+            q |= Q(region_code__startswith=code)
+    return qs.filter(q)
+
+
+def mapping_scope(access: Access, region_code: str) -> str:
+    """Mappings are remembered per place: the list's region, else the uploader's regions."""
+    if region_code:
+        return f"region:{region_code}"
+    if access.region_codes:
+        return "region:" + ",".join(access.region_codes)
+    return "national"
+
+
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _target_region(access: Access, options: Options) -> str:
+    if options.village_code:
+        return options.village_code
+    if options.district_code:
+        return options.district_code
+    if len(access.region_codes) == 1:
+        return access.region_codes[0]
+    return ""
+
+
+def check_options(access: Access, options: Options) -> None:
+    """Refuse options the user may not use, before any row is read."""
+    for code, length in ((options.village_code, 10), (options.district_code, 6)):
+        if code and (len(code) != length or not code.isdigit()):
+            raise ImportRefused(_("%(code)s is not a %(length)d-digit region code.") % {"code": code, "length": length})
+        if code and not access.region_in_scope(code) and not access.is_national:
+            raise ImportRefused(_("Region %(code)s is outside the regions you are assigned to.") % {"code": code})
+    from lindung.regions.models import Region
+
+    for code in (options.village_code, options.district_code):
+        if code and not Region.objects.filter(code=code).exists():
+            raise ImportRefused(_("Region %(code)s does not exist.") % {"code": code})
+    if options.funder_id or options.programs or options.start_month or options.months:
+        if not (options.funder_id and options.programs and options.start_month and options.months):
+            raise ImportRefused(_("To create sponsorships give the funder, the programmes, the first month "
+                                  "and the number of months."))
+        from lindung.funding.kinds import allowed_sources
+        from lindung.funding.models import Funder
+        from lindung.funding.scope import can_propose_for
+        from lindung.rules.choices import Program
+
+        funder = Funder.objects.filter(pk=options.funder_id).first()
+        if funder is None:
+            raise ImportRefused(_("Funder %(id)s does not exist.") % {"id": options.funder_id})
+        if not can_propose_for(access, funder):
+            raise ImportRefused(_("You may not propose sponsorships for this funder."))
+        wrong = [p for p in options.programs if p not in Program.values]
+        if wrong:
+            raise ImportRefused(_("Unknown programme(s): %(list)s.") % {"list": ", ".join(wrong)})
+        sources = allowed_sources(funder.kind)
+        if not options.funding_source:
+            options.funding_source = sources[0] if sources else ""
+        if options.funding_source not in sources:
+            raise ImportRefused(_("A %(kind)s funder may not pay from %(source)s.") % {
+                "kind": funder.get_kind_display(), "source": options.funding_source})
+        if not 1 <= int(options.months) <= 60:
+            raise ImportRefused(_("A sponsorship runs for 1 to 60 months."))
+
+
+def create_job(access: Access, path: Path | str, *, name: str = "", options: Options | None = None) -> ImportJob:
+    """Store an uploaded list and propose a column mapping (remembered from this place, or guessed)."""
+    access.require("import.run")
+    options = options or Options()
+    check_options(access, options)
+    path = Path(path)
+    try:
+        table = open_table(path, name or path.name)
+        header_row, headers, _rest = find_header(table.raw_rows())
+    except (UnreadableFile, MappingError) as exc:
+        raise ImportRefused(str(exc)) from None
+    region_code = _target_region(access, options)
+    remembered = RememberedMapping.objects.filter(scope=mapping_scope(access, region_code)).first()
+    job = ImportJob(created_by=access.user if access.user is not None and access.role else None,
+                    region_code=region_code, original_name=(name or path.name)[:255],
+                    file_hash=_hash_file(path), file_format=table.file_format, file_size=path.stat().st_size,
+                    headers=[text_of(h) for h in headers], header_row=header_row,
+                    options=options.as_json(), status=Status.MAPPING)
+    job.mapping = guess_mapping(headers, remembered.headers if remembered else None)
+    with open(path, "rb") as handle:
+        job.file.save(Path(name or path.name).name, File(handle), save=False)
+    job.save()
+    return job
+
+
+def earlier_import_of_same_file(job: ImportJob) -> ImportJob | None:
+    return (ImportJob.objects.filter(file_hash=job.file_hash, status=Status.DONE, outcome=Outcome.COMMITTED)
+            .exclude(pk=job.pk).order_by("-created_at").first())
+
+
+def queue_job(access: Access, job: ImportJob, mapping: dict[str, str] | None = None,
+              options: Options | None = None) -> ImportJob:
+    """Fix the mapping and options, remember the mapping for this place, and queue the job."""
+    if not visible_jobs(access).filter(pk=job.pk).exists():
+        raise PermissionDenied(_("You may not run this import."))
+    if job.status != Status.MAPPING:
+        raise ImportRefused(_("This import has already been started."))
+    options = options or Options.from_json(job.options)
+    check_options(access, options)
+    mapping = {str(k): v for k, v in (mapping if mapping is not None else job.mapping).items() if v}
+    try:
+        check_mapping(mapping, options)
+    except MappingError as exc:
+        raise ImportRefused(str(exc)) from None
+    remember_mapping(access, job, mapping)
+    job.mapping, job.options = mapping, options.as_json()
+    job.status = Status.QUEUED
+    job.save(update_fields=["mapping", "options", "status"])
+    return job
+
+
+def remember_mapping(access: Access, job: ImportJob, mapping: dict[str, str]) -> None:
+    headers = {header_key(job.headers[int(i)]): f for i, f in mapping.items()
+               if int(i) < len(job.headers) and header_key(job.headers[int(i)])}
+    scope = mapping_scope(access, job.region_code)
+    current = RememberedMapping.objects.filter(scope=scope).first()
+    merged = {**(current.headers if current else {}), **headers}
+    RememberedMapping.objects.update_or_create(scope=scope, defaults={"headers": merged})
+
+
+# --- running ---------------------------------------------------------------------------------------
+
+class Progress:
+    """Writes the job's counters at most twice a second.
+
+    While the rows are being written the job runs inside one transaction; on PostgreSQL the counters
+    then go through a second connection (a short-lived thread), which other pages can read at once.
+    SQLite allows one writer at a time, so there the "saved" counter moves only when the
+    transaction commits (the page shows the saving phase without a count).
+    """
+
+    def __init__(self, job: ImportJob, interval: float = 0.5):
+        self.job_id, self.interval, self.last = job.pk, interval, 0.0
+        self.side_connection = False
+        self._thread: threading.Thread | None = None
+
+    def __call__(self, force: bool = False, **fields) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < self.interval:
+            return
+        self.last = now
+        fields["heartbeat_at"] = timezone.now()
+        if self.side_connection:
+            if connection.vendor != "postgresql":
+                return
+            if self._thread is not None and self._thread.is_alive():
+                return  # the previous write is still on its way; skip this one
+            self._thread = threading.Thread(target=_side_update, args=(self.job_id, fields), daemon=True)
+            self._thread.start()
+        else:
+            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+def _side_update(job_id: int, fields: dict) -> None:
+    try:
+        ImportJob.objects.filter(pk=job_id).update(**fields)
+    except Exception:  # progress is best effort; the final counts are written with the rows
+        log.debug("progress update skipped", exc_info=True)
+    finally:
+        connections.close_all()
+
+
+def run_job(job: ImportJob | int, *, access: Access | None = None, today: dt.date | None = None) -> ImportJob:
+    """Check and (unless told otherwise) save one import; returns the job in its final state."""
+    job = ImportJob.objects.get(pk=job) if isinstance(job, int) else job
+    access = access or access_for(job)
+    options = Options.from_json(job.options)
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.VALIDATING, started_at=now, phase_started_at=now,
+                                               heartbeat_at=now, rows_read=0, rows_validated=0, rows_written=0)
+    RowIssue.objects.filter(job=job).delete()  # a re-run after an interruption starts afresh
+    progress = Progress(job)
+    try:
+        table = open_table(job.file.path, job.original_name)
+        progress(force=True, rows_total=table.estimate_rows())
+        validator = Validator(access, job.headers, job.mapping, options, region_code=job.region_code,
+                              today=today, user_id=job.created_by_id)
+
+        def on_rows(count: int) -> None:
+            progress(rows_read=count, rows_validated=count)
+
+        result = validate_rows(validator, numbered_rows(table, job.header_row), on_rows)
+        RowIssue.objects.bulk_create([RowIssue(job_id=job.pk, row=i.row, column=i.column[:100], code=i.code,
+                                               severity=i.severity, message=i.message)
+                                      for i in validator.issues], batch_size=5000)
+        counts = result.counts()
+        counts["notices"] = validator.notices
+        if options.dry_run:
+            outcome = Outcome.DRY_RUN
+        elif options.all_or_nothing and result.rejected:
+            outcome = Outcome.NOTHING
+        elif not (result.created or result.updated or (options.sponsoring and result.sponsor_niks)):
+            outcome = Outcome.EMPTY
+        else:
+            outcome = Outcome.COMMITTED
+        validated = result.rows
+        if outcome != Outcome.COMMITTED:
+            _finish(job, outcome, counts, rows_validated=validated, rows_written=0)
+        else:
+            _commit(job, access, options, result, counts, progress, validated)
+    except Exception as exc:
+        progress.wait()
+        message = str(exc) if isinstance(exc, (ImportRefused, UnreadableFile, MappingError)) else \
+            _("The import stopped with an error; nothing was saved. (%(error)s)") % {"error": exc.__class__.__name__}
+        if not isinstance(exc, (ImportRefused, UnreadableFile, MappingError)):
+            log.exception("import %s failed", job.pk)
+        from lindung.funding.errors import FundingError
+
+        if isinstance(exc, (FundingError, PermissionDenied)):
+            message = _("Nothing was saved: %(error)s") % {"error": getattr(exc, "message", str(exc))}
+        ImportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=message, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _finish(job: ImportJob, outcome: str, counts: dict, **fields) -> None:
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.DONE, outcome=outcome, counts=counts,
+                                               finished_at=now, heartbeat_at=now, **fields)
+    job.refresh_from_db()
+    audit.record(job.created_by, audit.Action.OTHER, job, region_code=job.region_code,
+                 summary=_("Import %(name)s checked: %(summary)s") % {"name": job.original_name,
+                                                                       "summary": summary_text(counts)},
+                 changes={"outcome": [None, outcome], **{k: [None, v] for k, v in counts.items()}})
+
+
+def _commit(job, access, options: Options, result, counts: dict, progress: Progress, validated: int) -> None:
+    to_write = result.created + result.updated
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.COMMITTING, phase_started_at=now, heartbeat_at=now,
+                                               rows_validated=validated, rows_to_write=to_write)
+    progress.side_connection = True
+    user_id = job.created_by_id
+    with transaction.atomic():
+        written = insert_workers(result.spool, registered_by_id=user_id, now=now,
+                                 progress=lambda n: progress(rows_written=n))
+        update_workers(result.updates, now=now)
+        if result.updates:
+            _audit_updates(job, result.updates)
+        batch_id = None
+        if options.sponsoring and result.sponsor_niks:
+            batch = _propose(access, options, result.sponsor_niks, job)
+            batch_id = batch.pk
+            counts["sponsorships"] = batch.count
+            counts["sponsorships_skipped"] = len(batch.skipped_worker_ids)
+        progress.wait()
+        progress.side_connection = False
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=Status.DONE, outcome=Outcome.COMMITTED, counts=counts, rows_written=written + result.updated,
+            finished_at=timezone.now(), heartbeat_at=timezone.now(), sponsorship_batch_id=batch_id)
+        job.refresh_from_db()
+        audit.record(job.created_by, audit.Action.CREATE, job, region_code=job.region_code,
+                     summary=_("Import %(name)s saved: %(summary)s") % {"name": job.original_name,
+                                                                       "summary": summary_text(counts)},
+                     changes={"file_hash": [None, job.file_hash], **{k: [None, v] for k, v in counts.items()}})
+
+
+def _audit_updates(job: ImportJob, updates: list) -> None:
+    """One audit entry per changed worker (personal data changed, UU 27/2022), written in bulk."""
+    from lindung.audit.models import AuditEntry
+    from lindung.people.models import Worker
+
+    entries = []
+    region_of = {}
+    ids = [worker_id for worker_id, _changes in updates]
+    for start in range(0, len(ids), 5000):
+        region_of.update(Worker.objects.filter(pk__in=ids[start:start + 5000]).values_list("id", "village_id"))
+    for worker_id, changes in updates:
+        entries.append(AuditEntry(actor=job.created_by, action=audit.Action.UPDATE, target_type="people.worker",
+                                  target_id=str(worker_id), region_code=region_of.get(worker_id, ""),
+                                  summary=_("Updated by import #%(id)s") % {"id": job.pk},
+                                  changes={k: [None, audit._safe(v)] for k, v in changes.items()}))
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def _propose(access, options: Options, niks: list[str], job: ImportJob):
+    from lindung.funding.models import BatchOrigin, Funder
+    from lindung.funding.services import propose_sponsorships
+    from lindung.people.models import Worker
+
+    ids = []
+    for start in range(0, len(niks), 5000):
+        ids += list(Worker.objects.filter(nik__in=niks[start:start + 5000]).values_list("id", flat=True))
+    funder = Funder.objects.get(pk=options.funder_id)
+    return propose_sponsorships(access, funder, ids, options.programs, options.start_month, int(options.months),
+                                options.funding_source, options.note or _("Import #%(id)s") % {"id": job.pk},
+                                origin=BatchOrigin.IMPORT, skip_covered=True)
+
+
+def summary_text(counts: dict) -> str:
+    return _("%(rows)d rows: %(created)d new, %(updated)d updated, %(skipped)d already registered, "
+             "%(rejected)d rejected, %(flagged)d to review") % {k: counts.get(k, 0) for k in
+                                                               ("rows", "created", "updated", "skipped",
+                                                                "rejected", "flagged")}
+
+
+# --- the background worker -------------------------------------------------------------------------
+
+def requeue_stale_jobs() -> int:
+    """Jobs whose worker died (no heartbeat for STALE_AFTER): queue again, or fail after MAX_ATTEMPTS.
+
+    Nothing of an interrupted job was saved (the rows are written in one transaction), so running it
+    again is safe.
+    """
+    limit = timezone.now() - STALE_AFTER
+    count = 0
+    for job in ImportJob.objects.filter(status__in=(Status.VALIDATING, Status.COMMITTING), heartbeat_at__lt=limit):
+        attempts = int(job.options.get("_attempts", 1))
+        if attempts >= MAX_ATTEMPTS:
+            ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=Status.FAILED, finished_at=timezone.now(),
+                error=_("The import was interrupted twice; nothing was saved. Upload the file again."))
+        else:
+            options = {**job.options, "_attempts": attempts + 1}
+            ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=Status.QUEUED, options=options)
+        count += 1
+    return count
+
+
+def claim_next_job(worker_name: str) -> ImportJob | None:
+    """Take the oldest queued job; the conditional UPDATE makes the claim safe between workers."""
+    for job_id in ImportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "id").values_list("id", flat=True)[:10]:
+        now = timezone.now()
+        claimed = ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+            status=Status.VALIDATING, claimed_by=worker_name[:100], heartbeat_at=now, started_at=now)
+        if claimed:
+            return ImportJob.objects.get(pk=job_id)
+    return None
+
+
+def work(worker_name: str, *, stop: threading.Event | None = None, poll: float = 1.0, once: bool = False) -> int:
+    """Run queued imports until ``stop`` is set (or the queue is empty, with ``once``)."""
+    done = 0
+    last_stale_check = 0.0
+    while stop is None or not stop.is_set():
+        try:
+            if time.monotonic() - last_stale_check > 60:
+                requeue_stale_jobs()
+                last_stale_check = time.monotonic()
+            job = claim_next_job(worker_name)
+            if job is not None:
+                run_job(job)
+                done += 1
+                continue
+        except Exception:
+            log.exception("import worker error")
+        finally:
+            connections.close_all()
+        if once:
+            break
+        if stop is not None:
+            stop.wait(poll)
+        else:
+            time.sleep(poll)
+    return done
+
+
+_thread: threading.Thread | None = None
+
+
+def start_worker_thread(name: str = "serve") -> threading.Thread:
+    """The embedded worker: a daemon thread inside `lindung serve` / `lindung demo`."""
+    global _thread
+    if _thread is None or not _thread.is_alive():
+        import socket
+
+        worker_name = f"{socket.gethostname()}:{os.getpid()}:{name}"
+        _thread = threading.Thread(target=work, args=(worker_name,), kwargs={"stop": threading.Event()},
+                                   name="lindung-import-worker", daemon=True)
+        _thread.start()
+    return _thread
+
+
+def embedded_worker_enabled() -> bool:
+    """On by default for the embedded setup (SQLite, demo/dev); production runs `lindung worker`."""
+    value = os.environ.get("LINDUNG_IMPORT_WORKER", "").strip().lower()
+    if value in ("thread", "off"):
+        return value == "thread"
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") or settings.MODE in ("demo", "dev")
