@@ -37,7 +37,11 @@ def read_regions(path: Path = REGIONS_CSV) -> list[Region]:
 @transaction.atomic
 def load_regions(path: Path = REGIONS_CSV, population_path: Path = POPULATION_CSV,
                  progress=None) -> LoadResult:
-    regions = sorted(read_regions(path), key=lambda r: r.level)  # parents before children
+    existing = {code: (name, level, parent) for code, name, level, parent
+                in Region.objects.values_list("code", "name", "level", "parent_id").iterator(chunk_size=20_000)}
+    # Only new or changed rows are written, so a reload of unchanged data is a read.
+    regions = sorted((r for r in read_regions(path) if existing.get(r.code) != (r.name, r.level, r.parent_id)),
+                     key=lambda r: r.level)  # parents before children
     for start in range(0, len(regions), BATCH):
         Region.objects.bulk_create(
             regions[start:start + BATCH], batch_size=BATCH, update_conflicts=True,
