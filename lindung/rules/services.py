@@ -49,24 +49,31 @@ def round_rupiah(amount: Decimal) -> int:
 
 # --- inputs --------------------------------------------------------------------------------------
 
+# Plain tuples: TextChoices.values rebuilds its list on every access, too slow for billing-run volumes.
+RULE_SEGMENTS = tuple(RuleSegment.values)
+WORKER_SEGMENTS = tuple(Segment.values)
+PROGRAMS = tuple(Program.values)
+FUNDING_SOURCES = tuple(FundingSource.values)
+SECTORS = tuple(Sector.values)
+
 WORKER_SEGMENT_TO_RULE = {
-    Segment.BPU_VULNERABLE: RuleSegment.BPU,
-    Segment.VILLAGE_OFFICIAL: RuleSegment.BPU,
-    Segment.RT_RW: RuleSegment.BPU,
-    Segment.BPU_OTHER: RuleSegment.BPU,
-    Segment.PU: RuleSegment.PU,
+    str(Segment.BPU_VULNERABLE): "bpu",
+    str(Segment.VILLAGE_OFFICIAL): "bpu",
+    str(Segment.RT_RW): "bpu",
+    str(Segment.BPU_OTHER): "bpu",
+    str(Segment.PU): "pu",
 }
 
 
 def rule_segment(segment: str) -> str:
     """The rule segment (bpu, pu, ...) of a worker segment (people.models.Segment) or of a rule segment."""
     value = str(segment or "").strip().lower()
-    if value in RuleSegment.values:
+    if value in RULE_SEGMENTS:
         return value
     if value in WORKER_SEGMENT_TO_RULE:
-        return str(WORKER_SEGMENT_TO_RULE[value])
+        return WORKER_SEGMENT_TO_RULE[value]
     raise RuleError(_("Unknown segment “%(segment)s”; use one of: %(choices)s.") % {
-        "segment": segment, "choices": ", ".join(RuleSegment.values + Segment.values)}, "segment")
+        "segment": segment, "choices": ", ".join(RULE_SEGMENTS + WORKER_SEGMENTS)}, "segment")
 
 
 def first_of_month(month) -> dt.date:
@@ -108,26 +115,26 @@ def parse_programs(programs) -> list[str]:
         programs = programs.split(",")
     wanted = [str(p).strip().lower() for p in programs or [] if str(p).strip()]
     if not wanted:
-        raise RuleError(_("Choose at least one programme (%(choices)s).") % {"choices": ", ".join(Program.values)},
+        raise RuleError(_("Choose at least one programme (%(choices)s).") % {"choices": ", ".join(PROGRAMS)},
                         "programs")
-    unknown = [p for p in wanted if p not in Program.values]
+    unknown = [p for p in wanted if p not in PROGRAMS]
     if unknown:
         raise RuleError(_("Unknown programme “%(program)s”; use %(choices)s.") % {
-            "program": unknown[0], "choices": ", ".join(Program.values)}, "programs")
-    return [p for p in Program.values if p in wanted]
+            "program": unknown[0], "choices": ", ".join(PROGRAMS)}, "programs")
+    return [p for p in PROGRAMS if p in wanted]
 
 
 def check_funding_source(funding_source: str) -> str:
-    if funding_source not in FundingSource.values:
+    if funding_source not in FUNDING_SOURCES:
         raise RuleError(_("Unknown funding source “%(source)s”; use one of: %(choices)s.") % {
-            "source": funding_source, "choices": ", ".join(FundingSource.values)}, "funding_source")
+            "source": funding_source, "choices": ", ".join(FUNDING_SOURCES)}, "funding_source")
     return funding_source
 
 
 def check_sector(sector: str) -> str:
-    if sector not in Sector.values:
+    if sector not in SECTORS:
         raise RuleError(_("Unknown sector “%(sector)s”; use one of: %(choices)s.") % {
-            "sector": sector, "choices": ", ".join(Sector.values)}, "sector")
+            "sector": sector, "choices": ", ".join(SECTORS)}, "sector")
     return sector
 
 
