@@ -118,3 +118,14 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
                             text=True)
     assert result.returncode == 0, result.stderr
     assert '"debug": false' in result.stdout and '"mode": "production"' in result.stdout
+
+
+def test_village_lookup_by_name_or_code_stays_inside_scope(db, gresik_regency_operator):
+    client = Client()
+    client.force_login(gresik_regency_operator)
+    by_name = client.get("/regions/lookup/", {"village_code": "dadapkuning"}).content.decode()
+    assert 'value="3525112001"' in by_name and "Cerme" in by_name
+    by_code = client.get("/regions/lookup/", {"village_code": "35251120"}).content.decode()
+    assert by_code.count("<option") >= 10
+    outside = client.get("/regions/lookup/", {"village_code": "1501012"}).content.decode()
+    assert outside == ""

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Ecosystem, Sector, Segment, Sex
@@ -18,8 +19,8 @@ class WorkerForm(forms.Form):
         label=_("Domicile village code"), max_length=13,
         help_text=_("10-digit Kemendagri code; type a village name to look it up."),
         widget=forms.TextInput(attrs={"list": "village-options", "autocomplete": "off",
-                                      "hx-get": "/regions/lookup/", "hx-trigger": "keyup changed delay:300ms",
-                                      "hx-target": "#village-options", "name": "village_code"}),
+                                      "hx-get": reverse_lazy("region-lookup"),
+                                      "hx-trigger": "keyup changed delay:300ms", "hx-target": "#village-options"}),
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
