@@ -34,7 +34,7 @@ def invoice_q(access, prefix: str = "") -> Q:
         return Q(**{f"{prefix}funder__agent": access.user}) | own_workers
     q = own_workers
     for code in access.region_codes:
-        q |= Q(**{f"{prefix}funder__region_id__startswith": code})
+        q |= Q(**{f"{prefix}funder__region__code__startswith": code})
     return q
 
 

@@ -6,6 +6,7 @@ SQL that both databases accept, except what is listed here.
 
 import datetime as dt
 import zlib
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -68,3 +69,35 @@ def fetch_dicts(cursor, sql: str, params=()) -> list[dict]:
     cursor.execute(sql, params)
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+@contextmanager
+def bulk_work(cursor, cache_mb: int = 512, check_foreign_keys: bool = True):
+    """For a long set-based job on SQLite: a large page cache and memory-mapped reads, then back.
+
+    SQLite's default 2 MB cache makes every index probe of a million-row join a system call; the
+    larger cache (and mmap) keeps the working set in memory. ``check_foreign_keys=False`` skips the
+    per-row parent look-ups for statements that copy ids straight from the parent rows they join
+    (SQLite only; it must be set outside a transaction). PostgreSQL needs nothing here.
+    """
+    if is_postgres() or connection.in_atomic_block:  # SQLite refuses some of these inside a transaction
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    cache = cursor.fetchone()[0]
+    cursor.execute("PRAGMA mmap_size")
+    row = cursor.fetchone()
+    mmap = row[0] if row else 0
+    cursor.execute("PRAGMA foreign_keys")
+    foreign_keys = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = {-cache_mb * 1024}")
+    cursor.execute(f"PRAGMA mmap_size = {cache_mb * 4 * 1024 * 1024}")
+    cursor.execute("PRAGMA temp_store = MEMORY")
+    if check_foreign_keys is False:
+        cursor.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+        cursor.execute(f"PRAGMA mmap_size = {int(mmap)}")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")

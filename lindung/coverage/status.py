@@ -210,11 +210,13 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
 
 def _flag_memberships(cursor, in_batch: str, span: list, lapse: int) -> None:
     """A membership starts after a gap of more than ``lapse`` uncovered months, and ends before one."""
-    for column, window in (("starts", "month_index - LAG(month_index)"), ("last", "LEAD(month_index) - month_index")):
+    window = "OVER (PARTITION BY worker_id ORDER BY month_index)"
+    for column, gap in (("starts", f"month_index - LAG(month_index) {window}"),
+                        ("last", f"LEAD(month_index) {window} - month_index")):
         cursor.execute(f"""
             UPDATE coverage_paidmonth SET {column} = TRUE WHERE id IN (
                 SELECT id FROM (
-                    SELECT id, {window} OVER (PARTITION BY worker_id ORDER BY month_index) AS gap
+                    SELECT id, {gap} AS gap
                     FROM coverage_paidmonth WHERE {in_batch}) t
                 WHERE t.gap IS NULL OR t.gap > %s)""", [*span, lapse])
 
