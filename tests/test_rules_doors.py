@@ -195,3 +195,19 @@ def test_rules_page_and_listing(api):
 def test_rules_load_command_is_idempotent():
     data = cli_json("rules", "load")
     assert data["created"] == 0 and data["updated"] == 0
+
+
+def test_every_cli_example_in_the_docs_runs():
+    from pathlib import Path
+
+    from lindung.regions.models import WorkingPopulation
+
+    WorkingPopulation.objects.create(region_id="3525", year=2022, count=628_952)
+    text = Path(__file__).resolve().parent.parent.joinpath("docs", "rules.md").read_text()
+    block = text.split("### CLI\n```\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    commands = [re.sub(r"\[[^\]]*\]|#.*", "", line).split()[1:] for line in block.splitlines()
+                if line.startswith("lindung ")]
+    assert len(commands) >= 10
+    for args in commands:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (args, result.output)

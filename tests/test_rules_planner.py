@@ -128,3 +128,15 @@ def test_bad_target_input(kwargs, field):
     with pytest.raises(RuleError) as err:
         plan_target(**args)
     assert err.value.field == field
+
+
+def test_target_reads_active_members_from_the_coverage_module():
+    from lindung.coverage.services import active_members
+    from lindung.regions.models import WorkingPopulation
+
+    WorkingPopulation.objects.create(region_id="3525", year=2022, count=1000)
+    start = dt.date(2023, 1, 1)
+    plan = plan_target(region_code="3525", target_percent=30, programs="jkk,jkm", income=1_000_000,
+                       funding_source="csr", start=start, months=12)
+    assert plan.target["active"] == active_members("3525", start)
+    assert plan.workers == 300 - plan.target["active"]
