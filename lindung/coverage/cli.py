@@ -1,0 +1,96 @@
+"""Coverage commands: indicators for a region and month, monthly snapshots, rebuilding derived cover."""
+
+import click
+
+from lindung.cli import emit
+
+
+def _month(value: str | None):
+    import datetime as dt
+
+    from lindung.billing.cli import parse_month_option
+
+    return parse_month_option(value) if value else dt.date.today().replace(day=1)
+
+
+def _region(code: str) -> str:
+    from django.utils.translation import gettext as _
+
+    from lindung.regions.models import Region
+
+    code = (code or "").replace(".", "").strip()
+    if code and not Region.objects.filter(code=code).exists():
+        raise click.ClickException(_("Unknown region code %(code)s.") % {"code": code})
+    return code
+
+
+@click.group(invoke_without_command=True)
+@click.option("--region", "region_code", default="", help="Region code at any level (empty: Indonesia).")
+@click.option("--month", "month_text", default=None, help="YYYY-MM (default: this month).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def coverage(ctx, region_code, month_text, as_json):
+    """Coverage indicators (UCJ): active members, working population and coverage % of a region."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from django.utils.translation import gettext as _
+
+    from .indicators import indicators
+
+    data = indicators(_region(region_code), _month(month_text))
+    pct = "–" if data["coverage_pct"] is None else f"{data['coverage_pct']:.2f} %"
+    lines = [_("%(name)s, %(month)s: %(active)s active, working population %(wp)s, coverage %(pct)s") % {
+        "name": data["region"]["name"], "month": data["month"], "active": f"{data['active']:,}",
+        "wp": "–" if data["working_population"] is None else f"{data['working_population']:,}", "pct": pct}]
+    if data["parent"]:
+        p = data["parent"]
+        lines.append(_("  %(name)s: %(active)s active, coverage %(pct)s") % {
+            "name": p["name"], "active": f"{p['active']:,}",
+            "pct": "–" if p["coverage_pct"] is None else f"{p['coverage_pct']:.2f} %"})
+    lines.append(_("  new %(new)d, lapsed %(lapsed)d") % data)
+    emit(data, as_json, "\n".join(lines))
+
+
+@coverage.command("snapshot")
+@click.option("--month", "month_text", required=True, help="YYYY-MM.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def snapshot(month_text, as_json):
+    """Freeze the month's coverage counts per region (for trends). Taking it again replaces it."""
+    from django.utils.translation import gettext as _
+
+    from .snapshots import take_snapshot
+
+    run = take_snapshot(_month(month_text))
+    data = {"month": run.month.strftime("%Y-%m"), "rows": run.rows, "active": run.active}
+    emit(data, as_json, _("Snapshot %(month)s: %(active)s active members, %(rows)d rows.") % {
+        **data, "active": f"{run.active:,}"})
+
+
+@coverage.command("refresh")
+@click.option("--all", "everything", is_flag=True, help="Rebuild every worker's cover from the invoice lines.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def refresh(everything, as_json):
+    """Recompute derived cover for queued workers (or everyone with --all)."""
+    from .status import refresh_all, refresh_dirty
+
+    done = refresh_all() if everything else refresh_dirty()
+    emit({"workers": done}, as_json, f"{done:,}")
+
+
+@coverage.command("worker")
+@click.argument("worker_id", type=int)
+@click.option("--month", "month_text", default=None, help="YYYY-MM (default: this month).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def worker(worker_id, month_text, as_json):
+    """A worker's cover: status, latest covered month, contribution months, covered months."""
+    from lindung.people.models import Worker
+
+    from .services import worker_summary
+
+    if not Worker.objects.filter(pk=worker_id).exists():
+        raise click.ClickException(f"No worker {worker_id}.")
+    data = worker_summary(worker_id, _month(month_text))
+    emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+
+
+command = coverage
