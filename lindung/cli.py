@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "lindung.accounts.cli",
     "lindung.rules.cli",
     "lindung.funding.cli",
+    "lindung.billing.cli",
+    "lindung.coverage.cli",
     "lindung.imports.cli",
     "lindung.demo.cli",
 ]
