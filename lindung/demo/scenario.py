@@ -143,4 +143,7 @@ def seed(today: dt.date | None = None) -> dict:
     from lindung.accounts.models import User
 
     Worker.objects.filter(pk__in=cerme[:40]).update(registered_by=User.objects.get(username="agen.cerme"))
+    from lindung.funding.demo import seed_funding
+
+    logins += seed_funding(today, PASSWORD, password_hash)
     return {"workers": Worker.objects.count(), "logins": logins}
