@@ -17,7 +17,8 @@ from lindung.regions.models import Level, Region
 
 from .columns import CellError
 
-_PREFIXES = re.compile(r"^(?:DESA|DS|KELURAHAN|KEL|KECAMATAN|KEC|KAMPUNG|KP|NAGARI|GAMPONG)(?:\b|(?=[A-Z]))\.?\s*")
+# "Desa …", "Ds. …", "Kel. …", "Kec. …" as typed before the name (after punctuation became spaces).
+_PREFIXES = re.compile(r"^(?:DESA|DS|KELURAHAN|KEL|KECAMATAN|KEC)\s+")
 
 
 def name_key(name: str) -> str:
