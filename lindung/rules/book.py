@@ -70,7 +70,6 @@ class RuleBook:
 
 
 def _read() -> RuleBook:
-    global _generation
     rates, discounts = list(Rate.objects.all()), list(Discount.objects.all())
     parameters, holidays = list(Parameter.objects.all()), list(Holiday.objects.all())
     if rates or discounts or parameters:

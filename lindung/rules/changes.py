@@ -32,7 +32,11 @@ def rule_fields(model) -> list[str]:
 
 
 def _snapshot(obj) -> dict:
-    return {f.name: audit._safe(getattr(obj, f.name)) for f in obj._meta.concrete_fields
+    """The row's values, JSON-safe, for audit entries."""
+    def safe(value):
+        return value if value is None or isinstance(value, (str, int, bool, list, dict)) else str(value)
+
+    return {f.name: safe(getattr(obj, f.name)) for f in obj._meta.concrete_fields
             if f.name not in ("id", "created_at")}
 
 

@@ -89,6 +89,8 @@ def show(on, as_json):
 @rule_errors
 def quote(segment, income, programs, month, funding, sector, risk_class, as_json):
     """The contribution for one worker and one month, programme by programme, with reliefs and due date."""
+    from django.utils.translation import gettext as _
+
     from .formatting import rupiah
     from .services import parse_month, quote as make_quote
 
@@ -98,20 +100,25 @@ def quote(segment, income, programs, month, funding, sector, risk_class, as_json
     for line in q.lines:
         relief = f"  −{rupiah(line.discount)} ({line.discount_reference})" if line.discount else ""
         text.append(f"  {line.program.upper():4} {rupiah(line.gross):>12}{relief}  = {rupiah(line.net)}")
-    text.append(f"  {'TOTAL':4} {rupiah(q.total):>12}   due {q.due_date}")
+    text.append(f"  {_('Total')} {rupiah(q.total):>12}   " + _("due %(date)s") % {"date": q.due_date})
     emit(q.as_dict(), as_json, "\n".join(text))
 
 
 def _benefit_output(benefit, as_json):
+    from django.utils.translation import gettext as _
+
     from .formatting import rupiah
 
     lines = [f"{benefit.kind}: {rupiah(benefit.total)}"]
-    lines += [f"  {item.label}: {rupiah(item.amount)}" for item in benefit.items]
+    if not benefit.children:  # a scholarship lists its children below instead
+        lines += [f"  {item.label}: {rupiah(item.amount)}" for item in benefit.items]
     lines += [f"  ✗ {reason.message}" for reason in benefit.reasons]
     for child in benefit.children:
-        lines.append(f"  child {child['index']} {child['name']}".rstrip() + f": {rupiah(child['total'])}")
-        lines += [f"    {p['year']} {p['level']} {p['year_in_level']} age {p['age']}: {rupiah(p['amount'])}"
-                  for p in child["payments"]]
+        lines.append(("  " + _("Child %(n)d") % {"n": child["index"]} + f" {child['name']}").rstrip()
+                     + f": {rupiah(child['total'])}")
+        lines += ["    " + _("%(year)d: %(level)s year %(n)d, age %(age)d: %(amount)s") % {
+            "year": p["year"], "level": p["level"].upper(), "n": p["year_in_level"], "age": p["age"],
+            "amount": rupiah(p["amount"])} for p in child["payments"]]
         lines += [f"    ✗ {r['message']}" for r in child["reasons"]]
     emit(benefit.as_dict(), as_json, "\n".join(lines))
 
