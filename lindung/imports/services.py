@@ -102,7 +102,13 @@ def _target_region(access: Access, options: Options) -> str:
 
 
 def check_options(access: Access, options: Options) -> None:
-    """Refuse options the user may not use, before any row is read."""
+    """Refuse options the user may not use, before any row is read.
+
+    A village operator's lists are for their village: rows that name no village go there.
+    """
+    codes = access.region_codes
+    if not options.village_code and not options.district_code and len(codes) == 1 and len(codes[0]) == 10:
+        options.village_code = codes[0]
     for code, length in ((options.village_code, 10), (options.district_code, 6)):
         if code and (len(code) != length or not code.isdigit()):
             raise ImportRefused(_("%(code)s is not a %(length)d-digit region code.") % {"code": code, "length": length})
