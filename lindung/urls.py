@@ -26,6 +26,8 @@ urlpatterns = [
     path("rules/", rules.rules_page, name="rules"),
     path("rules/calculator/", rules.calculator, name="rules-calculator"),
     path("funding/", include("lindung.funding.urls")),
+    path("billing/", include("lindung.billing.urls")),
+    path("coverage/", include("lindung.coverage.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

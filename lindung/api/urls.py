@@ -9,6 +9,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from lindung.billing.api import register_errors as register_billing_errors
+from lindung.billing.api import router as billing_router
+from lindung.coverage.api import register_errors as register_coverage_errors
+from lindung.coverage.api import router as coverage_router
 from lindung.funding.api import register_errors as register_funding_errors
 from lindung.funding.api import router as funding_router
 from lindung.people.api import router as people_router
@@ -24,8 +28,12 @@ api = NinjaAPI(title="Lindung API", version="1", auth=AUTH, urls_namespace="api"
 api.add_router("/regions", regions_router)
 api.add_router("/rules", rules_router)
 api.add_router("/funding", funding_router)
+api.add_router("/billing", billing_router)
+api.add_router("/coverage", coverage_router)
 api.add_router("/", people_router)
 register_funding_errors(api)
+register_billing_errors(api)
+register_coverage_errors(api)
 
 
 @api.exception_handler(WorkerInvalid)

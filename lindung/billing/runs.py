@@ -238,9 +238,11 @@ def _drop_empty_invoices(run: BillingRun) -> int:
 
 def set_prepayment(access, funder, months: int, *, on: dt.date | None = None) -> BillingPlan:
     """Choose how many months a funder is billed in advance (allowed periods are rule data)."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.core.exceptions import PermissionDenied
 
     from lindung.funding.scope import can_act_for
+
+    from .payments import PaymentError
     from lindung.rules.services import parameter_value
 
     access.require("billing.plan.edit")
@@ -248,7 +250,7 @@ def set_prepayment(access, funder, months: int, *, on: dt.date | None = None) ->
         raise PermissionDenied(_("You may not act for this funder."))
     allowed = parameter_value("prepay_months", on or timezone.localdate(), "bpu") or [1]
     if months not in allowed or months not in PREPAY_PERIODS:
-        raise ValidationError(_("Prepayment must be one of %(allowed)s months.") % {
+        raise PaymentError(_("Prepayment must be one of %(allowed)s months.") % {
             "allowed": ", ".join(str(n) for n in allowed)})
     with transaction.atomic():
         plan, _created = BillingPlan.objects.select_for_update().get_or_create(funder=funder)

@@ -23,6 +23,10 @@ from .snapshots import take_snapshot  # noqa: F401
 from .status import mark_workers, refresh_all, refresh_dirty  # noqa: F401
 
 
+class CoverageError(ValidationError):
+    pass
+
+
 def _id(worker) -> int:
     return worker if isinstance(worker, int) else worker.pk
 
@@ -83,10 +87,10 @@ def add_correction(access, worker, *, from_month: dt.date, to_month: dt.date, re
         raise PermissionDenied(_("This worker is outside your scope."))
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise ValidationError(_("Explain the correction (at least 10 characters)."))
+        raise CoverageError(_("Explain the correction (at least 10 characters)."))
     from_month, to_month = from_month.replace(day=1), to_month.replace(day=1)
     if to_month < from_month:
-        raise ValidationError(_("The last month comes before the first."))
+        raise CoverageError(_("The last month comes before the first."))
     user = access.user if getattr(access.user, "is_authenticated", False) else None
     with transaction.atomic():
         correction = CoverageCorrection.objects.create(worker_id=_id(worker), from_month=from_month,

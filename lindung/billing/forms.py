@@ -1,0 +1,63 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, Resolution
+
+
+class MonthField(forms.CharField):
+    """YYYY-MM → first day of that month."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value.strip()[:7] + "-01")
+        except ValueError:
+            raise forms.ValidationError(_("Write the month as YYYY-MM, e.g. 2026-06.")) from None
+
+
+class RunForm(forms.Form):
+    month = MonthField(label=_("Month to bill"))
+
+
+class PaymentForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount (Rp)"), min_value=1)
+    reference = forms.CharField(label=_("Reference"), max_length=80,
+                                help_text=_("Virtual-account payment id or transfer number."))
+    paid_on = forms.DateField(label=_("Paid on"), initial=timezone.localdate,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=[(Channel.TRANSFER, Channel.TRANSFER.label),
+                                                             (Channel.VIRTUAL_ACCOUNT, Channel.VIRTUAL_ACCOUNT.label)])
+
+
+class CollectForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount collected (Rp)"), min_value=1)
+    reference = forms.CharField(label=_("Receipt number"), max_length=80)
+    paid_on = forms.DateField(label=_("Collected on"), initial=timezone.localdate,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StatementForm(forms.Form):
+    file = forms.FileField(label=_("Statement (CSV)"),
+                           help_text=_("Columns: date, reference, amount, account (virtual account or invoice "
+                                       "number), description."))
+
+
+class ResolveForm(forms.Form):
+    action = forms.ChoiceField(label=_("Resolution"), choices=Resolution.choices)
+    invoice = forms.CharField(label=_("Invoice number"), max_length=40, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class PlanForm(forms.Form):
+    prepay_months = forms.TypedChoiceField(label=_("Bill in advance"), coerce=int,
+                                           choices=[(1, _("every month")), (3, _("3 months")), (6, _("6 months")),
+                                                    (12, _("12 months"))])

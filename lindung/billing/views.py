@@ -1,0 +1,329 @@
+"""Billing pages. Thin views: rows come from ``scope`` (the access layer), changes from the services."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.audit import services as audit
+from lindung.funding.models import Funder
+from lindung.funding.scope import can_act_for
+
+from . import payments as payment_services
+from .forms import CollectForm, PaymentForm, PlanForm, ResolveForm, RunForm, StatementForm
+from .models import AgentCommission, BillingPlan, BillingRun, Invoice, InvoiceStatus, Payment
+from .runs import bill, set_prepayment
+from .scope import (COLLECTED_KINDS, can_collect_for, visible_invoices, visible_lines, visible_statement_rows,
+                    visible_statements)
+from .statements import StatementError, import_statement, open_items, resolve
+
+
+def _errors(request, exc):
+    for message in getattr(exc, "messages", None) or [str(exc)]:
+        messages.error(request, message)
+
+
+def filtered_invoices(request):
+    qs = visible_invoices(request.access).select_related("funder")
+    month = request.GET.get("month", "").strip()
+    if month:
+        try:
+            qs = qs.filter(month=RunForm(data={"month": month}).fields["month"].clean(month))
+        except ValidationError:
+            pass
+    if request.GET.get("status") in InvoiceStatus.values:
+        qs = qs.filter(status=request.GET["status"])
+    if request.GET.get("q"):
+        qs = qs.filter(Q(funder__name__icontains=request.GET["q"]) | Q(number__iexact=request.GET["q"].strip()))
+    if request.GET.get("funder", "").isdigit():
+        qs = qs.filter(funder_id=int(request.GET["funder"]))
+    return qs
+
+
+@login_required
+def invoice_list(request):
+    request.access.require("billing.view")
+    qs = filtered_invoices(request)
+    totals = qs.aggregate(total=Sum("total"), paid=Sum("paid"), n=Count("id"))
+    page = Paginator(qs.order_by("-month", "funder__name", "seq"), 50).get_page(request.GET.get("page"))
+    return render(request, "billing/invoice_list.html", {
+        "page": page, "totals": totals, "statuses": InvoiceStatus.choices, "query": request.GET.urlencode(),
+        "filters": {k: request.GET.get(k, "") for k in ("month", "status", "q")},
+    })
+
+
+@login_required
+def invoice_detail(request, pk):
+    access = request.access
+    access.require("billing.view")
+    invoice = get_object_or_404(visible_invoices(access).select_related("funder", "funder__region", "run"), pk=pk)
+    lines = visible_lines(access, invoice)
+    summary = (lines.order_by().values("month", "program")
+               .annotate(n=Count("id"), amount=Sum("amount"), paid=Sum("paid")).order_by("month", "program"))
+    visible_count = lines.count()
+    page = Paginator(lines.select_related("worker", "worker__village", "price").order_by("month", "id"), 100) \
+        .get_page(request.GET.get("page"))
+    rows = [(line, access.nik_for_display(line.worker)) for line in page]
+    funder = invoice.funder
+    context = {
+        "invoice": invoice, "summary": summary, "page": page, "rows": rows,
+        "hidden": invoice.lines.count() - visible_count,
+        "payments": invoice.payments.select_related("collected_by", "recorded_by").order_by("paid_on", "id"),
+        "pay_form": PaymentForm(initial={"amount": invoice.outstanding}) if access.can("payment.record") else None,
+        "collect_form": CollectForm(initial={"amount": invoice.outstanding})
+        if access.can("payment.collect") and can_collect_for(access, funder) else None,
+        "plan_form": PlanForm(initial={"prepay_months": getattr(BillingPlan.objects.filter(funder=funder).first(),
+                                                                "prepay_months", 1)})
+        if access.can("billing.plan.edit") and can_act_for(access, funder) else None,
+    }
+    return render(request, "billing/invoice_detail.html", context)
+
+
+@login_required
+@require_POST
+def invoice_pay(request, pk):
+    invoice = get_object_or_404(visible_invoices(request.access), pk=pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment, created = payment_services.record_payment_as(request.access, invoice, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            _errors(request, exc)
+        else:
+            if created:
+                messages.success(request, _("Payment recorded: Rp%(amount)s, Rp%(allocated)s allocated.") % {
+                    "amount": f"{payment.amount:,}", "allocated": f"{payment.allocated:,}"})
+            else:
+                messages.warning(request, _("This reference was already recorded: nothing changed."))
+    else:
+        _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+    return redirect("billing-invoice", pk=invoice.pk)
+
+
+@login_required
+@require_POST
+def invoice_collect(request, pk):
+    invoice = get_object_or_404(visible_invoices(request.access), pk=pk)
+    form = CollectForm(request.POST)
+    if form.is_valid():
+        try:
+            payment, created = payment_services.collect(request.access, invoice, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            _errors(request, exc)
+        else:
+            if created:
+                commission = getattr(payment, "commission", None)
+                messages.success(request, _("Collection recorded. Your commission: Rp%(agent)s (wadah Rp%(wadah)s).")
+                                 % {"agent": f"{commission.agent_share:,}" if commission else 0,
+                                    "wadah": f"{commission.wadah_share:,}" if commission else 0})
+            else:
+                messages.warning(request, _("This receipt was already recorded: nothing changed."))
+    else:
+        _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+    return redirect("billing-invoice", pk=invoice.pk)
+
+
+@login_required
+@require_POST
+def funder_plan(request, funder_id):
+    funder = get_object_or_404(Funder, pk=funder_id)
+    if not visible_invoices(request.access).filter(funder=funder).exists() and not can_act_for(request.access, funder):
+        raise Http404
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            set_prepayment(request.access, funder, form.cleaned_data["prepay_months"])
+            messages.success(request, _("Billing plan saved; it applies from the next billing run."))
+        except (PermissionDenied, ValidationError) as exc:
+            _errors(request, exc)
+    return redirect(request.POST.get("next") or "billing-invoices")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(rows, filename: str):
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(r) for r in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def invoice_export(request):
+    request.access.require("billing.export")
+    qs = filtered_invoices(request).order_by("month", "funder__name", "seq")
+    audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"invoices {request.GET.urlencode()}"[:300])
+
+    def rows():
+        yield ["number", "funder", "funder_kind", "month", "first_month", "last_month", "due_date", "total", "paid",
+               "outstanding", "status", "virtual_account"]
+        for i in qs.iterator(chunk_size=2000):
+            yield [i.number, i.funder.name, i.funder.kind, i.month.strftime("%Y-%m"), i.first_month.strftime("%Y-%m"),
+                   i.last_month.strftime("%Y-%m"), i.due_date, i.total, i.paid, i.outstanding, i.status,
+                   i.virtual_account]
+    return _csv_response(rows(), "lindung-invoices.csv")
+
+
+@login_required
+def invoice_lines_export(request, pk):
+    access = request.access
+    access.require("billing.export")
+    invoice = get_object_or_404(visible_invoices(access), pk=pk)
+    lines = visible_lines(access, invoice).select_related("worker").order_by("month", "id")
+    audit.record(request.user, audit.Action.EXPORT, invoice, summary=f"invoice lines {invoice.number}")
+
+    def rows():
+        yield ["invoice", "nik", "name", "village_code", "program", "month", "amount", "paid", "paid_on"]
+        for line in lines.iterator(chunk_size=2000):
+            yield [invoice.number, access.nik_for_display(line.worker), line.worker.name, line.worker.village_id,
+                   line.program, line.month.strftime("%Y-%m"), line.amount, line.paid, line.paid_on or ""]
+    return _csv_response(rows(), f"{invoice.number}.csv")
+
+
+@login_required
+def runs(request):
+    access = request.access
+    access.require("billing.view")
+    form = RunForm(request.POST or None)
+    if request.method == "POST":
+        access.require("billing.run")
+        if form.is_valid():
+            result = bill(form.cleaned_data["month"], user=request.user)
+            if result.lines:
+                messages.success(request, _("%(month)s billed: %(invoices)d invoices, %(lines)d lines, Rp%(amount)s.")
+                                 % {"month": result.month.strftime("%Y-%m"), "invoices": result.invoices,
+                                    "lines": result.lines, "amount": f"{result.amount:,}"})
+            else:
+                messages.info(request, _("Nothing new to bill for %(month)s.") % {
+                    "month": result.month.strftime("%Y-%m")})
+            for item in result.unpriced:
+                messages.warning(request, _("Not billed (%(rows)d rows): %(reason)s") % item)
+            return redirect("billing-runs")
+    recent = BillingRun.objects.all()[:24] if access.can("billing.run") else BillingRun.objects.none()
+    return render(request, "billing/runs.html", {"form": form, "runs": recent})
+
+
+@login_required
+def statements(request):
+    access = request.access
+    access.require("payment.import")
+    form = StatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_statement(access, upload.read(), upload.name)
+        except StatementError as exc:
+            for error in exc.errors[:50]:
+                messages.error(request, _("Row %(row)s: %(message)s") % error)
+        else:
+            if result.already_imported:
+                messages.warning(request, _("This statement was imported before: nothing recorded."))
+            else:
+                messages.success(request, _("%(rows)d rows: %(recorded)d payments recorded, %(dupes)d already "
+                                            "recorded, %(open)d to resolve.") % {
+                    "rows": result.rows, "recorded": result.recorded, "dupes": result.duplicates,
+                    "open": result.open_items})
+            return redirect("billing-statement", pk=result.statement_id)
+    listed = visible_statements(access).annotate(
+        open=Count("statement_rows", filter=~Q(statement_rows__match="matched")
+                   & Q(statement_rows__resolved_at__isnull=True)))[:50]
+    return render(request, "billing/statements.html", {"form": form, "statements": listed})
+
+
+@login_required
+def statement_detail(request, pk):
+    access = request.access
+    statement = get_object_or_404(visible_statements(access), pk=pk)
+    rows = visible_statement_rows(access).filter(statement=statement).select_related("invoice", "invoice__funder")
+    return render(request, "billing/statement_detail.html", {"statement": statement, "rows": rows})
+
+
+@login_required
+def reconciliation(request):
+    access = request.access
+    access.require("payment.resolve")
+    items = open_items(access)
+    return render(request, "billing/reconciliation.html", {"items": items[:200], "count": items.count(),
+                                                           "form": ResolveForm()})
+
+
+@login_required
+@require_POST
+def reconciliation_resolve(request, pk):
+    access = request.access
+    row = get_object_or_404(visible_statement_rows(access), pk=pk)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        invoice = None
+        number = form.cleaned_data["invoice"].strip()
+        if number:
+            invoice = visible_invoices(access).filter(number__iexact=number).first()
+            if invoice is None:
+                messages.error(request, _("No invoice %(number)s in your scope.") % {"number": number})
+                return redirect("billing-reconciliation")
+        try:
+            resolve(access, row, form.cleaned_data["action"], invoice=invoice, note=form.cleaned_data["note"])
+            messages.success(request, _("Row %(ref)s updated.") % {"ref": row.reference})
+        except (PermissionDenied, ValidationError) as exc:
+            _errors(request, exc)
+    return redirect("billing-reconciliation")
+
+
+@login_required
+def collections(request):
+    """The agent's desk: self-payers' invoices to collect, collections made, commission earned."""
+    access = request.access
+    access.require("payment.collect")
+    invoices = (visible_invoices(access).filter(funder__kind__in=COLLECTED_KINDS)
+                .select_related("funder", "funder__worker").order_by("status", "-month"))
+    invoices = [i for i in invoices[:300] if can_collect_for(access, i.funder)]
+    commissions = AgentCommission.objects.filter(agent=request.user).select_related("payment", "payment__invoice")
+    totals = commissions.aggregate(collected=Sum("collected"), agent=Sum("agent_share"), wadah=Sum("wadah_share"))
+    return render(request, "billing/collections.html", {
+        "invoices": invoices, "commissions": commissions[:100], "totals": totals, "form": CollectForm()})
+
+
+@login_required
+def funder_overview(request, funder_id=None):
+    """What a funder's money did: invoices, payments, and the worker-months its payments covered."""
+    access = request.access
+    access.require("billing.view")
+    if funder_id is None:
+        if not access.funder_id:
+            return redirect("billing-invoices")
+        funder_id = access.funder_id
+    invoices = visible_invoices(access).filter(funder_id=funder_id)
+    funder = get_object_or_404(Funder.objects.select_related("region"), pk=funder_id)
+    if not invoices.exists() and not access.is_national and access.funder_id != funder.pk:
+        raise Http404
+    lines = visible_lines(access).filter(invoice__funder=funder)
+    paid = lines.filter(paid_on__isnull=False)
+    by_month = (paid.order_by().values("month").annotate(workers=Count("worker_id", distinct=True),
+                                                         amount=Sum("paid")).order_by("month"))
+    by_regency = (paid.order_by().values("worker__regency_code")
+                  .annotate(workers=Count("worker_id", distinct=True), amount=Sum("paid")).order_by("-workers")[:20])
+    from lindung.regions.models import Region
+
+    names = dict(Region.objects.filter(code__in=[r["worker__regency_code"] for r in by_regency])
+                 .values_list("code", "name"))
+    context = {
+        "funder": funder,
+        "totals": invoices.aggregate(total=Sum("total"), paid=Sum("paid"), n=Count("id")),
+        "invoices": invoices.order_by("-month", "seq")[:36],
+        "payments": Payment.objects.filter(invoice__in=invoices).select_related("invoice").order_by("-paid_on")[:20],
+        "by_month": by_month, "max_workers": max([r["workers"] for r in by_month] or [0]),
+        "by_regency": [{**r, "name": names.get(r["worker__regency_code"], "")} for r in by_regency],
+        "workers": paid.values("worker_id").distinct().count(),
+        "worker_months": paid.values("worker_id", "month").distinct().count(),
+    }
+    return render(request, "billing/funder.html", context)

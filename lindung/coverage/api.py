@@ -1,0 +1,91 @@
+"""Coverage API under /api/v1/coverage: indicators, trends, a worker's cover, corrections, snapshots."""
+
+import datetime as dt
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+
+from lindung.billing.models import month_from_index, month_index
+from lindung.regions.models import Region
+
+from .indicators import indicators, is_scoped, trend
+from .services import CoverageError, add_correction, worker_summary
+from .snapshots import take_snapshot
+
+router = Router(tags=["coverage"])
+
+
+class MonthIn(Schema):
+    month: str = Field(description="YYYY-MM")
+
+
+class CorrectionIn(Schema):
+    from_month: str = Field(description="YYYY-MM")
+    to_month: str = Field(description="YYYY-MM")
+    reason: str
+
+
+def _month(text: str) -> dt.date:
+    from lindung.rules.services import parse_month
+
+    return parse_month(text) if text else dt.date.today().replace(day=1)
+
+
+def _check(access, code: str) -> str:
+    access.require("coverage.view")
+    code = code.replace(".", "")
+    if code == "":
+        if not (access.is_national or is_scoped(access)):
+            raise Http404
+        return code
+    if not Region.objects.filter(code=code).exists() or not access.region_visible(code):
+        raise Http404
+    return code
+
+
+@router.get("/indicators", summary="Active members, working population, coverage % and breakdowns of a region")
+def region_indicators(request, region: str = "", month: str = ""):
+    access = request.access
+    code = _check(access, region)
+    data = indicators(code, _month(month), access)
+    data["children"] = [c for c in data["children"] if access.region_visible(c["code"])]
+    return data
+
+
+@router.get("/trend", summary="Active, new and lapsed members per month")
+def region_trend(request, region: str = "", until: str = "", months: int = 12):
+    access = request.access
+    code = _check(access, region)
+    last = _month(until)
+    count = max(1, min(months, 60))
+    return trend(code, [month_from_index(month_index(last) - i) for i in range(count - 1, -1, -1)], access)
+
+
+@router.get("/workers/{worker_id}", summary="A worker's cover: status, latest covered month, contribution months")
+def worker_cover(request, worker_id: int, month: str = ""):
+    request.access.require("coverage.view")
+    worker = get_object_or_404(request.access.workers(), pk=worker_id)
+    return worker_summary(worker, _month(month))
+
+
+@router.post("/workers/{worker_id}/corrections", response={201: dict},
+             summary="Back-date cover for months paid after a lapse (authorised correction)")
+def create_correction(request, worker_id: int, payload: CorrectionIn):
+    worker = get_object_or_404(request.access.workers(), pk=worker_id)
+    correction = add_correction(request.access, worker, from_month=_month(payload.from_month),
+                                to_month=_month(payload.to_month), reason=payload.reason)
+    return Status(201, {"id": correction.pk, **worker_summary(worker, _month(""))})
+
+
+@router.post("/snapshots", summary="Freeze a month's coverage counts per region")
+def create_snapshot(request, payload: MonthIn):
+    request.access.require("coverage.snapshot")
+    run = take_snapshot(_month(payload.month), user=request.user)
+    return {"month": run.month.strftime("%Y-%m"), "rows": run.rows, "active": run.active}
+
+
+def register_errors(api) -> None:
+    @api.exception_handler(CoverageError)
+    def coverage_error(request, exc):
+        return api.create_response(request, {"detail": " ".join(exc.messages)}, status=422)

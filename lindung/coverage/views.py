@@ -1,0 +1,159 @@
+"""Coverage pages: dashboards per region with drill-down, a worker's cover, corrections, snapshots."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Max, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.billing.forms import MonthField
+from lindung.billing.models import InvoiceLine, month_from_index, month_index
+from lindung.funding.models import FunderKind
+from lindung.people.models import Ecosystem, Segment
+from lindung.regions.models import Region
+
+from . import charts
+from .forms import CorrectionForm, SnapshotForm
+from .indicators import indicators, is_scoped, trend
+from .models import CoverageCorrection, PaidMonth, SnapshotRun
+from .services import add_correction, worker_summary
+from .snapshots import take_snapshot
+
+LABELS = {"segment": dict(Segment.choices), "ecosystem": dict(Ecosystem.choices), "funder_kind": dict(FunderKind.choices)}
+
+
+def selected_month(request) -> dt.date:
+    text = request.GET.get("month", "")
+    try:
+        return MonthField().clean(text) or timezone.localdate().replace(day=1)
+    except ValidationError:
+        return timezone.localdate().replace(day=1)
+
+
+def home_region(access) -> str:
+    """Where a user's dashboard opens: their region, or the country for national and scoped users."""
+    if access.is_national or is_scoped(access) or not access.region_codes:
+        return ""
+    return access.region_codes[0]
+
+
+def check_region(access, code: str) -> None:
+    access.require("coverage.view")
+    if code == "":
+        if not (access.is_national or is_scoped(access)):
+            raise Http404
+        return
+    if not Region.objects.filter(code=code).exists() or not access.region_visible(code):
+        raise Http404
+
+
+@login_required
+def coverage_home(request):
+    code = home_region(request.access)
+    return redirect("coverage-region", code=code) if code else redirect("coverage-national")
+
+
+@login_required
+def region_dashboard(request, code=""):
+    access = request.access
+    code = code.replace(".", "")
+    check_region(access, code)
+    month = selected_month(request)
+    data = indicators(code, month, access)
+    data["children"] = [c for c in data["children"] if access.region_visible(c["code"])]
+    months = [month_from_index(month_index(month) - i) for i in range(11, -1, -1)]
+    series = trend(code, months, access)
+    region = Region.objects.filter(code=code).first() if code else None
+    breakdowns = [(_("By segment"), charts.bar_rows([(LABELS["segment"].get(k, k), v)
+                                                     for k, v in data["by_segment"].items()])),
+                  (_("By ecosystem"), charts.bar_rows([(LABELS["ecosystem"].get(k, k), v)
+                                                       for k, v in data["by_ecosystem"].items()])),
+                  (_("By funder"), charts.bar_rows([(LABELS["funder_kind"].get(k, k), v)
+                                                    for k, v in data["by_funder_kind"].items()]))]
+    top = max([c["coverage_pct"] or 0 for c in data["children"]] + [data["coverage_pct"] or 0, 1])
+    for child in data["children"]:
+        child["bar"] = round(100 * (child["coverage_pct"] or 0) / top, 2)
+    return render(request, "coverage/dashboard.html", {
+        "data": data, "region": region, "ancestors": region.ancestors() if region else [],
+        "month": month, "previous": month_from_index(month_index(month) - 1),
+        "next": month_from_index(month_index(month) + 1), "chart": charts.column_chart(series),
+        "series": series, "breakdowns": breakdowns,
+        "own_bar": round(100 * (data["coverage_pct"] or 0) / top, 2),
+        "parent_bar": round(100 * ((data["parent"] or {}).get("coverage_pct") or 0) / top, 2),
+    })
+
+
+@login_required
+def worker_cover(request, pk):
+    access = request.access
+    access.require("coverage.view")
+    worker = get_object_or_404(access.workers().select_related("village"), pk=pk)
+    month = selected_month(request)
+    summary = worker_summary(worker, month)
+    billed = (InvoiceLine.objects.filter(worker=worker).order_by().values("month")
+              .annotate(lines=Count("id"), unpaid=Count("id", filter=Q(paid__lt=F("amount"))), paid_on=Max("paid_on")))
+    billed = {row["month"]: row for row in billed}
+    covered = set(PaidMonth.objects.filter(worker=worker).values_list("month", flat=True))
+    calendar = []
+    if billed or covered:
+        first = min(list(billed) + list(covered))
+        last = max(list(billed) + list(covered) + [month])
+        for i in range(month_index(first), month_index(last) + 1):
+            m = month_from_index(i)
+            row = billed.get(m)
+            if m in covered:
+                state, label = "covered", _("covered")
+            elif row is None:
+                state, label = "none", _("not billed")
+            elif row["unpaid"]:
+                state, label = "unpaid", _("unpaid")
+            else:
+                state, label = "late", _("paid after a lapse: not cover")
+            calendar.append({"month": m, "state": state, "label": label,
+                             "paid_on": row["paid_on"] if row else None})
+    return render(request, "coverage/worker.html", {
+        "worker": worker, "nik": access.nik_for_display(worker), "summary": summary, "calendar": calendar,
+        "corrections": CoverageCorrection.objects.filter(worker=worker).select_related("made_by"),
+        "form": CorrectionForm() if access.can("coverage.correct") else None,
+    })
+
+
+@login_required
+@require_POST
+def worker_correct(request, pk):
+    access = request.access
+    worker = get_object_or_404(access.workers(), pk=pk)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            add_correction(access, worker, **form.cleaned_data)
+            messages.success(request, _("Correction saved; cover recomputed."))
+        except (PermissionDenied, ValidationError) as exc:
+            for message in getattr(exc, "messages", None) or [str(exc)]:
+                messages.error(request, message)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("coverage-worker", pk=worker.pk)
+
+
+@login_required
+def snapshots(request):
+    access = request.access
+    access.require("coverage.view")
+    form = SnapshotForm(request.POST or None)
+    if request.method == "POST":
+        access.require("coverage.snapshot")
+        if form.is_valid():
+            run = take_snapshot(form.cleaned_data["month"], user=request.user)
+            messages.success(request, _("Snapshot %(month)s taken: %(active)s active members.") % {
+                "month": run.month.strftime("%Y-%m"), "active": f"{run.active:,}"})
+            return redirect("coverage-snapshots")
+    return render(request, "coverage/snapshots.html", {"form": form, "runs": SnapshotRun.objects.all()[:60]})
