@@ -93,6 +93,7 @@ class Result:
     rejected: int = 0
     flagged: int = 0          # accepted, but needs review (possible duplicate, NIK warnings)
     blank: int = 0
+    already_sponsored: int = 0  # the chosen funder already pays for them in that period
     spool: object = None      # the COPY-format file of rows to create
     updates: list = field(default_factory=list)       # (worker id, {field: value})
     sponsor_niks: list = field(default_factory=list)  # NIKs of accepted rows, for sponsorships
@@ -104,7 +105,7 @@ class Result:
     def counts(self) -> dict:
         return {"rows": self.rows, "accepted": self.accepted, "rejected": self.rejected,
                 "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "skipped": self.skipped, "flagged": self.flagged}
+                "skipped": self.skipped, "flagged": self.flagged, "already_sponsored": self.already_sponsored}
 
 
 class MappingError(Exception):
@@ -281,19 +282,26 @@ class Validator:
                 editable = set(existing)
             else:
                 editable = set(self.access.workers().filter(nik__in=list(existing)).values_list("nik", flat=True))
-        covered = self._covered_ids([r[1] for r in existing.values()]) if existing and self.options.sponsoring else set()
+        payers = self._payers([r[1] for r in existing.values()]) if existing and self.options.sponsoring else {}
         possible = self._possible_duplicates([d for _r, d, _f, _w in pending if d["nik"] not in existing])
         result, spool, now_flags = self.result, self.result.spool, []
         lines = []
         for row, data, flags, warnings in pending:
             nik = data["nik"]
             found = existing.get(nik)
-            if found is not None and found[1] in covered:
-                result.rejected += 1
-                self.add_issue(row, "nik", "already_covered", _(
-                    "This worker already has a payer (or an open proposal) for some of the requested "
-                    "programme-months."))
-                continue
+            sponsor = True
+            if found is not None and found[1] in payers:
+                if payers[found[1]] - {self.options.funder_id}:
+                    result.rejected += 1
+                    self.add_issue(row, "nik", "already_covered", _(
+                        "Another funder already pays (or has proposed to pay) for this worker in some of the "
+                        "requested programme-months."))
+                    continue
+                sponsor = False
+                result.already_sponsored += 1
+                self.add_issue(row, "nik", "already_sponsored", _(
+                    "This funder already pays (or has proposed to pay) for this worker in that period; no new "
+                    "sponsorship."), Severity.NOTICE)
             flags = list(flags)
             for message, code in zip(warnings, flags):
                 self.add_issue(row, "nik", f"nik_{code}", message, Severity.REVIEW)
@@ -324,7 +332,8 @@ class Validator:
                 self.add_issue(row, "nik", "already_registered", _(
                     "Already registered; left unchanged (choose “update existing workers” to update it)."),
                     Severity.NOTICE)
-                result.sponsor_niks.append(nik)
+                if sponsor:
+                    result.sponsor_niks.append(nik)
             elif nik not in editable:
                 result.rejected += 1
                 self.add_issue(row, "nik", "registered_elsewhere", _(
@@ -338,16 +347,31 @@ class Validator:
                     result.unchanged += 1
                 if flags:
                     result.flagged += 1
-                result.sponsor_niks.append(nik)
+                if sponsor:
+                    result.sponsor_niks.append(nik)
         if lines:
             spool.write("".join(lines))
 
-    def _covered_ids(self, worker_ids: list[int]) -> set[int]:
-        from lindung.funding.models import programs_key
-        from lindung.funding.services import conflicting_worker_ids
+    def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
+        """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""
+        from lindung.funding.models import CoveredMonth, Sponsorship, SponsorshipState, add_months
 
         o = self.options
-        return conflicting_worker_ids(worker_ids, programs_key(o.programs), o.start_month.replace(day=1), o.months)
+        start = o.start_month.replace(day=1)
+        end = add_months(start, int(o.months) - 1)
+        programs = set(o.programs)
+        found: dict[int, set[int]] = {}
+        covered = (CoveredMonth.objects.filter(worker_id__in=worker_ids, month__gte=start, month__lte=end,
+                                               program__in=programs)
+                   .order_by().values_list("worker_id", "funder_id").distinct())
+        for worker_id, funder_id in covered:
+            found.setdefault(worker_id, set()).add(funder_id)
+        proposals = Sponsorship.objects.filter(state=SponsorshipState.PROPOSED, worker_id__in=worker_ids,
+                                               start_month__lte=end, end_month__gte=start)
+        for worker_id, funder_id, keys in proposals.order_by().values_list("worker_id", "funder_id", "programs"):
+            if programs & set(keys.split(",")):
+                found.setdefault(worker_id, set()).add(funder_id)
+        return found
 
     def _possible_duplicates(self, rows: list[dict]) -> dict[tuple, str]:
         """Registered workers with the same normalised name and birth date in the same regency."""

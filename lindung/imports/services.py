@@ -137,8 +137,10 @@ def check_options(access: Access, options: Options) -> None:
         if wrong:
             raise ImportRefused(_("Unknown programme(s): %(list)s.") % {"list": ", ".join(wrong)})
         sources = allowed_sources(funder.kind)
-        if not options.funding_source:
-            options.funding_source = sources[0] if sources else ""
+        if not options.funding_source:  # the first allowed source in the shared vocabulary's order
+            from lindung.rules.choices import FundingSource
+
+            options.funding_source = next((s for s in FundingSource.values if s in sources), "")
         if options.funding_source not in sources:
             raise ImportRefused(_("A %(kind)s funder may not pay from %(source)s.") % {
                 "kind": funder.get_kind_display(), "source": options.funding_source})
@@ -287,7 +289,7 @@ def run_job(job: ImportJob | int, *, access: Access | None = None, today: dt.dat
             outcome = Outcome.COMMITTED
         validated = result.rows
         if outcome != Outcome.COMMITTED:
-            _finish(job, outcome, counts, rows_validated=validated, rows_written=0)
+            _finish(job, outcome, counts, rows_read=validated, rows_validated=validated, rows_written=0)
         else:
             _commit(job, access, options, result, counts, progress, validated)
     except Exception as exc:
@@ -320,7 +322,7 @@ def _commit(job, access, options: Options, result, counts: dict, progress: Progr
     to_write = result.created + result.updated
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(status=Status.COMMITTING, phase_started_at=now, heartbeat_at=now,
-                                               rows_validated=validated, rows_to_write=to_write)
+                                               rows_read=validated, rows_validated=validated, rows_to_write=to_write)
     progress.side_connection = True
     user_id = job.created_by_id
     with transaction.atomic():
@@ -423,10 +425,10 @@ def claim_next_job(worker_name: str) -> ImportJob | None:
 def work(worker_name: str, *, stop: threading.Event | None = None, poll: float = 1.0, once: bool = False) -> int:
     """Run queued imports until ``stop`` is set (or the queue is empty, with ``once``)."""
     done = 0
-    last_stale_check = 0.0
+    last_stale_check = None
     while stop is None or not stop.is_set():
         try:
-            if time.monotonic() - last_stale_check > 60:
+            if last_stale_check is None or time.monotonic() - last_stale_check > 60:
                 requeue_stale_jobs()
                 last_stale_check = time.monotonic()
             job = claim_next_job(worker_name)
