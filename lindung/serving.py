@@ -24,5 +24,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
             "The database is not up to date: run `lindung migrate` first. / "
             "Basis data belum mutakhir: jalankan `lindung migrate` dahulu."
         )
+    from lindung.imports.services import embedded_worker_enabled, start_worker_thread
+
+    if embedded_worker_enabled():  # imports run in this process; production runs `lindung worker`
+        start_worker_thread()
     click.echo(f"Lindung: http://{host}:{port}/  (Ctrl+C to stop)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="lindung")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("funding/", include("lindung.funding.urls")),
     path("billing/", include("lindung.billing.urls")),
     path("coverage/", include("lindung.coverage.urls")),
+    path("imports/", include("lindung.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
