@@ -98,21 +98,20 @@ def allocate(invoice: Invoice, payment: Payment, available: int | None = None) -
                 SELECT id, amount - paid FROM billing_invoiceline WHERE invoice_id = %s AND paid < amount
                 ORDER BY month, id LIMIT 1""", [invoice.pk])
             row = cursor.fetchone()
-            if row is not None:
+            if row is not None:  # less than this line's outstanding, or it would have been paid in full
                 part = min(rest, int(row[1]))
-                if part == int(row[1]):  # cannot happen (it would have been paid in full), kept for safety
-                    cursor.execute("UPDATE billing_invoiceline SET paid = amount, paid_on = %s, payment_id = %s "
-                                   "WHERE id = %s", [paid_on, payment.pk, row[0]])
-                else:
-                    cursor.execute("UPDATE billing_invoiceline SET paid = paid + %s WHERE id = %s", [part, row[0]])
+                cursor.execute("UPDATE billing_invoiceline SET paid = paid + %s WHERE id = %s", [part, row[0]])
     allocated = in_full + part
     if allocated:
-        Invoice.objects.filter(pk=invoice.pk).update(paid=F("paid") + allocated)
-        invoice.refresh_from_db(fields=["paid", "total"])
-        Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.status_for(invoice.total, invoice.paid))
-        invoice.refresh_from_db(fields=["status"])
-    Payment.objects.filter(pk=payment.pk).update(allocated=F("allocated") + allocated)
-    payment.refresh_from_db(fields=["allocated"])
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                UPDATE billing_invoice SET paid = paid + %s,
+                    status = CASE WHEN paid + %s >= total THEN 'paid' ELSE 'partly_paid' END
+                WHERE id = %s""", [allocated, allocated, invoice.pk])
+        invoice.paid += allocated
+        invoice.status = Invoice.status_for(invoice.total, invoice.paid)
+        Payment.objects.filter(pk=payment.pk).update(allocated=F("allocated") + allocated)
+        payment.allocated += allocated
     if in_full:
         lines_paid.send(sender=Payment, payment=payment)
     return allocated

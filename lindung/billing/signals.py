@@ -2,11 +2,39 @@
 
 - ``lines_billed(sender=BillingRun, run=…)``: a run added invoice lines.
 - ``lines_paid(sender=Payment, payment=…)``: a payment completed invoice lines (``InvoiceLine.payment``).
+- ``batch_settled(sender=None)``: a ``payment_batch()`` block ended; receivers that postponed work
+  for its payments (``in_batch()``) do it now, once.
 
-Coverage listens to both to keep each worker's derived status current.
+Coverage listens to all three to keep each worker's derived status current.
 """
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.dispatch import Signal
 
 lines_billed = Signal()
 lines_paid = Signal()
+batch_settled = Signal()
+
+_batch: ContextVar[bool] = ContextVar("billing_payment_batch", default=False)
+
+
+def in_batch() -> bool:
+    return _batch.get()
+
+
+@contextmanager
+def payment_batch():
+    """Record many payments (a statement, the demo) and let receivers settle them once at the end."""
+    if _batch.get():
+        yield
+        return
+    token = _batch.set(True)
+    try:
+        yield
+    except BaseException:
+        _batch.reset(token)
+        raise
+    _batch.reset(token)
+    batch_settled.send(sender=None)

@@ -80,24 +80,47 @@ def bulk_work(cursor, cache_mb: int = 512, check_foreign_keys: bool = True):
     per-row parent look-ups for statements that copy ids straight from the parent rows they join
     (SQLite only; it must be set outside a transaction). PostgreSQL needs nothing here.
     """
-    if is_postgres() or connection.in_atomic_block:  # SQLite refuses some of these inside a transaction
+    if is_postgres():
         yield
         return
+    outside = not connection.in_atomic_block  # SQLite refuses some settings inside a transaction
     cursor.execute("PRAGMA cache_size")
     cache = cursor.fetchone()[0]
-    cursor.execute("PRAGMA mmap_size")
-    row = cursor.fetchone()
-    mmap = row[0] if row else 0
-    cursor.execute("PRAGMA foreign_keys")
-    foreign_keys = cursor.fetchone()[0]
     cursor.execute(f"PRAGMA cache_size = {-cache_mb * 1024}")
-    cursor.execute(f"PRAGMA mmap_size = {cache_mb * 4 * 1024 * 1024}")
-    cursor.execute("PRAGMA temp_store = MEMORY")
-    if check_foreign_keys is False:
-        cursor.execute("PRAGMA foreign_keys = OFF")
+    if outside:
+        cursor.execute("PRAGMA mmap_size")
+        row = cursor.fetchone()
+        mmap = row[0] if row else 0
+        cursor.execute("PRAGMA foreign_keys")
+        foreign_keys = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA mmap_size = {cache_mb * 4 * 1024 * 1024}")
+        cursor.execute("PRAGMA temp_store = MEMORY")
+        if check_foreign_keys is False:
+            cursor.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
     finally:
         cursor.execute(f"PRAGMA cache_size = {int(cache)}")
-        cursor.execute(f"PRAGMA mmap_size = {int(mmap)}")
-        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        if outside:
+            cursor.execute(f"PRAGMA mmap_size = {int(mmap)}")
+            cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+
+
+def series(count_param: str = "%s") -> str:
+    """A row source ``s(n)`` counting 1…count, for generating rows inside the database."""
+    if is_postgres():
+        return f"(SELECT n FROM generate_series(1, {count_param}) AS g(n)) s"
+    return (f"(WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {count_param}) "
+            f"SELECT n FROM g) s")
+
+
+def zero_pad(expr: str, width: int) -> str:
+    if is_postgres():
+        return f"lpad(CAST({expr} AS text), {width}, '0')"
+    return f"printf('%%0{width}d', {expr})"
+
+
+def make_date(year: str, month: str, day: str) -> str:
+    if is_postgres():
+        return f"make_date({year}, {month}, {day})"
+    return f"printf('%%04d-%%02d-%%02d', {year}, {month}, {day})"

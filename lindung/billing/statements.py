@@ -34,6 +34,7 @@ from .models import Channel, Invoice, Match, Payment, Resolution, Statement, Sta
     invoice_id_from_virtual_account
 from .payments import PaymentError, move_surplus, record_payment
 from .scope import actor, visible_invoices, visible_statement_rows
+from .signals import payment_batch
 
 COLUMNS = {
     "date": ("date", "tanggal", "tgl", "paid_on", "value_date"),
@@ -195,7 +196,7 @@ def import_statement(access, data: bytes, name: str = "statement.csv") -> Import
     invoices = visible_invoices(access)
     user = actor(access)
     result = ImportResult(statement_id=None, rows=len(parsed))
-    with transaction.atomic():
+    with transaction.atomic(), payment_batch():
         statement = Statement.objects.create(name=name[:200], sha256=digest, imported_by=user, rows=len(parsed))
         result.statement_id = statement.pk
         for row in parsed:

@@ -2,9 +2,8 @@
 
 from django.dispatch import receiver
 
-from lindung.billing.signals import lines_billed, lines_paid
-
 from lindung.billing import sql
+from lindung.billing.signals import batch_settled, in_batch, lines_billed, lines_paid
 
 from .status import mark_dirty, refresh_dirty
 
@@ -13,6 +12,12 @@ from .status import mark_dirty, refresh_dirty
 def follow_payment(sender, payment, **kwargs):
     mark_dirty("SELECT DISTINCT worker_id FROM billing_invoiceline WHERE invoice_id = %s AND payment_id = %s",
                [payment.invoice_id, payment.pk])
+    if not in_batch():
+        refresh_dirty()
+
+
+@receiver(batch_settled, dispatch_uid="coverage-batch-settled")
+def follow_batch(sender, **kwargs):
     refresh_dirty()
 
 

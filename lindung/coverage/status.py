@@ -89,7 +89,7 @@ def refresh_dirty(*, today: dt.date | None = None, batch: int = BATCH) -> int:
     lapse = lapse_months(today)
     backdate = reactivation_rule(today) == "continue"
     done = 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor, sql.bulk_work(cursor), transaction.atomic():
         sql.serialise(cursor, "coverage-refresh")
         while True:
             cursor.execute("SELECT worker_id FROM coverage_dirtyworker ORDER BY worker_id LIMIT %s", [batch])
@@ -114,17 +114,22 @@ def _refresh_range(cursor, low: int, high: int, lapse: int, backdate: bool) -> N
     span = [low, high]
     cursor.execute(f"DELETE FROM coverage_paidmonth WHERE {in_batch}", span)
     cursor.execute(f"DELETE FROM coverage_memberstatus WHERE {in_batch}", span)
-    # Months paid on time (in advance or within the month) count for everyone: straight from SQL.
+    # Months paid on time (in advance or within the month) count for everyone: straight from SQL, with
+    # the membership flags from the neighbouring covered months.
+    window = "OVER (PARTITION BY f.worker_id ORDER BY f.month_index)"
     cursor.execute(f"""
         INSERT INTO coverage_paidmonth (worker_id, month, month_index, paid_on, province_code, regency_code,
                                         district_code, village_code, segment, ecosystem, funder_kind, starts, last)
-        SELECT f.worker_id, f.month, {sql.month_index('f.month')}, f.paid_on, w.province_code, w.regency_code,
-               w.district_code, w.village_code, w.segment, w.ecosystem, f.funder_kind, FALSE, FALSE
+        SELECT f.worker_id, f.month, f.month_index, f.paid_on, w.province_code, w.regency_code,
+               w.district_code, w.village_code, w.segment, w.ecosystem, f.funder_kind,
+               CASE WHEN f.month_index - LAG(f.month_index) {window} <= %s THEN FALSE ELSE TRUE END,
+               CASE WHEN LEAD(f.month_index) {window} - f.month_index <= %s THEN FALSE ELSE TRUE END
         FROM ({_month_facts_sql(in_batch)}
               HAVING {_all_paid()} AND {sql.month_start('MAX(l.paid_on)')} <= l.month) f
-        JOIN people_worker w ON w.id = f.worker_id""", span)
-    _add_late_months(cursor, in_batch, span, lapse, backdate)
-    _flag_memberships(cursor, in_batch, span, lapse)
+        JOIN people_worker w ON w.id = f.worker_id""", [lapse, lapse, *span])
+    if _add_late_months(cursor, in_batch, span, lapse, backdate):
+        _flag_memberships(cursor, f"worker_id IN (SELECT worker_id FROM {LATE})", [], lapse)
+    sql.drop_temp_table(cursor, LATE)
     cursor.execute(f"""
         INSERT INTO coverage_memberstatus (worker_id, first_month, active_since, paid_through, paid_through_index,
                                            contribution_months, memberships, refreshed_at)
@@ -141,7 +146,7 @@ def _month_facts_sql(in_batch: str) -> str:
     funder of its JKK line, else JKM, else any.
     """
     return f"""
-        SELECT l.worker_id, l.month, MAX(l.paid_on) AS paid_on,
+        SELECT l.worker_id, l.month, {sql.month_index('l.month')} AS month_index, MAX(l.paid_on) AS paid_on,
                SUBSTR(MIN(CASE l.program WHEN 'jkk' THEN '1' WHEN 'jkm' THEN '2' ELSE '3' END || fu.kind), 2)
                AS funder_kind
         FROM billing_invoiceline l
@@ -156,8 +161,11 @@ def _all_paid() -> str:
            "AND MAX(l.paid_on) IS NOT NULL"
 
 
-def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bool) -> None:
-    """Walk the workers with a month paid late (or corrected) and add the late months that count."""
+def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bool) -> bool:
+    """Walk the workers with a month paid late and add the late months that count.
+
+    Leaves the workers walked in the scratch table ``LATE``; returns whether there were any.
+    """
     sql.create_temp_table(cursor, LATE, "worker_id bigint PRIMARY KEY")
     cursor.execute(f"""
         INSERT INTO {LATE} (worker_id)
@@ -165,8 +173,7 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
         WHERE l.{in_batch} AND l.paid_on IS NOT NULL AND {sql.month_start('l.paid_on')} > l.month""", span)
     cursor.execute(f"SELECT COUNT(*) FROM {LATE}")
     if not cursor.fetchone()[0]:
-        sql.drop_temp_table(cursor, LATE)
-        return
+        return False
     late_in_batch = f"worker_id IN (SELECT worker_id FROM {LATE})"
     cursor.execute(f"""
         SELECT f.worker_id, f.month, f.paid_on, f.funder_kind, f.all_paid FROM (
@@ -205,11 +212,12 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
             INSERT INTO coverage_paidmonth (worker_id, month, month_index, paid_on, province_code, regency_code,
                                             district_code, village_code, segment, ecosystem, funder_kind, starts, last)
             VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, FALSE, FALSE)""", rows)
-    sql.drop_temp_table(cursor, LATE)
+    return True
 
 
-def _flag_memberships(cursor, in_batch: str, span: list, lapse: int) -> None:
+def _flag_memberships(cursor, workers: str, params: list, lapse: int) -> None:
     """A membership starts after a gap of more than ``lapse`` uncovered months, and ends before one."""
+    cursor.execute(f"UPDATE coverage_paidmonth SET starts = FALSE, last = FALSE WHERE {workers}", params)
     window = "OVER (PARTITION BY worker_id ORDER BY month_index)"
     for column, gap in (("starts", f"month_index - LAG(month_index) {window}"),
                         ("last", f"LEAD(month_index) {window} - month_index")):
@@ -217,8 +225,8 @@ def _flag_memberships(cursor, in_batch: str, span: list, lapse: int) -> None:
             UPDATE coverage_paidmonth SET {column} = TRUE WHERE id IN (
                 SELECT id FROM (
                     SELECT id, {gap} AS gap
-                    FROM coverage_paidmonth WHERE {in_batch}) t
-                WHERE t.gap IS NULL OR t.gap > %s)""", [*span, lapse])
+                    FROM coverage_paidmonth WHERE {workers}) t
+                WHERE t.gap IS NULL OR t.gap > %s)""", [*params, lapse])
 
 
 def _date(value) -> dt.date | None:
