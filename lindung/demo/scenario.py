@@ -146,4 +146,7 @@ def seed(today: dt.date | None = None) -> dict:
     from lindung.funding.demo import seed_funding
 
     logins += seed_funding(today, PASSWORD, password_hash)
+    from lindung.coverage.demo import seed_coverage
+
+    seed_coverage(today)
     return {"workers": Worker.objects.count(), "logins": logins}
