@@ -17,8 +17,8 @@ import importlib.util
 from django.utils.translation import gettext as _
 
 from .errors import BudgetShortfall, FundingError
-from .models import Budget, CoveredMonth, Funder
-from .pricing import QuoteCache, covered_cost_by_year
+from .models import Budget, Funder, Sponsorship
+from .pricing import QuoteCache, reserved_cost_by_year
 
 
 def committed(budget: Budget, cache: QuoteCache | None = None) -> int:
@@ -26,9 +26,10 @@ def committed(budget: Budget, cache: QuoteCache | None = None) -> int:
 
 
 def committed_for(funder_id: int, source: str, year: int, cache: QuoteCache | None = None) -> int:
-    rows = CoveredMonth.objects.filter(funder_id=funder_id, funding_source=source,
-                                       month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1))
-    return covered_cost_by_year(rows, cache).get(year, 0)
+    jan, dec = dt.date(year, 1, 1), dt.date(year, 12, 1)
+    sponsorships = Sponsorship.objects.filter(funder_id=funder_id, funding_source=source, start_month__lte=dec,
+                                              end_month__gte=jan)
+    return reserved_cost_by_year(sponsorships, cache, first=jan, last=dec).get(year, 0)
 
 
 def spent(budget: Budget) -> int | None:

@@ -194,8 +194,8 @@ def preview(access, funder: Funder, request: MatchRequest, *, funding_source: st
         key = (w.segment, w.declared_income, w.sector)
         groups[key] = groups.get(key, 0) + 1
     by_year = cost_by_year(({"segment": s, "income": i, "sector": sec, "programs": request.programs,
-                             "funding_source": source, "start_month": request.start_month,
-                             "months": request.months, "n": n} for (s, i, sec), n in groups.items()), cache)
+                             "funding_source": source, "first_month": request.start_month,
+                             "last_month": request.end_month, "n": n} for (s, i, sec), n in groups.items()), cache)
     now = timezone.now()
     return {
         "available": len(rows), "requested": int(request.count), "funding_source": source,

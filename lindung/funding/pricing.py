@@ -9,10 +9,11 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from .errors import FundingError
-from .models import month_span
+from .models import CoveredMonth, add_months
 
 Combo = tuple[str, int, str, dt.date, str, str]  # segment, income, programs key, month, source, sector
 
@@ -47,54 +48,69 @@ class QuoteCache:
 def cost_by_year(groups, cache: QuoteCache | None = None) -> dict[int, int]:
     """Total cost per calendar (fiscal) year of grouped sponsorship rows.
 
-    ``groups`` yields dicts with segment, income, sector, programs, funding_source, start_month,
-    months and n (the number of sponsorships sharing all of these).
+    ``groups`` yields dicts with segment, income, sector, programs, funding_source, first_month,
+    last_month and n (the number of sponsorships sharing all of these).
     """
     cache = cache or QuoteCache()
     totals: dict[int, int] = defaultdict(int)
     for g in groups:
-        for month in month_span(g["start_month"], g["months"]):
+        month = g["first_month"]
+        while month <= g["last_month"]:
             totals[month.year] += g["n"] * cache.total(
                 segment=g["segment"], income=g["income"], programs=g["programs"], month=month,
                 funding_source=g["funding_source"], sector=g["sector"])
+            month = add_months(month, 1)
     return dict(totals)
 
 
-def sponsorship_groups(queryset):
-    """Group sponsorships by everything their cost depends on: one row per combination and span."""
-    from django.db.models import Count
+_NAMES = {"worker__segment": "segment", "worker__declared_income": "income", "worker__sector": "sector",
+          "start_month": "first_month", "end_month": "last_month"}
 
+
+def _renamed(row: dict) -> dict:
+    return {_NAMES.get(k, k): v for k, v in row.items()}
+
+
+def sponsorship_groups(queryset) -> list[dict]:
+    """Group sponsorships by everything their cost depends on, over their whole span."""
     rows = (queryset.order_by()
-            .values("programs", "funding_source", "start_month", "months", "worker__segment",
+            .values("programs", "funding_source", "start_month", "end_month", "worker__segment",
                     "worker__declared_income", "worker__sector")
             .annotate(n=Count("id")))
     return [_renamed(r) for r in rows]
 
 
-def covered_cost_by_year(queryset, cache: QuoteCache | None = None) -> dict[int, int]:
-    """Cost per year of reserved months (``CoveredMonth`` rows), grouped per combination in SQL.
+def reserved_groups(sponsorships, first: dt.date | None = None, last: dt.date | None = None) -> list[dict]:
+    """Group sponsorships by cost combination and the months they actually hold in ``CoveredMonth``
+    (within ``first``..``last`` when given) — cancelled ones keep only the months before cancellation.
 
-    A sponsorship holds one row per programme, so a group's row count divided by its number of
-    programmes is the number of worker-months.
+    A sponsorship's reserved months are contiguous (approval reserves its span; cancellation releases
+    a tail), so the first and last reserved month describe them. Both are read through the
+    (sponsorship, month) index: one seek per sponsorship, no scan of the covered months.
     """
-    from django.db.models import Count
-
-    cache = cache or QuoteCache()
-    rows = (queryset.order_by()
-            .values("month", "funding_source", "sponsorship__programs", "worker__segment",
+    months = CoveredMonth.objects.filter(sponsorship=OuterRef("pk"))
+    if first is not None:
+        months = months.filter(month__gte=first)
+    if last is not None:
+        months = months.filter(month__lte=last)
+    rows = (sponsorships.order_by()
+            .annotate(first_month=Subquery(months.order_by("month").values("month")[:1]),
+                      last_month=Subquery(months.order_by("-month").values("month")[:1]))
+            .filter(first_month__isnull=False)
+            .values("programs", "funding_source", "first_month", "last_month", "worker__segment",
                     "worker__declared_income", "worker__sector")
             .annotate(n=Count("id")))
-    rows = [_renamed(r) for r in rows]
-    totals: dict[int, int] = defaultdict(int)
-    for r in rows:
-        worker_months = r["n"] // len(r["programs"].split(","))
-        totals[r["month"].year] += worker_months * cache.total(
-            segment=r["segment"], income=r["income"], programs=r["programs"], month=r["month"],
-            funding_source=r["funding_source"], sector=r["sector"])
-    return dict(totals)
+    return [_parsed(_renamed(r)) for r in rows]
 
 
-def _renamed(row: dict) -> dict:
-    names = {"worker__segment": "segment", "worker__declared_income": "income", "worker__sector": "sector",
-             "sponsorship__programs": "programs"}
-    return {names.get(k, k): v for k, v in row.items()}
+def _parsed(row: dict) -> dict:
+    for key in ("first_month", "last_month"):  # SQLite returns subquery dates as text
+        if isinstance(row[key], str):
+            row[key] = dt.date.fromisoformat(row[key][:10])
+    return row
+
+
+def reserved_cost_by_year(sponsorships, cache: QuoteCache | None = None, *, first: dt.date | None = None,
+                          last: dt.date | None = None) -> dict[int, int]:
+    """Cost per year of the months these sponsorships hold, under the rules of each month."""
+    return cost_by_year(reserved_groups(sponsorships, first, last), cache)

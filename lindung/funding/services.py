@@ -7,6 +7,7 @@ set-based: sponsorships are inserted with ``bulk_create`` and their months reser
 """
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -209,24 +210,39 @@ def _create_batch(actor, funder: Funder, ids: list[int], scoped_workers, program
     now = timezone.now()
     with transaction.atomic():
         batch = SponsorshipBatch.objects.create(funder=funder, origin=origin, proposed_by=actor, note=note[:300])
-        new = []
-        for worker_id, segment, income, sector in rows:
-            s = Sponsorship(funder=funder, worker_id=worker_id, programs=key, funding_source=funding_source,
-                            start_month=start, months=months, state=S.PROPOSED, proposed_by=actor, batch=batch,
-                            note=note[:300], created_at=now,
-                            monthly_amount=cache.total(segment=segment, income=income, programs=key, month=start,
-                                                       funding_source=funding_source, sector=sector))
-            s.fill_derived()
-            new.append(s)
-        Sponsorship.objects.bulk_create(new, batch_size=2000)
+        new = _insert_sponsorships(batch, rows, key, funding_source, start, months, note[:300], actor, cache)
         audit.record(actor, audit.Action.CREATE, batch, region_code=funder.region_id or "",
                      summary=_("%(n)d sponsorships proposed for %(funder)s, %(start)s + %(months)d months") % {
-                         "n": len(new), "funder": funder.name, "start": f"{start:%Y-%m}", "months": months},
+                         "n": new, "funder": funder.name, "start": f"{start:%Y-%m}", "months": months},
                      changes={"programs": [None, key], "funding_source": [None, funding_source],
-                              "workers": [None, len(new)], "skipped": [None, len(taken)]})
+                              "workers": [None, new], "skipped": [None, len(taken)]})
     batch.skipped_worker_ids = sorted(taken)
-    batch.count = len(new)
+    batch.count = new
     return batch
+
+
+def _insert_sponsorships(batch, rows, key, funding_source, start, months, note, actor, cache) -> int:
+    """Insert one proposed sponsorship per (worker_id, segment, income, sector) row.
+
+    Plain ``executemany`` of tuples: building 78,000 model instances and Django's small SQLite
+    insert batches cost ten times more than the database work itself.
+    """
+    end = add_months(start, months - 1)
+    ops = connection.ops
+    start_db, end_db = ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)
+    now = ops.adapt_datetimefield_value(timezone.now())
+    actor_id = actor.pk if actor is not None else None
+    sql = (f"INSERT INTO {Sponsorship._meta.db_table} (funder_id, worker_id, programs, funding_source, start_month, "
+           "months, end_month, monthly_amount, state, proposed_by_id, batch_id, note, created_at) "
+           "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    params = [(batch.funder_id, worker_id, key, funding_source, start_db, months, end_db,
+               cache.total(segment=segment, income=income, programs=key, month=start, funding_source=funding_source,
+                           sector=sector), S.PROPOSED, actor_id, batch.pk, note, now)
+              for worker_id, segment, income, sector in rows]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(params):
+            cursor.executemany(sql, chunk)
+    return len(params)
 
 
 # --- approving -----------------------------------------------------------------------------------
@@ -317,27 +333,54 @@ def _drop_covered(batch, pending) -> int:
     return dropped
 
 
-def _reserve(batch: SponsorshipBatch, pending) -> int:
-    """Insert the covered months of the batch: one INSERT … SELECT per month and programme.
+@contextmanager
+def _large_cache(cursor, megabytes: int = 256):
+    """SQLite's default 2 MB page cache turns index maintenance for a million inserted rows into
+    constant re-reads; a larger cache for the duration of one statement keeps it in memory."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    before = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = {-megabytes * 1024}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
-    The unique constraint on (worker, programme, month) turns a concurrent double payment into an
-    IntegrityError, caught inside a savepoint and reported as ``AlreadyCovered``.
+
+def _reserve(batch: SponsorshipBatch, pending) -> int:
+    """Insert the covered months of the batch: one INSERT … SELECT per programme set.
+
+    Each sponsorship is crossed with the span's months and its programmes, in the order of the unique
+    (worker, programme, month) index, so the index grows at its end instead of being re-read at random
+    for every month. That unique constraint turns a concurrent double payment into an IntegrityError,
+    caught inside a savepoint and reported as ``AlreadyCovered``.
     """
     cm, sp = CoveredMonth._meta.db_table, Sponsorship._meta.db_table
-    sql = (f"INSERT INTO {cm} (sponsorship_id, worker_id, program, month, funder_id, funding_source) "
-           f"SELECT id, worker_id, %s, %s, funder_id, funding_source FROM {sp} "
-           f"WHERE batch_id = %s AND state = %s AND programs = %s AND start_month <= %s AND end_month >= %s")
+    # A month literal must be typed as a date on PostgreSQL; SQLite stores dates as ISO text.
+    month_sql = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     spans = list(pending.order_by().values_list("programs").annotate(first=Min("start_month"), last=Max("end_month")))
     inserted = 0
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor, _large_cache(cursor):
             for key, first, last in spans:
-                month = first
+                months, month = [], first
                 while month <= last:
-                    for program in key.split(","):
-                        cursor.execute(sql, [program, month, batch.pk, S.PROPOSED, key, month, month])
-                        inserted += cursor.rowcount
+                    months.append(connection.ops.adapt_datefield_value(month))
                     month = add_months(month, 1)
+                programs = key.split(",")
+                month_table = " UNION ALL ".join([f"SELECT {month_sql} AS month"] * len(months))
+                program_table = " UNION ALL ".join(["SELECT %s AS program"] * len(programs))
+                cursor.execute(
+                    f"INSERT INTO {cm} (sponsorship_id, worker_id, program, month, funder_id, funding_source) "
+                    f"SELECT s.id, s.worker_id, p.program, m.month, s.funder_id, s.funding_source "
+                    f"FROM {sp} s CROSS JOIN ({program_table}) p CROSS JOIN ({month_table}) m "
+                    f"WHERE s.batch_id = %s AND s.state = %s AND s.programs = %s "
+                    f"AND s.start_month <= m.month AND s.end_month >= m.month "
+                    f"ORDER BY s.worker_id, p.program, m.month",
+                    [*programs, *months, batch.pk, S.PROPOSED, key])
+                inserted += cursor.rowcount
     except IntegrityError:
         taken: set[int] = set()
         for key, first, last in spans:
@@ -512,24 +555,34 @@ def graduation_report(access, *, level: str = "regency", funder_id: int | None =
 
 
 def funder_impact(access, funder: Funder, *, today: dt.date | None = None) -> dict:
-    """What a funder's money did: workers, worker-months covered so far and ahead, cost, by region."""
+    """What a funder's money did: workers, worker-months covered so far and reserved ahead (counted per
+    sponsorship), cost per year of the reserved months, workers by regency."""
+    from .pricing import cost_by_year, reserved_groups
+
     month = first_of_month(_today(today))
     sponsorships = visible_sponsorships(access).filter(funder=funder)
-    months = CoveredMonth.objects.filter(funder=funder, sponsorship__in=sponsorships)
-    by_state = dict(sponsorships.order_by().values_list("state").annotate(n=Count("id")))
+    groups = reserved_groups(sponsorships)
+    past = ahead = 0
+    for g in groups:
+        span = _months_between(g["first_month"], g["last_month"])
+        done = _months_between(g["first_month"], min(g["last_month"], month))
+        past += g["n"] * done
+        ahead += g["n"] * (span - done)
     by_regency = list(sponsorships.exclude(state=S.CANCELLED).order_by().values("worker__regency_code")
                       .annotate(workers=Count("worker_id", distinct=True)).order_by("-workers")[:20])
-    from .pricing import covered_cost_by_year
-
-    cache = QuoteCache()
     return {
         "workers": sponsorships.exclude(state=S.CANCELLED).values("worker_id").distinct().count(),
-        "by_state": by_state,
-        "worker_months_past": months.filter(month__lte=month).values("worker_id", "month").distinct().count(),
-        "worker_months_ahead": months.filter(month__gt=month).values("worker_id", "month").distinct().count(),
-        "cost_by_year": covered_cost_by_year(months, cache),
+        "by_state": dict(sponsorships.order_by().values_list("state").annotate(n=Count("id"))),
+        "worker_months_past": past,
+        "worker_months_ahead": ahead,
+        "cost_by_year": cost_by_year(groups),
         "by_regency": [{"regency_code": r["worker__regency_code"], "workers": r["workers"]} for r in by_regency],
     }
+
+
+def _months_between(first: dt.date, last: dt.date) -> int:
+    """Months from ``first`` to ``last`` inclusive (0 when last is before first)."""
+    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
 
 
 def month_list(start: dt.date, months: int) -> list[dt.date]:
