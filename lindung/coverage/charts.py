@@ -26,8 +26,10 @@ def column_chart(points: list[dict], *, value: str = "active", width: int = 640,
         h = inner_h * p[value] / scale
         pct = p.get("coverage_pct")
         bars.append(Bar(x=pad_left + i * slot + slot * 0.15, y=10 + inner_h - h, width=slot * 0.7, height=h,
-                        label=p["month"][2:], value=p[value], note="" if pct is None else f"{pct:.2f}%"))
-    ticks = [{"y": 10 + inner_h - inner_h * t / 4, "value": int(scale * t / 4)} for t in range(5)]
+                        label=p["month"][2:], value=p[value],
+                        note="" if pct is None or not p[value] else f"{pct:.2f}%"))
+    steps = 5 if scale >= 5 else scale
+    ticks = [{"y": 10 + inner_h - inner_h * t / steps, "value": scale * t // steps} for t in range(steps + 1)]
     return {"width": width, "height": height, "bars": bars, "ticks": ticks, "base": 10 + inner_h,
             "left": pad_left, "label_y": height - 6}
 

@@ -6,10 +6,12 @@
   computes its coverage from those members (247,777 of them reproduce the reported 39.40 %; the
   number is ``LINDUNG_DEMO_GRESIK_MEMBERS``, 250 in test mode).
 - This year: every reserved month up to the current one is billed. Jambi and the Cerme villages pay
-  their invoices on time — except Desa Lengkong, which paid nothing for three months and then
-  everything at once (its RT/RW heads lapsed and start a new membership), and Desa Cerme Lor, which
-  is two months behind; the CSR company's payments arrive in a bank statement with rows left to
-  resolve; the Cerme agent collects from the SERTAKAN member and most self-payers (commission).
+  their invoices on time (this month's too once its due date has passed) — except Desa Lengkong,
+  which paid nothing for three months and then everything at once (its RT/RW heads lapsed and start
+  a new membership), and Desa Kandangan, which has not paid last month's and this month's
+  invoices; the CSR company's payments arrive in a bank statement (imported by the Gresik branch)
+  with rows left to resolve; the Cerme agent collects from the SERTAKAN member and most
+  self-payers (commission).
 - Monthly snapshots of the past twelve months feed the trend charts.
 """
 
@@ -18,6 +20,7 @@ import os
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from lindung.billing import sql
@@ -142,16 +145,17 @@ def _on_time(invoice: Invoice, today: dt.date) -> dt.date:
 def _pay_past_months(month: dt.date, today: dt.date, agent_access) -> None:
     """Everyone pays before the due date, except the stories told in the module docstring."""
     index = month_index(month)
-    lapsing, behind = "3525112002", "3525112003"   # Desa Lengkong, Desa Cerme Lor (Kecamatan Cerme)
-    open_invoices = (Invoice.objects.filter(month__lt=month, paid=0, month__gte=dt.date(2023, 1, 1))
+    lapsing, behind = "3525112002", "3525112003"   # Desa Lengkong, Desa Kandangan (Kecamatan Cerme)
+    open_invoices = (Invoice.objects.filter(month__lte=month, paid=0, month__gte=dt.date(2023, 1, 1))
+                     .filter(Q(month__lt=month) | Q(due_date__lte=today))
                      .select_related("funder").order_by("month", "id"))
     catch_up = []
     for invoice in open_invoices:
         funder, m = invoice.funder, month_index(invoice.month)
         if funder.kind == FunderKind.COMPANY:
             continue  # paid through the bank statement below
-        if funder.region_id == behind and m >= index - 2:
-            continue  # two months behind: still within the grace period
+        if funder.region_id == behind and m >= index - 1:
+            continue  # last month and this month unpaid: still within the grace period
         if funder.region_id == lapsing and index - 5 <= m <= index - 3:
             catch_up.append(invoice)  # three months unpaid, paid all at once later
             continue
@@ -169,7 +173,10 @@ def _pay_past_months(month: dt.date, today: dt.date, agent_access) -> None:
 
 
 def _csr_statement(today: dt.date) -> None:
-    """The company pays by virtual account; its bank statement also holds rows a person must resolve."""
+    """The company pays by virtual account; the Gresik branch imports the bank statement, which also
+    holds rows a person must resolve."""
+    from lindung.accounts.access import Access
+    from lindung.accounts.models import User
     from lindung.billing.scope import ConsoleAccess
 
     invoices = list(Invoice.objects.filter(funder__kind=FunderKind.COMPANY, paid=0, month__lt=today.replace(day=1))
@@ -184,4 +191,6 @@ def _csr_statement(today: dt.date) -> None:
         rows.append(f"{_on_time(invoice, today).isoformat()};BNI-{invoice.pk:06d};{amount};"
                     f"{invoice.virtual_account};TJSL GN Lingkaran")
     rows.append(f"{today.isoformat()};BNI-UNKNOWN-1;16800;;Transfer tanpa berita")  # unmatched
-    import_statement(ConsoleAccess(), ("\n".join(rows) + "\n").encode(), f"bni-{today:%Y%m%d}.csv")
+    branch = User.objects.filter(username="cabang.gresik").first()
+    importer = Access(branch) if branch else ConsoleAccess()
+    import_statement(importer, ("\n".join(rows) + "\n").encode(), f"bni-{today:%Y%m%d}.csv")

@@ -21,7 +21,7 @@ from lindung.regions.models import Region
 from . import charts
 from .forms import CorrectionForm, SnapshotForm
 from .indicators import indicators, is_scoped, trend
-from .models import CoverageCorrection, PaidMonth, SnapshotRun
+from .models import CoverageCorrection, PaidMonth, SnapshotRun, Status
 from .services import add_correction, worker_summary
 from .snapshots import take_snapshot
 
@@ -119,6 +119,7 @@ def worker_cover(request, pk):
                              "paid_on": row["paid_on"] if row else None})
     return render(request, "coverage/worker.html", {
         "worker": worker, "nik": access.nik_for_display(worker), "summary": summary, "calendar": calendar,
+        "status_label": Status(summary["status"]).label,
         "corrections": CoverageCorrection.objects.filter(worker=worker).select_related("made_by"),
         "form": CorrectionForm() if access.can("coverage.correct") else None,
     })
