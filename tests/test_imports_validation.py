@@ -217,3 +217,36 @@ def test_rows_read_with_birth_date_and_sex_taken_from_the_nik_when_the_list_has_
     assert issues(job) == []
     sri = Worker.objects.get(nik=nik(1, "F"))
     assert (sri.birth_date, sri.sex, sri.village_id, sri.declared_income) == (B85, "F", DADAPKUNING, 1_000_000)
+
+
+def test_checking_in_several_processes_reports_exactly_what_one_process_does(tmp_path, national):
+    """Large lists are checked by forked processes, chunk by chunk; the findings must not change."""
+    from lindung.imports import pipeline
+    from lindung.imports.readers import open_table
+
+    rows = [row(nik(i), name=f"Pekerja {i}") for i in range(1, 200)]
+    rows[10][0] = "3.52511E+15"
+    rows[50][2] = "31/02/1985"
+    rows[120][0] = rows[3][0]                     # duplicate across chunks
+    rows[150][4] = "3525119999"
+    rows.insert(80, [None] * 8)                   # a blank row
+    path = write_csv(tmp_path / "a.csv", [HEADER, *rows])
+    job = create_job(national, path)
+    queue_job(national, job)
+
+    def findings(processes, monkeypatch_chunk=7):
+        pipeline.CHUNK_ROWS = monkeypatch_chunk
+        validator = pipeline.Validator(national, job.headers, job.mapping, Options())
+        result = pipeline.validate_rows(validator, pipeline.numbered_rows(open_table(path), 1), processes=processes)
+        result.spool.seek(0)
+        return [(i.row, i.column, i.code) for i in validator.issues], result.counts(), result.spool.read()
+
+    original = pipeline.CHUNK_ROWS
+    try:
+        one, two = findings(1), findings(2)
+    finally:
+        pipeline.CHUNK_ROWS = original
+    assert one == two
+    assert one[0] == [(12, "NIK", "spreadsheet_scientific"), (52, "Tanggal Lahir", "date_impossible"),
+                      (123, "NIK", "duplicate_in_file"), (153, "Kode Desa", "village_unknown")]
+    assert one[1]["rows"] == 199 and one[1]["created"] == 195

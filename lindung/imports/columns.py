@@ -113,6 +113,9 @@ _SEX = {"L": "M", "LK": "M", "LAKI": "M", "LAKILAKI": "M", "PRIA": "M", "M": "M"
 def clean_sex(value) -> str:
     if blank(value):
         return ""
+    sex = _SEX.get(str(value).strip().upper())
+    if sex is not None:
+        return sex
     key = re.sub(r"[^A-Z0-9]", "", clean_text(value).upper())
     sex = _SEX.get(key)
     if sex is None:

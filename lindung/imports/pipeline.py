@@ -10,10 +10,12 @@ whatever the file size; the commit step streams that spool into the worker table
 
 import datetime as dt
 import json
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,7 +164,7 @@ class Validator:
         self.result = Result(spool=tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n"))
         self.issues: list[Issue] = []
         self.first_row_of_nik: dict[int, int] = {}
-        self.first_row_of_person: dict[int, tuple[int, str]] = {}
+        self.first_row_of_person: dict[int, int] = {}
         self.notices = 0
         self._pending: list[tuple] = []  # rows waiting for the batch look-ups
         self.can_register_in = access.can_register_in
@@ -170,6 +172,24 @@ class Validator:
         if "declared_income" not in self.mapped:
             from lindung.people import policy
             self.default_income = policy.minimum_declared_income(options.default_segment, self.today)
+
+    def prepare_to_fork(self) -> None:
+        """Load, before forking, everything ``inspect_row`` reads, so the children never query."""
+        from lindung.people import policy
+        from lindung.people.models import Segment
+        from lindung.regions.cache import district_exists, village_exists
+        from lindung.rules.book import book
+
+        district_exists("")
+        village_exists("")
+        book()
+        policy.registration_age_window()
+        for segment in Segment.values:
+            policy.minimum_declared_income(segment, self.today)
+        self.access.can_register_in("")  # role and regions are read once, then cached
+        _ = self.access.region_codes
+        if self.mapped & {"village_name"}:
+            self.resolver._load()
 
     # --- per row -------------------------------------------------------------------------------
     def column(self, key: str) -> str:
@@ -188,9 +208,13 @@ class Validator:
                 return
         self.issues.append(Issue(row, self.column(key), code, message, severity))
 
-    def check_row(self, row: int, values: list) -> None:
-        result = self.result
-        result.rows += 1
+    def inspect_row(self, row: int, values: list) -> tuple[dict | None, list[Issue], list, list]:
+        """Clean and check one row on its own — no registry look-up, no other row.
+
+        Returns (the typed row, or None when rejected; its issues; NIK flag codes; NIK warnings).
+        Pure, so it can run in another process (see ``validate_rows``).
+        """
+        found: list[Issue] = []
         data: dict = {}
         failed: set[str] = set()
         n = len(values)
@@ -200,38 +224,53 @@ class Validator:
                 data[key] = clean(value)
             except CellError as exc:
                 failed.add(key)
-                self.add_issue(row, key, exc.code, exc.message)
-        self._complete(row, data, failed)
-        errors_before = len(failed)
+                found.append(Issue(row, self.column(key), exc.code, exc.message))
+        self._complete(row, data, failed, found)
+        if data.get("phone"):
+            data["phone"] = normalise_phone(data["phone"])
         check = check_worker(data, today=self.today)
-        rejected = errors_before > 0
-        for name, code, message in check.issues():
-            if name in failed or (name == "village_code" and "village_code" in failed):
-                continue
-            rejected = True
-            self.add_issue(row, name, code, message)
-        village = data.get("village_code") or ""
-        if not rejected and not self.can_register_in(village):
-            rejected = True
-            self.add_issue(row, "village_code", "outside_scope", _(
-                "Village %(code)s is outside the regions you are assigned to.") % {"code": village})
-        if not rejected:
-            nik_int = int(data["nik"])
-            first = self.first_row_of_nik.get(nik_int)
-            if first is not None:
+        rejected = bool(failed)
+        if check.errors:
+            for name, code, message in check.issues():
+                if name in failed:
+                    continue
                 rejected = True
-                self.add_issue(row, "nik", "duplicate_in_file", _(
-                    "The same NIK is already on row %(row)d of this file.") % {"row": first})
-            else:
-                self.first_row_of_nik[nik_int] = row
+                found.append(Issue(row, self.column(name), code, message))
+        if not rejected:
+            village = data["village_code"]
+            if not self.can_register_in(village):
+                rejected = True
+                found.append(Issue(row, self.column("village_code"), "outside_scope", _(
+                    "Village %(code)s is outside the regions you are assigned to.") % {"code": village}))
         if rejected:
+            return None, found, [], []
+        return data, found, check.flags, check.warnings
+
+    def accept(self, row: int, data: dict | None, found: list[Issue], flags: list, warnings: list) -> None:
+        """Count an inspected row; keep the first row of each NIK; look rows up in the registry in batches."""
+        result = self.result
+        result.rows += 1
+        if found:
+            self.issues.extend(found)
+        if data is None:
             result.rejected += 1
             return
-        self._pending.append((row, data, check.flags, check.warnings))
+        nik_int = int(data["nik"])
+        first = self.first_row_of_nik.get(nik_int)
+        if first is not None:
+            result.rejected += 1
+            self.add_issue(row, "nik", "duplicate_in_file", _(
+                "The same NIK is already on row %(row)d of this file.") % {"row": first})
+            return
+        self.first_row_of_nik[nik_int] = row
+        self._pending.append((row, data, flags, warnings))
         if len(self._pending) >= BATCH:
             self.flush()
 
-    def _complete(self, row: int, data: dict, failed: set[str]) -> None:
+    def check_row(self, row: int, values: list) -> None:
+        self.accept(row, *self.inspect_row(row, values))
+
+    def _complete(self, row: int, data: dict, failed: set[str], found: list[Issue]) -> None:
         """Fill what the row leaves out: place/date split, defaults, birth date and sex from the NIK,
         the village from its name."""
         if "birth_place_date" in data:
@@ -264,7 +303,7 @@ class Validator:
                                                                  data.get("district_code") or "")
                 except CellError as exc:
                     failed.add("village_code")
-                    self.add_issue(row, "village_name", exc.code, exc.message)
+                    found.append(Issue(row, self.column("village_name"), exc.code, exc.message))
             elif self.options.village_code:
                 data["village_code"] = self.options.village_code
 
@@ -275,7 +314,10 @@ class Validator:
             return
         niks = [data["nik"] for _row, data, _f, _w in pending]
         fields = ["nik", "id", *UPDATE_FIELDS] if self.options.update_existing else ["nik", "id"]
-        existing = {r[0]: r for r in Worker.objects.filter(nik__in=niks).order_by().values_list(*fields)}
+        if self.options.update_existing:
+            existing = {r[0]: r for r in Worker.objects.filter(nik__in=niks).order_by().values_list(*fields)}
+        else:
+            existing = {r[0]: r for r in _select_in("SELECT nik, id FROM people_worker WHERE nik IN", niks)}
         editable: set[str] = set()
         if existing and self.options.update_existing:
             if self.access.is_national:
@@ -284,12 +326,12 @@ class Validator:
                 editable = set(self.access.workers().filter(nik__in=list(existing)).values_list("nik", flat=True))
         payers = self._payers([r[1] for r in existing.values()]) if existing and self.options.sponsoring else {}
         possible = self._possible_duplicates([d for _r, d, _f, _w in pending if d["nik"] not in existing])
-        result, spool, now_flags = self.result, self.result.spool, []
+        result, spool = self.result, self.result.spool
         lines = []
         for row, data, flags, warnings in pending:
             nik = data["nik"]
             found = existing.get(nik)
-            sponsor = True
+            sponsor = self.options.sponsoring
             if found is not None and found[1] in payers:
                 if payers[found[1]] - {self.options.funder_id}:
                     result.rejected += 1
@@ -308,25 +350,26 @@ class Validator:
             if found is None:
                 twin = possible.get((data["name_key"], data["birth_date"], data["village_code"][:4]))
                 person = hash((data["name_key"], data["birth_date"], data["village_code"][:4]))
-                first = self.first_row_of_person.get(person)
+                first = self.first_row_of_person.get(person)  # (its NIK differs: equal NIKs were rejected)
                 if twin and twin != nik:
                     flags.append("possible_duplicate")
                     self.add_issue(row, "name", "possible_duplicate", _(
                         "May be the same person as registered worker %(nik)s (same name and birth date in "
                         "this regency, another NIK): check before paying.") % {"nik": mask_nik(twin)},
                         Severity.REVIEW)
-                elif first is not None and first[1] != nik:
+                elif first is not None:
                     flags.append("possible_duplicate")
                     self.add_issue(row, "name", "possible_duplicate_in_file", _(
                         "May be the same person as row %(row)d (same name and birth date in this regency, "
-                        "another NIK): check before paying.") % {"row": first[0]}, Severity.REVIEW)
+                        "another NIK): check before paying.") % {"row": first}, Severity.REVIEW)
                 if first is None:
-                    self.first_row_of_person[person] = (row, nik)
+                    self.first_row_of_person[person] = row
                 if flags:
                     result.flagged += 1
                 result.created += 1
                 lines.append(_copy_line(data, flags))
-                result.sponsor_niks.append(nik)
+                if sponsor:
+                    result.sponsor_niks.append(nik)
             elif not self.options.update_existing:
                 result.skipped += 1
                 self.add_issue(row, "nik", "already_registered", _(
@@ -374,28 +417,45 @@ class Validator:
         return found
 
     def _possible_duplicates(self, rows: list[dict]) -> dict[tuple, str]:
-        """Registered workers with the same normalised name and birth date in the same regency."""
+        """Registered workers with the same normalised name and birth date in the same regency.
+
+        One query per batch on the (regency_code, birth_date, name_key) index, in raw SQL: building
+        an ORM query with thousands of parameters costs more than running it.
+        """
         for data in rows:
             data["name_key"] = normalise_name(data["name"])
         if not rows:
             return {}
         keys = {(d["name_key"], d["birth_date"], d["village_code"][:4]) for d in rows}
-        found: dict[tuple, str] = {}
+        births = sorted({k[1] for k in keys})
+        regencies = sorted({k[2] for k in keys})
         names = sorted({k[0] for k in keys})
+        found: dict[tuple, str] = {}
         for start in range(0, len(names), BATCH):
-            qs = Worker.objects.filter(name_key__in=names[start:start + BATCH],
-                                       birth_date__in={k[1] for k in keys},
-                                       regency_code__in={k[2] for k in keys})
-            for name_key, birth, regency, nik in qs.order_by().values_list("name_key", "birth_date",
-                                                                           "regency_code", "nik"):
-                if (name_key, birth, regency) in keys:
-                    found.setdefault((name_key, birth, regency), nik)
+            chunk = names[start:start + BATCH]
+            sql = ("SELECT name_key, birth_date, regency_code, nik FROM people_worker WHERE regency_code IN (%s) "
+                   "AND birth_date IN (%s) AND name_key IN (%s)" % (", ".join(["%s"] * len(regencies)),
+                                                                   ", ".join(["%s"] * len(births)),
+                                                                   ", ".join(["%s"] * len(chunk))))
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*regencies, *births, *chunk])
+                for name_key, birth, regency, nik in cursor.fetchall():
+                    if isinstance(birth, str):
+                        birth = dt.date.fromisoformat(birth)
+                    if (name_key, birth, regency) in keys:
+                        found.setdefault((name_key, birth, regency), nik)
         return found
 
     def finish(self) -> Result:
         self.flush()
         self.result.spool.flush()
         return self.result
+
+
+def _select_in(sql: str, values: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} ({', '.join(['%s'] * len(values))})", values)
+        return cursor.fetchall()
 
 
 def _copy_text(value: str) -> str:
@@ -408,8 +468,6 @@ def _copy_line(data: dict, flags: list[str]) -> str:
     """One worker in PostgreSQL COPY text format (also read back for SQLite)."""
     village = data["village_code"]
     phone = data.get("phone") or ""
-    if phone:
-        phone = normalise_phone(phone)
     return "\t".join((
         data["nik"], _copy_text(data["name"].strip()), data["name_key"], _copy_text(data.get("birth_place") or ""),
         data["birth_date"].isoformat(), data["sex"], village, village[:6], village[:4], village[:2],
@@ -434,8 +492,20 @@ def _changes(found: tuple, data: dict, flags: list[str]) -> dict:
     return {k: v for k, v in new.items() if current.get(k) != v}
 
 
+def worker_processes() -> int:
+    """Processes that check rows of a large list (``LINDUNG_IMPORT_PROCESSES``; default: one per core)."""
+    value = os.environ.get("LINDUNG_IMPORT_PROCESSES", "").strip()
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    return os.cpu_count() or 1
+
+
 def validate_rows(validator: Validator, rows: Iterator[tuple[int, list]],
-                  progress: Callable[[int], None] | None = None) -> Result:
+                  progress: Callable[[int], None] | None = None, *, processes: int = 1) -> Result:
+    """Check every row. With ``processes`` > 1 the per-row checks run in forked processes, chunk by
+    chunk in file order, while this process keeps the file-wide state (duplicates, registry batches)."""
+    if processes > 1:
+        return _validate_in_processes(validator, rows, progress, processes)
     count = 0
     for row, values in rows:
         if is_blank(values):
@@ -449,6 +519,73 @@ def validate_rows(validator: Validator, rows: Iterator[tuple[int, list]],
     if progress is not None:
         progress(count)
     return result
+
+
+CHUNK_ROWS = 2000
+_forked_validator: Validator | None = None
+
+
+def _child_start() -> None:
+    # The parent's database connections are shared sockets: forget them without closing, so a query
+    # made here by accident opens its own connection instead of talking on the parent's.
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
+
+
+def _inspect_chunk(chunk: list[tuple[int, list]]) -> list[tuple]:
+    inspect = _forked_validator.inspect_row
+    return [(row, *inspect(row, values)) for row, values in chunk]
+
+
+def _validate_in_processes(validator: Validator, rows, progress, processes: int) -> Result:
+    import multiprocessing
+    import threading
+
+    global _forked_validator
+    validator.prepare_to_fork()
+    _forked_validator = validator
+    ahead = processes * 4
+    in_flight = threading.Semaphore(ahead)  # read a few chunks ahead, not the whole file
+    stopped = threading.Event()
+
+    def chunks():
+        chunk = []
+        for row, values in rows:
+            if is_blank(values):
+                validator.result.blank += 1
+                continue
+            chunk.append((row, values))
+            if len(chunk) == CHUNK_ROWS:
+                in_flight.acquire()
+                if stopped.is_set():
+                    return
+                yield chunk
+                chunk = []
+        if chunk:
+            in_flight.acquire()
+            if not stopped.is_set():
+                yield chunk
+
+    count = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_child_start) as pool:
+            try:
+                for results in pool.imap(_inspect_chunk, chunks()):
+                    in_flight.release()
+                    for item in results:
+                        validator.accept(*item)
+                    count += len(results)
+                    if progress is not None:
+                        progress(count)
+            finally:
+                stopped.set()
+                for _i in range(ahead):  # let the reading thread see the stop and end
+                    in_flight.release()
+    finally:
+        _forked_validator = None
+    return validator.finish()
 
 
 def numbered_rows(table: Table, header_row: int) -> Iterator[tuple[int, list]]:

@@ -22,6 +22,15 @@ DELIMITERS = (";", ",", "\t", "|")
 HEADER_SCAN_ROWS = 10  # a title line or two above the header row is common in village lists
 
 
+# The last sheet parsed, so that reading the header, estimating the size and reading the rows of
+# one upload parse it once; ``forget_sheet`` drops it when the import is done.
+_last_sheet: dict = {}
+
+
+def forget_sheet() -> None:
+    _last_sheet.clear()
+
+
 class UnreadableFile(Exception):
     """The file is not a spreadsheet or CSV we can read; the message says why."""
 
@@ -39,14 +48,22 @@ class Table:
         else:
             yield from self._sheet_rows()
 
-    def _sheet_rows(self) -> Iterator[list]:
-        from python_calamine import CalamineWorkbook
+    def sheet(self):
+        """The first sheet, parsed once per file (calamine reads a whole sheet at a time)."""
+        key = (str(self.path), self.path.stat().st_mtime_ns, self.path.stat().st_size)
+        if _last_sheet.get("key") != key:
+            from python_calamine import CalamineWorkbook
 
-        try:
-            book = CalamineWorkbook.from_path(str(self.path))
-            sheet = book.get_sheet_by_index(0)
-        except Exception as exc:  # calamine raises its own error types for damaged files
-            raise UnreadableFile(_("The spreadsheet cannot be read: %(error)s") % {"error": exc}) from None
+            _last_sheet.clear()
+            try:
+                sheet = CalamineWorkbook.from_path(str(self.path)).get_sheet_by_index(0)
+            except Exception as exc:  # calamine raises its own error types for damaged files
+                raise UnreadableFile(_("The spreadsheet cannot be read: %(error)s") % {"error": exc}) from None
+            _last_sheet.update(key=key, sheet=sheet)
+        return _last_sheet["sheet"]
+
+    def _sheet_rows(self) -> Iterator[list]:
+        sheet = self.sheet()
         # calamine skips leading empty rows; keep the file's own numbering.
         start = sheet.start[0] if sheet.start else 0
         for _blank in range(start):
@@ -64,11 +81,9 @@ class Table:
                 sample = handle.read(256 * 1024)
             lines = sample.count(b"\n") or 1
             return max(1, int(size / max(len(sample) / lines, 1)))
-        from python_calamine import CalamineWorkbook
-
         try:
-            return CalamineWorkbook.from_path(str(self.path)).get_sheet_by_index(0).height
-        except Exception:
+            return self.sheet().height
+        except UnreadableFile:
             return 0
 
 

@@ -29,14 +29,17 @@ from lindung.audit import services as audit
 
 from .columns import guess_mapping, header_key
 from .models import ImportJob, Outcome, RememberedMapping, RowIssue, Status
-from .pipeline import MappingError, Options, Validator, check_mapping, find_header, numbered_rows, validate_rows
-from .readers import UnreadableFile, open_table, text_of
+from .pipeline import (
+    MappingError, Options, Validator, check_mapping, find_header, numbered_rows, validate_rows, worker_processes,
+)
+from .readers import UnreadableFile, forget_sheet, open_table, text_of
 from .writing import insert_workers, update_workers
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER = dt.timedelta(minutes=5)  # a running job whose heartbeat is older was interrupted
 MAX_ATTEMPTS = 2
+PARALLEL_MIN_ROWS = 20_000  # below this, starting processes costs more than it saves
 
 
 class ImportRefused(Exception):
@@ -266,14 +269,16 @@ def run_job(job: ImportJob | int, *, access: Access | None = None, today: dt.dat
     progress = Progress(job)
     try:
         table = open_table(job.file.path, job.original_name)
-        progress(force=True, rows_total=table.estimate_rows())
+        estimate = table.estimate_rows()
+        progress(force=True, rows_total=estimate)
         validator = Validator(access, job.headers, job.mapping, options, region_code=job.region_code,
                               today=today, user_id=job.created_by_id)
 
         def on_rows(count: int) -> None:
             progress(rows_read=count, rows_validated=count)
 
-        result = validate_rows(validator, numbered_rows(table, job.header_row), on_rows)
+        processes = worker_processes() if estimate >= PARALLEL_MIN_ROWS else 1
+        result = validate_rows(validator, numbered_rows(table, job.header_row), on_rows, processes=processes)
         RowIssue.objects.bulk_create([RowIssue(job_id=job.pk, row=i.row, column=i.column[:100], code=i.code,
                                                severity=i.severity, message=i.message)
                                       for i in validator.issues], batch_size=5000)
@@ -303,6 +308,8 @@ def run_job(job: ImportJob | int, *, access: Access | None = None, today: dt.dat
         if isinstance(exc, (FundingError, PermissionDenied)):
             message = _("Nothing was saved: %(error)s") % {"error": getattr(exc, "message", str(exc))}
         ImportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=message, finished_at=timezone.now())
+    finally:
+        forget_sheet()
     job.refresh_from_db()
     return job
 

@@ -18,14 +18,21 @@ from lindung.regions.models import Level, Region
 from .columns import CellError
 
 # "Desa …", "Ds. …", "Kel. …", "Kec. …" as typed before the name (after punctuation became spaces).
-_PREFIXES = re.compile(r"^(?:DESA|DS|KELURAHAN|KEL|KECAMATAN|KEC)\s+")
+# "Desa …", "Ds. …", "Kel.…", "Kec. …" typed before the name.
+_PREFIX = re.compile(r"(?:DESA|DS|KELURAHAN|KEL|KECAMATAN|KEC)(?:\.\s*|\s+)")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 
 
 def name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode().upper()
-    text = re.sub(r"[^A-Z0-9 ]+", " ", text).strip()
-    text = _PREFIXES.sub("", text)
-    return text.replace(" ", "")
+    """'Ds. Dadap-Kuning' → 'DADAPKUNING': upper-case ASCII letters and digits, without the prefix."""
+    text = str(name or "").strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.upper()
+    prefix = _PREFIX.match(text)
+    if prefix:
+        text = text[prefix.end():]
+    return _NOT_ALNUM.sub("", text)
 
 
 class VillageResolver:

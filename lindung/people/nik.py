@@ -96,7 +96,7 @@ def decode_nik(
     if not 1 <= month <= 12:
         add(NikIssue("month", ERROR, _("Digits 9–10 (month of birth) must be 01–12; found %(month)02d.")
                      % {"month": month}))
-    if not info.errors:
+    if not info.issues:  # only errors can have been added so far
         try:
             info.birth_date = infer_birth_date(day, month, yy, today or dt.date.today())
         except ValueError:
@@ -158,6 +158,13 @@ def spreadsheet_damage(value) -> NikIssue | None:
                 "the NIK again from the identity card.") % {"digits": digits})
         return None
     text = str(value).strip()
+    if text.isdigit():
+        if len(text) == 16 and text.endswith("0000"):
+            return NikIssue("spreadsheet_rounded", ERROR, _(
+                "The NIK ends in 0000 (%(text)s), which no NIK does: typically a spreadsheet rounded it to "
+                "15 significant digits. Format the NIK column as Text and type the NIK again from the "
+                "identity card.") % {"text": text})
+        return None
     if _SCIENTIFIC.match(text):
         return NikIssue("spreadsheet_scientific", ERROR, _(
             "The NIK was turned into scientific notation (%(text)s) by a spreadsheet and its last digits "
@@ -167,11 +174,6 @@ def spreadsheet_damage(value) -> NikIssue | None:
         return NikIssue("spreadsheet_decimal", ERROR, _(
             "The NIK ends in a decimal part (%(text)s): a spreadsheet stored it as a number, which keeps "
             "only 15 significant digits. Format the NIK column as Text and type the NIK again from the "
-            "identity card.") % {"text": text})
-    if len(text) == 16 and text.isdigit() and text.endswith("0000"):
-        return NikIssue("spreadsheet_rounded", ERROR, _(
-            "The NIK ends in 0000 (%(text)s), which no NIK does: typically a spreadsheet rounded it to "
-            "15 significant digits. Format the NIK column as Text and type the NIK again from the "
             "identity card.") % {"text": text})
     return None
 

@@ -7,6 +7,8 @@ import datetime as dt
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from .models import Segment
 
@@ -14,8 +16,22 @@ DEFAULT_MINIMUM_BPU_INCOME = 1_000_000  # Rp, Permenaker 5/2021
 DEFAULT_AGE_WINDOW = (15, 65)
 
 
+_age_window: tuple[int, int] | None = None
+
+
 def registration_age_window() -> tuple[int, int]:
-    return tuple(getattr(settings, "LINDUNG_REGISTRATION_AGE_WINDOW", DEFAULT_AGE_WINDOW))
+    """Read once (an importer asks for every row); forgotten when a test overrides the setting."""
+    global _age_window
+    if _age_window is None:
+        _age_window = tuple(getattr(settings, "LINDUNG_REGISTRATION_AGE_WINDOW", DEFAULT_AGE_WINDOW))
+    return _age_window
+
+
+@receiver(setting_changed)
+def _forget_age_window(setting, **kwargs):
+    global _age_window
+    if setting == "LINDUNG_REGISTRATION_AGE_WINDOW":
+        _age_window = None
 
 
 def minimum_declared_income(segment: str, on: dt.date) -> int:

@@ -48,7 +48,9 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
 
 
 def normalise_phone(phone: str) -> str:
-    return re.sub(r"[\s\-().]", "", phone or "")
+    if not phone or phone.isdigit():
+        return phone or ""
+    return re.sub(r"[\s\-().]", "", phone)
 
 
 # Choice values as sets, built once: TextChoices.values builds a fresh list on every access,
