@@ -261,14 +261,20 @@ class CoveredMonth(models.Model):
     keys carry no single-column index of their own where a composite index starts with them.
     """
 
+    # All three references are copied from the sponsorship row in the one statement that reserves the
+    # months (and Django cascades deletions), so the database is spared a foreign-key look-up per row
+    # — three per row on millions of rows; the unique constraint is the guarantee that matters here.
     sponsorship = models.ForeignKey(Sponsorship, verbose_name=_("sponsorship"), on_delete=models.CASCADE,
-                                    related_name="covered_months", db_index=False)  # (sponsorship, month)
+                                    related_name="covered_months", db_index=False,  # (sponsorship, month)
+                                    db_constraint=False)
     worker = models.ForeignKey("people.Worker", verbose_name=_("worker"), on_delete=models.PROTECT,
-                               related_name="covered_months", db_index=False)  # the unique constraint
+                               related_name="covered_months", db_index=False,  # the unique constraint
+                               db_constraint=False)
     program = models.CharField(_("programme"), max_length=3, choices=Program.choices)
     month = models.DateField(_("month"))
     funder = models.ForeignKey(Funder, verbose_name=_("funder"), on_delete=models.PROTECT,
-                               related_name="covered_months", db_index=False)  # read by month or sponsorship
+                               related_name="covered_months", db_index=False,  # read by month or sponsorship
+                               db_constraint=False)
     # Copied from the sponsorship: budgets are per source, and reliefs depend on who pays (PP 50/2025).
     funding_source = models.CharField(_("funding source"), max_length=16, choices=FundingSource.choices)
 
