@@ -65,9 +65,9 @@ class Worker(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     village = models.ForeignKey(Region, verbose_name=_("domicile village"), on_delete=models.PROTECT,
                                 db_column="village_code", related_name="+")
-    district_code = models.CharField(max_length=6, db_index=True, editable=False)
-    regency_code = models.CharField(max_length=4, db_index=True, editable=False)
-    province_code = models.CharField(max_length=2, db_index=True, editable=False)
+    district_code = models.CharField(max_length=6, editable=False)
+    regency_code = models.CharField(max_length=4, editable=False)
+    province_code = models.CharField(max_length=2, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices,
@@ -89,6 +89,10 @@ class Worker(models.Model):
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         indexes = [
+            # Each serves "inside this region" and "count per child region" from the index alone.
+            models.Index(fields=["province_code", "regency_code"], name="worker_province_regency"),
+            models.Index(fields=["regency_code", "district_code"], name="worker_regency_district"),
+            models.Index(fields=["district_code", "village"], name="worker_district_village"),
             models.Index(fields=["village", "name_key"], name="worker_village_name"),
             models.Index(fields=["regency_code", "birth_date", "name_key"], name="worker_possible_dupe"),
         ]
