@@ -200,3 +200,18 @@ def test_fair_order_round_robins_villages_by_waiting_time():
     rows = [(1, "A", 1), (2, "A", 2), (3, "B", 3), (4, "A", 4), (5, "C", 5), (6, "B", 6)]
     assert matching.fair_order(rows, 5) == [1, 3, 5, 2, 6]
     assert matching.fair_order(rows, 10) == [1, 3, 5, 2, 6, 4]
+
+
+def test_governments_propose_lists_instead_of_matching(national_admin, sukabumi_pool):
+    from lindung.funding.errors import FundingError
+
+    province = Funder.objects.create(kind=FunderKind.PROVINCE, name="Pemprov Jawa Barat", region_id="32")
+    with pytest.raises(FundingError):
+        matching.preview(Access(national_admin), province, six_months())
+
+
+def test_back_office_lists_funding(client, national_admin, csr_funder):
+    client.force_login(national_admin)
+    for name in ("funder", "funderkindsource", "budget", "sponsorshipbatch", "sponsorship", "coveredmonth",
+                 "waitingentry"):
+        assert client.get(f"/admin/funding/{name}/").status_code == 200, name

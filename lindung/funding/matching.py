@@ -26,7 +26,7 @@ from lindung.people.models import Segment, Worker
 from .errors import AlreadyCovered, FundingError
 from .kinds import allowed_sources
 from .models import (
-    BatchOrigin, CoveredMonth, Funder, Sponsorship, SponsorshipBatch, SponsorshipState, WaitingEntry,
+    BatchOrigin, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState, WaitingEntry,
     add_months, first_of_month,
 )
 from .pricing import QuoteCache, cost_by_year
@@ -170,9 +170,13 @@ def _source_for(funder: Funder, source: str | None) -> str:
 
 
 def _require_matching(access, funder: Funder) -> None:
+    """Matching is for private money: donors confirm on their own; public lists go through approval."""
     access.require("matching.run")
     if not can_act_for(access, funder):
         raise PermissionDenied(_("You may run matching only for your own funder."))
+    if funder.kind not in (FunderKind.COMPANY, FunderKind.DONOR, FunderKind.SERTAKAN):
+        raise FundingError(_("Matching is for companies, donors and SERTAKAN members; governments and villages "
+                             "propose lists for approval."))
 
 
 def preview(access, funder: Funder, request: MatchRequest, *, funding_source: str | None = None) -> dict:

@@ -206,8 +206,9 @@ def _create_batch(actor, funder: Funder, ids: list[int], scoped_workers, program
     if taken and not skip_covered:
         raise AlreadyCovered(sorted(taken))
     rows = [r for r in rows if r[0] not in taken]
+    if not rows:
+        raise AlreadyCovered(sorted(taken))
     cache = cache or QuoteCache()
-    now = timezone.now()
     with transaction.atomic():
         batch = SponsorshipBatch.objects.create(funder=funder, origin=origin, proposed_by=actor, note=note[:300])
         new = _insert_sponsorships(batch, rows, key, funding_source, start, months, note[:300], actor, cache)
@@ -306,10 +307,9 @@ def _approve(actor, batch: SponsorshipBatch, funder: Funder, *, today: dt.date, 
         raise FundingError(_("This list is already %(state)s.") % {"state": batch.get_state_display()})
     cache = cache or QuoteCache()
     pending = batch.sponsorships.filter(state=S.PROPOSED)
-    if drop_covered:
-        dropped = _drop_covered(batch, pending)
-    else:
-        dropped = 0
+    dropped = _drop_covered(batch, pending) if drop_covered else 0
+    if not pending.exists():
+        raise FundingError(_("Nothing is left to approve in this list: every worker has another payer."))
     lines = []
     for source, by_year in batch_cost(batch, cache).items():
         lines += budgets.check_and_lock(funder, source, by_year, cache)

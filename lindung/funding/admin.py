@@ -1,0 +1,68 @@
+"""Back office for funding. Funders and the allowed sources per kind are edited here; budgets,
+lists and sponsorships change only through the workflows (pages, API, CLI), so the back office
+shows them read-only."""
+
+from django.contrib import admin
+
+from .models import Budget, CoveredMonth, Funder, FunderKindSource, Sponsorship, SponsorshipBatch, WaitingEntry
+
+
+@admin.register(Funder)
+class FunderAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "agent", "wadah", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "region__code", "wadah"]
+    raw_id_fields = ["region", "worker", "agent"]
+
+
+@admin.register(FunderKindSource)
+class FunderKindSourceAdmin(admin.ModelAdmin):
+    list_display = ["kind", "source", "note"]
+    list_filter = ["kind"]
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Budget)
+class BudgetAdmin(ReadOnly):
+    list_display = ["funder", "fiscal_year", "source", "amount", "note"]
+    list_filter = ["fiscal_year", "source"]
+    search_fields = ["funder__name"]
+
+
+@admin.register(SponsorshipBatch)
+class SponsorshipBatchAdmin(ReadOnly):
+    list_display = ["id", "funder", "origin", "state", "proposed_by", "approved_by", "created_at"]
+    list_filter = ["state", "origin"]
+    search_fields = ["funder__name", "note"]
+
+
+@admin.register(Sponsorship)
+class SponsorshipAdmin(ReadOnly):
+    list_display = ["id", "funder", "worker", "programs", "start_month", "end_month", "state"]
+    list_filter = ["state", "funding_source"]
+    search_fields = ["funder__name", "worker__nik"]
+    list_select_related = ["funder", "worker"]
+
+
+@admin.register(CoveredMonth)
+class CoveredMonthAdmin(ReadOnly):
+    list_display = ["month", "worker", "program", "funder", "funding_source"]
+    list_filter = ["program", "funding_source"]
+    list_select_related = ["funder", "worker"]
+    show_full_result_count = False  # millions of rows
+
+
+@admin.register(WaitingEntry)
+class WaitingEntryAdmin(ReadOnly):
+    list_display = ["worker", "since", "proposed_by", "closed_at"]
+    list_select_related = ["worker", "proposed_by"]
