@@ -117,7 +117,7 @@ def test_an_error_in_the_middle_of_saving_leaves_nothing_half_written(db, tmp_pa
     monkeypatch.setattr(services, "update_workers", failing_update)
     job = run_import(path, update_existing=True)
     assert written["workers"] == 41
-    assert job.status == Status.FAILED and "nothing was saved" in job.error
+    assert job.status == Status.FAILED and "RuntimeError" in job.error
     assert list(Worker.objects.values_list("name", flat=True)) == ["Lama"]
     assert not AuditEntry.objects.filter(target_type="imports.importjob", action="create").exists()
 
@@ -244,3 +244,16 @@ def test_killing_the_importer_during_the_commit_leaves_none_of_the_batch(tmp_pat
     assert done.returncode == 0, done.stderr
     assert _scalar(db_path, "SELECT status FROM imports_importjob") == "done"
     assert _scalar(db_path, "SELECT COUNT(*) FROM people_worker") == len({r[0] for r in rows})
+
+
+def test_the_documented_command_line_matches_the_command():
+    """docs/imports.md cannot drift from `lindung import workers`."""
+    import re
+
+    from lindung.imports.cli import workers
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "imports.md").read_text()
+    synopsis = docs.split("## Command line", 1)[1].split("```", 2)[1].split("lindung worker")[0]
+    documented = set(re.findall(r"--[a-z][a-z\-]*", synopsis))
+    actual = {opt for param in workers.params for opt in param.opts if opt.startswith("--")}
+    assert documented == actual

@@ -246,16 +246,27 @@ class Validator:
             return None, found, [], []
         return data, found, check.flags, check.warnings
 
-    def accept(self, row: int, data: dict | None, found: list[Issue], flags: list, warnings: list) -> None:
+    def pack(self, row: int, data: dict | None, found: list[Issue], flags: list, warnings: list) -> tuple:
+        """An inspected row in the compact form the batch step needs (cheap to send between processes):
+        (row, (NIK, (name key, birth date, regency), COPY line without its flags, flags, warnings,
+        the typed row when updates were asked) or None, issues)."""
+        if data is None:
+            return row, None, found
+        name_key = normalise_name(data["name"])
+        person = (name_key, data["birth_date"].isoformat(), data["village_code"][:4])
+        keep = data if self.options.update_existing else None
+        return row, (data["nik"], person, _copy_prefix(data, name_key), flags, warnings, keep), found
+
+    def accept(self, row: int, packed: tuple | None, found: list[Issue]) -> None:
         """Count an inspected row; keep the first row of each NIK; look rows up in the registry in batches."""
         result = self.result
         result.rows += 1
         if found:
             self.issues.extend(found)
-        if data is None:
+        if packed is None:
             result.rejected += 1
             return
-        nik_int = int(data["nik"])
+        nik_int = int(packed[0])
         first = self.first_row_of_nik.get(nik_int)
         if first is not None:
             result.rejected += 1
@@ -263,12 +274,12 @@ class Validator:
                 "The same NIK is already on row %(row)d of this file.") % {"row": first})
             return
         self.first_row_of_nik[nik_int] = row
-        self._pending.append((row, data, flags, warnings))
+        self._pending.append((row, packed))
         if len(self._pending) >= BATCH:
             self.flush()
 
     def check_row(self, row: int, values: list) -> None:
-        self.accept(row, *self.inspect_row(row, values))
+        self.accept(*self.pack(row, *self.inspect_row(row, values)))
 
     def _complete(self, row: int, data: dict, failed: set[str], found: list[Issue]) -> None:
         """Fill what the row leaves out: place/date split, defaults, birth date and sex from the NIK,
@@ -312,7 +323,7 @@ class Validator:
         pending, self._pending = self._pending, []
         if not pending:
             return
-        niks = [data["nik"] for _row, data, _f, _w in pending]
+        niks = [packed[0] for _row, packed in pending]
         fields = ["nik", "id", *UPDATE_FIELDS] if self.options.update_existing else ["nik", "id"]
         if self.options.update_existing:
             existing = {r[0]: r for r in Worker.objects.filter(nik__in=niks).order_by().values_list(*fields)}
@@ -325,11 +336,10 @@ class Validator:
             else:
                 editable = set(self.access.workers().filter(nik__in=list(existing)).values_list("nik", flat=True))
         payers = self._payers([r[1] for r in existing.values()]) if existing and self.options.sponsoring else {}
-        possible = self._possible_duplicates([d for _r, d, _f, _w in pending if d["nik"] not in existing])
+        possible = self._possible_duplicates({p[1] for _r, p in pending if p[0] not in existing})
         result, spool = self.result, self.result.spool
         lines = []
-        for row, data, flags, warnings in pending:
-            nik = data["nik"]
+        for row, (nik, person_key, line, flags, warnings, data) in pending:
             found = existing.get(nik)
             sponsor = self.options.sponsoring
             if found is not None and found[1] in payers:
@@ -348,8 +358,8 @@ class Validator:
             for message, code in zip(warnings, flags):
                 self.add_issue(row, "nik", f"nik_{code}", message, Severity.REVIEW)
             if found is None:
-                twin = possible.get((data["name_key"], data["birth_date"], data["village_code"][:4]))
-                person = hash((data["name_key"], data["birth_date"], data["village_code"][:4]))
+                twin = possible.get(person_key)
+                person = hash(person_key)
                 first = self.first_row_of_person.get(person)  # (its NIK differs: equal NIKs were rejected)
                 if twin and twin != nik:
                     flags.append("possible_duplicate")
@@ -367,7 +377,7 @@ class Validator:
                 if flags:
                     result.flagged += 1
                 result.created += 1
-                lines.append(_copy_line(data, flags))
+                lines.append(f"{line}{json.dumps(flags) if flags else '[]'}\n")
                 if sponsor:
                     result.sponsor_niks.append(nik)
             elif not self.options.update_existing:
@@ -416,18 +426,16 @@ class Validator:
                 found.setdefault(worker_id, set()).add(funder_id)
         return found
 
-    def _possible_duplicates(self, rows: list[dict]) -> dict[tuple, str]:
+    def _possible_duplicates(self, keys: set[tuple]) -> dict[tuple, str]:
         """Registered workers with the same normalised name and birth date in the same regency.
 
-        One query per batch on the (regency_code, birth_date, name_key) index, in raw SQL: building
-        an ORM query with thousands of parameters costs more than running it.
+        ``keys`` are (name key, ISO birth date, regency code). One query per batch on the
+        (regency_code, birth_date, name_key) index, in raw SQL: building an ORM query with thousands
+        of parameters costs more than running it.
         """
-        for data in rows:
-            data["name_key"] = normalise_name(data["name"])
-        if not rows:
+        if not keys:
             return {}
-        keys = {(d["name_key"], d["birth_date"], d["village_code"][:4]) for d in rows}
-        births = sorted({k[1] for k in keys})
+        births = sorted({dt.date.fromisoformat(k[1]) for k in keys})
         regencies = sorted({k[2] for k in keys})
         names = sorted({k[0] for k in keys})
         found: dict[tuple, str] = {}
@@ -440,10 +448,9 @@ class Validator:
             with connection.cursor() as cursor:
                 cursor.execute(sql, [*regencies, *births, *chunk])
                 for name_key, birth, regency, nik in cursor.fetchall():
-                    if isinstance(birth, str):
-                        birth = dt.date.fromisoformat(birth)
-                    if (name_key, birth, regency) in keys:
-                        found.setdefault((name_key, birth, regency), nik)
+                    key = (name_key, birth if isinstance(birth, str) else birth.isoformat(), regency)
+                    if key in keys:
+                        found.setdefault(key, nik)
         return found
 
     def finish(self) -> Result:
@@ -464,17 +471,15 @@ def _copy_text(value: str) -> str:
     return value
 
 
-def _copy_line(data: dict, flags: list[str]) -> str:
-    """One worker in PostgreSQL COPY text format (also read back for SQLite)."""
+def _copy_prefix(data: dict, name_key: str) -> str:
+    """One worker in PostgreSQL COPY text format (also read back for SQLite), up to its flags column."""
     village = data["village_code"]
-    phone = data.get("phone") or ""
     return "\t".join((
-        data["nik"], _copy_text(data["name"].strip()), data["name_key"], _copy_text(data.get("birth_place") or ""),
+        data["nik"], _copy_text(data["name"].strip()), name_key, _copy_text(data.get("birth_place") or ""),
         data["birth_date"].isoformat(), data["sex"], village, village[:6], village[:4], village[:2],
-        _copy_text(phone), _copy_text(data.get("occupation") or ""), data["segment"],
-        data.get("ecosystem") or "rentan", data.get("sector") or "other", str(data["declared_income"]),
-        json.dumps(flags) if flags else "[]",
-    )) + "\n"
+        _copy_text(data.get("phone") or ""), _copy_text(data.get("occupation") or ""), data["segment"],
+        data.get("ecosystem") or "rentan", data.get("sector") or "other", str(data["declared_income"]), "",
+    ))
 
 
 def _changes(found: tuple, data: dict, flags: list[str]) -> dict:
@@ -493,11 +498,14 @@ def _changes(found: tuple, data: dict, flags: list[str]) -> dict:
 
 
 def worker_processes() -> int:
-    """Processes that check rows of a large list (``LINDUNG_IMPORT_PROCESSES``; default: one per core)."""
+    """Processes that check the rows of a large list: ``LINDUNG_IMPORT_PROCESSES``, default 1.
+
+    More processes only pay off on otherwise idle cores: the rows still pass through this process
+    (file-wide duplicates, registry batches), and sending them costs about a third of checking them.
+    On the shared 2-core machines measured (benchmarks/RESULTS.md) two processes were slower than one.
+    """
     value = os.environ.get("LINDUNG_IMPORT_PROCESSES", "").strip()
-    if value.isdigit() and int(value) >= 1:
-        return int(value)
-    return os.cpu_count() or 1
+    return int(value) if value.isdigit() and int(value) >= 1 else 1
 
 
 def validate_rows(validator: Validator, rows: Iterator[tuple[int, list]],
@@ -535,8 +543,8 @@ def _child_start() -> None:
 
 
 def _inspect_chunk(chunk: list[tuple[int, list]]) -> list[tuple]:
-    inspect = _forked_validator.inspect_row
-    return [(row, *inspect(row, values)) for row, values in chunk]
+    inspect, pack = _forked_validator.inspect_row, _forked_validator.pack
+    return [pack(row, *inspect(row, values)) for row, values in chunk]
 
 
 def _validate_in_processes(validator: Validator, rows, progress, processes: int) -> Result:

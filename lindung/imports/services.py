@@ -157,21 +157,23 @@ def create_job(access: Access, path: Path | str, *, name: str = "", options: Opt
     options = options or Options()
     check_options(access, options)
     path = Path(path)
-    try:
-        table = open_table(path, name or path.name)
-        header_row, headers, _rest = find_header(table.raw_rows())
-    except (UnreadableFile, MappingError) as exc:
-        raise ImportRefused(str(exc)) from None
     region_code = _target_region(access, options)
-    remembered = RememberedMapping.objects.filter(scope=mapping_scope(access, region_code)).first()
     job = ImportJob(created_by=access.user if access.user is not None and access.role else None,
                     region_code=region_code, original_name=(name or path.name)[:255],
-                    file_hash=_hash_file(path), file_format=table.file_format, file_size=path.stat().st_size,
-                    headers=[text_of(h) for h in headers], header_row=header_row,
+                    file_hash=_hash_file(path), file_size=path.stat().st_size,
                     options=options.as_json(), status=Status.MAPPING)
-    job.mapping = guess_mapping(headers, remembered.headers if remembered else None)
-    with open(path, "rb") as handle:
+    with open(path, "rb") as handle:  # kept under MEDIA_ROOT; the stored copy is the one read from now on
         job.file.save(Path(name or path.name).name, File(handle), save=False)
+    try:
+        table = open_table(job.file.path, job.original_name)
+        header_row, headers, _rest = find_header(table.raw_rows())
+    except (UnreadableFile, MappingError) as exc:
+        job.file.delete(save=False)
+        raise ImportRefused(str(exc)) from None
+    remembered = RememberedMapping.objects.filter(scope=mapping_scope(access, region_code)).first()
+    job.file_format, job.header_row = table.file_format, header_row
+    job.headers = [text_of(h) for h in headers]
+    job.mapping = guess_mapping(headers, remembered.headers if remembered else None)
     job.save()
     return job
 
