@@ -166,24 +166,31 @@ def invoice_id_from_virtual_account(text: str) -> int | None:
 
 
 class InvoiceLine(models.Model):
-    """One worker, one programme, one month on an invoice. Billed once, ever (unique)."""
+    """One worker, one programme, one month on an invoice. Billed once, ever (unique).
 
-    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines")
+    The largest table (a row per worker-programme-month). Its references are enforced by Django
+    (``on_delete``) and by construction — a billing run writes only ids it reads from the rows they
+    point at, in the same statement — but not by database foreign keys: PostgreSQL would check each
+    of them row by row when a run of millions of lines commits.
+    """
+
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines",
+                                db_constraint=False)
     # Indexed through the unique constraint, which starts with the worker.
     worker = models.ForeignKey("people.Worker", verbose_name=_("worker"), on_delete=models.PROTECT,
-                               related_name="invoice_lines", db_index=False)
+                               related_name="invoice_lines", db_index=False, db_constraint=False)
     program = models.CharField(_("programme"), max_length=3, choices=Program.choices)
     month = models.DateField(_("month"))
     sponsorship = models.ForeignKey(Sponsorship, verbose_name=_("sponsorship"), on_delete=models.PROTECT,
-                                    related_name="invoice_lines", db_index=False)
+                                    related_name="invoice_lines", db_index=False, db_constraint=False)
     price = models.ForeignKey(RunPrice, verbose_name=_("price"), on_delete=models.PROTECT, related_name="+",
-                              db_index=False)
+                              db_index=False, db_constraint=False)
     amount = models.PositiveBigIntegerField(_("amount (Rp)"))
     paid = models.PositiveBigIntegerField(_("paid (Rp)"), default=0)
     # The day the line became fully paid and the payment that completed it: coverage reads these.
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     payment = models.ForeignKey("Payment", verbose_name=_("completed by"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+", db_index=False)
+                                on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False)
 
     class Meta:
         ordering = ["month", "id"]

@@ -3,12 +3,12 @@
 ``bill(month)`` bills, for every funder, each reserved worker-programme-month (``funding.CoveredMonth``)
 from ``month`` to the end of the funder's prepayment period that is not billed yet:
 
-1. the months to bill are copied once, with everything their price depends on, into a scratch table;
-2. the rules engine prices each distinct (segment, income, programmes, funding source, sector,
-   month) combination once — a million lines are a few dozen quotes — and the prices are stored
-   with the run (``RunPrice``);
-3. one invoice per funder is inserted with INSERT … SELECT, then the lines, in bounded batches,
-   then the invoice totals and due dates.
+1. the months to bill are copied once into a scratch table, each with a key made of everything its
+   price depends on (segment, income, programmes, funding source, sector, month, programme);
+2. the rules engine prices each distinct key once — a million lines are a few dozen quotes — and
+   the prices are stored with the run (``RunPrice``);
+3. one invoice per funder, with its total and due date, is inserted with INSERT … SELECT, then the
+   lines, in bounded batches.
 
 No Python loop touches individual lines. A worker-programme-month is billed once, ever (a unique
 constraint on the lines), so running the same month again bills only what is new — sponsorships
@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from .signals import lines_billed
 BATCH = 200_000          # lines per INSERT … SELECT
 PREPAY_PERIODS = (1, 3, 6, 12)
 PENDING = "billing_pending"
-TOTALS = "billing_pending_totals"
+PRICES = "billing_pending_prices"
 
 
 @dataclass
@@ -65,15 +66,25 @@ def period_end(month: dt.date, prepay_months: int) -> dt.date:
     return month_from_index((index // prepay_months + 1) * prepay_months - 1)
 
 
-def _window_sql() -> str:
-    """The months a funder is billed in a run: from the run month to the end of its prepayment period."""
-    whens = " ".join(f"WHEN {n} THEN %s" for n in PREPAY_PERIODS[1:])
-    return f"cm.month >= %s AND cm.month <= CASE COALESCE(bp.prepay_months, 1) {whens} ELSE %s END"
+def _windows(month: dt.date) -> list[tuple[str, list]]:
+    """The months each funder is billed in a run: from the run month to the end of its prepayment
+    period. One condition per prepayment period in use, each a tight range on the month."""
+    plans = dict(BillingPlan.objects.exclude(prepay_months=1).values_list("funder_id", "prepay_months"))
+    if not plans:
+        return [("cm.month = %s", [sql.date_param(month)])]
+    advance = "SELECT funder_id FROM billing_billingplan WHERE prepay_months <> 1"
+    windows = [(f"cm.month = %s AND cm.funder_id NOT IN ({advance})", [sql.date_param(month)])]
+    for n in sorted(set(plans.values())):
+        windows.append(("cm.month >= %s AND cm.month <= %s AND cm.funder_id IN "
+                        "(SELECT funder_id FROM billing_billingplan WHERE prepay_months = %s)",
+                        [sql.date_param(month), sql.date_param(period_end(month, n)), n]))
+    return windows
 
 
-def _window_params(month: dt.date) -> list:
-    ends = [sql.date_param(period_end(month, n)) for n in PREPAY_PERIODS[1:]]
-    return [sql.date_param(month), *ends, sql.date_param(month)]
+def _billed_before(month: dt.date) -> bool:
+    """Whether any invoice already bills a month of this run's longest window."""
+    return Invoice.objects.filter(first_month__lte=period_end(month, max(PREPAY_PERIODS)),
+                                  last_month__gte=month).exists()
 
 
 def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
@@ -86,21 +97,19 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
     # foreign-key look-ups are skipped during the run.
     with connection.cursor() as cursor, sql.bulk_work(cursor, check_foreign_keys=False), transaction.atomic():
         sql.serialise(cursor, "billing-run")
+        sql.roomy_sorts(cursor)
         pending = _collect_pending(cursor, month)
         t = result.lap("collect", started)
         if pending:
             run = BillingRun.objects.create(month=month, started_by=user if getattr(user, "pk", None) else None)
             result.run_id = run.pk
-            prices = _price(cursor, run, month)
-            result.prices, result.unpriced = prices
+            result.prices, result.unpriced = _price(cursor, run, month)
             t = result.lap("price", t)
             result.invoices = _insert_invoices(cursor, run, month)
             t = result.lap("invoices", t)
             result.lines = _insert_lines(cursor, run, month, batch_size)
             t = result.lap("lines", t)
-            result.amount = _finish_invoices(cursor, run)
-            result.invoices = _drop_empty_invoices(run)
-            t = result.lap("totals", t)
+            result.amount = int(Invoice.objects.filter(run=run).aggregate(s=Sum("total"))["s"] or 0)
             result.seconds = time.monotonic() - started
             BillingRun.objects.filter(pk=run.pk).update(
                 finished_at=timezone.now(), invoices=result.invoices, lines=result.lines, amount=result.amount,
@@ -114,126 +123,118 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
                 lines_billed.send(sender=BillingRun, run=run)
                 t = result.lap("follow-up", t)
         sql.drop_temp_table(cursor, PENDING)
-        sql.drop_temp_table(cursor, TOTALS)
+        sql.drop_temp_table(cursor, PRICES)
     result.seconds = time.monotonic() - started
     return result
 
 
 def _collect_pending(cursor, month: dt.date) -> int:
-    """Copy the reserved, not yet billed months of the run into the scratch table (one pass)."""
-    sql.create_temp_table(cursor, PENDING, """
-        id integer PRIMARY KEY, worker_id bigint NOT NULL, program varchar(3) NOT NULL, month date NOT NULL,
-        funder_id bigint NOT NULL, sponsorship_id bigint NOT NULL, segment varchar(20) NOT NULL,
-        income bigint NOT NULL, programs varchar(30) NOT NULL, funding_source varchar(16) NOT NULL,
-        sector varchar(10) NOT NULL, price_id bigint""")
-    # Ordered by worker so the lines go into the (worker, programme, month) index in key order.
-    cursor.execute(f"""
-        INSERT INTO {PENDING} (id, worker_id, program, month, funder_id, sponsorship_id, segment, income,
-                               programs, funding_source, sector)
-        SELECT ROW_NUMBER() OVER (ORDER BY cm.worker_id, cm.program, cm.month),
-               cm.worker_id, cm.program, cm.month, cm.funder_id, cm.sponsorship_id, w.segment, w.declared_income,
-               s.programs, cm.funding_source, w.sector
-        FROM funding_coveredmonth cm
-        JOIN funding_sponsorship s ON s.id = cm.sponsorship_id
-        JOIN people_worker w ON w.id = cm.worker_id
-        LEFT JOIN billing_billingplan bp ON bp.funder_id = cm.funder_id
-        WHERE {_window_sql()}
-          AND NOT EXISTS (SELECT 1 FROM billing_invoiceline l
-                          WHERE l.worker_id = cm.worker_id AND l.program = cm.program AND l.month = cm.month)
-        """, _window_params(month))
+    """Copy the reserved, not yet billed months of the run into the scratch table (one pass).
+
+    Everything a price depends on is folded into one text key (``combo``), so that the distinct
+    combinations and the price look-ups afterwards compare one column, not seven.
+    """
+    sql.create_temp_table(cursor, PENDING, f"""
+        {sql.serial_key()}, worker_id bigint NOT NULL, program varchar(3) NOT NULL, month date NOT NULL,
+        funder_id bigint NOT NULL, sponsorship_id bigint NOT NULL, combo varchar(120) NOT NULL""")
+    combo = " || '|' || ".join(["w.segment", "CAST(w.declared_income AS varchar(20))", "s.programs",
+                                "cm.funding_source", "w.sector", "CAST(cm.month AS varchar(10))", "cm.program"])
+    # The first run of a month has nothing to skip: the check is left out when no invoice touches it.
+    unbilled = """AND NOT EXISTS (SELECT 1 FROM billing_invoiceline l
+                  WHERE l.worker_id = cm.worker_id AND l.program = cm.program AND l.month = cm.month)"""
+    if not _billed_before(month):
+        unbilled = ""
+    for window, params in _windows(month):
+        cursor.execute(f"""
+            INSERT INTO {PENDING} (worker_id, program, month, funder_id, sponsorship_id, combo)
+            SELECT cm.worker_id, cm.program, cm.month, cm.funder_id, cm.sponsorship_id, {combo}
+            FROM funding_coveredmonth cm
+            JOIN funding_sponsorship s ON s.id = cm.sponsorship_id
+            JOIN people_worker w ON w.id = cm.worker_id
+            WHERE {window} {unbilled}
+            ORDER BY cm.worker_id, cm.program, cm.month
+            """, params)
+    sql.analyse(cursor, PENDING)
     cursor.execute(f"SELECT COUNT(*) FROM {PENDING}")
     return cursor.fetchone()[0]
 
 
 def _price(cursor, run: BillingRun, month: dt.date) -> tuple[int, list]:
-    """Quote each distinct combination once; store the prices; point the pending rows at them."""
+    """Quote each distinct combination once and store the prices with the run (``RunPrice``)."""
     from lindung.rules.services import RuleError, quote
 
-    rows = sql.fetch_dicts(cursor, f"""
-        SELECT segment, income, programs, funding_source, sector, month, COUNT(*) AS n
-        FROM {PENDING} GROUP BY segment, income, programs, funding_source, sector, month""")
-    prices, unpriced = [], []
-    for row in rows:
-        row_month = row["month"] if isinstance(row["month"], dt.date) else dt.date.fromisoformat(row["month"])
-        combo = {"segment": row["segment"], "income": int(row["income"]), "programs": row["programs"],
-                 "funding_source": row["funding_source"], "sector": row["sector"], "month": row_month}
+    cursor.execute(f"SELECT combo, COUNT(*) FROM {PENDING} GROUP BY combo")
+    groups: dict[tuple, dict[str, int]] = {}
+    for key, n in cursor.fetchall():
+        segment, income, programs, source, sector, row_month, program = key.split("|")
+        groups.setdefault((segment, int(income), programs, source, sector, row_month[:10]), {})[program] = n
+    prices, unpriced, keys = [], [], []
+    for (segment, income, programs, source, sector, row_month), by_program in groups.items():
+        first = dt.date.fromisoformat(row_month)
+        combo = {"segment": segment, "income": income, "programs": programs, "funding_source": source,
+                 "sector": sector, "month": first}
         try:
-            q = quote(segment=combo["segment"], income=combo["income"], programs=combo["programs"].split(","),
-                      month=row_month, funding_source=combo["funding_source"], sector=combo["sector"])
+            q = quote(segment=segment, income=income, programs=programs.split(","), month=first,
+                      funding_source=source, sector=sector)
         except RuleError as exc:
-            unpriced.append({**combo, "month": f"{row_month:%Y-%m}", "rows": row["n"], "reason": exc.message})
+            unpriced.append({**combo, "month": f"{first:%Y-%m}", "rows": sum(by_program.values()),
+                             "reason": exc.message})
             continue
         for line in q.lines:
+            if line.program not in by_program:
+                continue  # that programme is billed already for these workers
             prices.append(RunPrice(run=run, **combo, program=line.program, base=line.base,
                                    rate=format(line.rate.normalize(), "f"), gross=line.gross,
                                    discount=line.discount, net=line.net, reference=line.reference[:200],
                                    discount_reference=line.discount_reference[:200], due_date=q.due_date))
+            keys.append("|".join([segment, str(income), programs, source, sector, row_month, line.program]))
     RunPrice.objects.bulk_create(prices, batch_size=1000)
-    cursor.execute(f"""
-        UPDATE {PENDING} SET price_id = (
-            SELECT p.id FROM billing_runprice p
-            WHERE p.run_id = %s AND p.segment = {PENDING}.segment AND p.income = {PENDING}.income
-              AND p.programs = {PENDING}.programs AND p.funding_source = {PENDING}.funding_source
-              AND p.sector = {PENDING}.sector AND p.month = {PENDING}.month AND p.program = {PENDING}.program)
-        """, [run.pk])
+    # The pending rows find their price through the combination key.
+    sql.create_temp_table(cursor, PRICES, "combo varchar(120) PRIMARY KEY, price_id bigint NOT NULL, "
+                                          "net bigint NOT NULL, due_date date NOT NULL")
+    cursor.executemany(f"INSERT INTO {PRICES} (combo, price_id, net, due_date) VALUES (%s, %s, %s, %s)",
+                       [(key, p.pk, p.net, sql.date_param(p.due_date)) for key, p in zip(keys, prices)])
+    sql.analyse(cursor, PRICES)
+    if unpriced:
+        cursor.execute(f"DELETE FROM {PENDING} WHERE combo NOT IN (SELECT combo FROM {PRICES})")
     return len(prices), unpriced
 
 
 def _insert_invoices(cursor, run: BillingRun, month: dt.date) -> int:
-    """One invoice per funder with something to bill; a later run for the month adds a supplementary one."""
+    """One invoice per funder with something to bill, with its total and due date (the earliest of the
+    months billed); a later run for the same month adds a supplementary invoice."""
     now = sql.datetime_param(timezone.now())
     cursor.execute(f"""
-        INSERT INTO billing_invoice (number, funder_id, run_id, month, seq, first_month, last_month, total, paid,
-                                     status, created_at)
+        INSERT INTO billing_invoice (number, funder_id, run_id, month, seq, first_month, last_month, due_date,
+                                     total, paid, status, created_at)
         SELECT 'INV-' || %s || '-' || g.funder_id || '-' || g.seq, g.funder_id, %s, %s, g.seq, g.first_month,
-               g.last_month, 0, 0, 'open', %s
-        FROM (SELECT x.funder_id, MIN(x.month) AS first_month, MAX(x.month) AS last_month,
-                     1 + (SELECT COUNT(*) FROM billing_invoice i WHERE i.funder_id = x.funder_id AND i.month = %s)
+               g.last_month, g.due_date, g.total, 0, 'open', %s
+        FROM (SELECT t.funder_id, t.first_month, t.last_month, t.due_date, t.total,
+                     1 + (SELECT COUNT(*) FROM billing_invoice i WHERE i.funder_id = t.funder_id AND i.month = %s)
                      AS seq
-              FROM {PENDING} x WHERE x.price_id IS NOT NULL GROUP BY x.funder_id) g
+              FROM (SELECT x.funder_id, MIN(x.month) AS first_month, MAX(x.month) AS last_month,
+                           MIN(p.due_date) AS due_date, SUM(p.net) AS total
+                    FROM {PENDING} x JOIN {PRICES} p ON p.combo = x.combo GROUP BY x.funder_id) t) g
         """, [f"{month:%Y%m}", run.pk, sql.date_param(month), now, sql.date_param(month)])
     return cursor.rowcount
 
 
 def _insert_lines(cursor, run: BillingRun, month: dt.date, batch_size: int) -> int:
-    cursor.execute(f"SELECT MAX(id) FROM {PENDING}")
-    last = cursor.fetchone()[0] or 0
+    cursor.execute(f"SELECT MIN(id), MAX(id) FROM {PENDING}")
+    first, last = cursor.fetchone()
     inserted = 0
-    for low in range(1, last + 1, batch_size):
+    for low in range(first or 1, (last or 0) + 1, batch_size):
         cursor.execute(f"""
             INSERT INTO billing_invoiceline (invoice_id, worker_id, program, month, sponsorship_id, price_id,
                                              amount, paid)
-            SELECT i.id, x.worker_id, x.program, x.month, x.sponsorship_id, x.price_id, p.net, 0
+            SELECT i.id, x.worker_id, x.program, x.month, x.sponsorship_id, p.price_id, p.net, 0
             FROM {PENDING} x
-            JOIN billing_runprice p ON p.id = x.price_id
+            JOIN {PRICES} p ON p.combo = x.combo
             JOIN billing_invoice i ON i.funder_id = x.funder_id AND i.month = %s AND i.run_id = %s
             WHERE x.id >= %s AND x.id < %s
-            ORDER BY x.id
             """, [sql.date_param(month), run.pk, low, low + batch_size])
         inserted += cursor.rowcount
     return inserted
-
-
-def _finish_invoices(cursor, run: BillingRun) -> int:
-    """Totals and due dates (the earliest due date of the months billed) from the pending rows."""
-    sql.create_temp_table(cursor, TOTALS, "funder_id bigint PRIMARY KEY, total bigint NOT NULL, due_date date")
-    cursor.execute(f"""
-        INSERT INTO {TOTALS} (funder_id, total, due_date)
-        SELECT x.funder_id, SUM(p.net), MIN(p.due_date)
-        FROM {PENDING} x JOIN billing_runprice p ON p.id = x.price_id
-        GROUP BY x.funder_id""")
-    cursor.execute(f"""
-        UPDATE billing_invoice SET
-            total = COALESCE((SELECT t.total FROM {TOTALS} t WHERE t.funder_id = billing_invoice.funder_id), 0),
-            due_date = (SELECT t.due_date FROM {TOTALS} t WHERE t.funder_id = billing_invoice.funder_id)
-        WHERE run_id = %s""", [run.pk])
-    cursor.execute("SELECT COALESCE(SUM(total), 0) FROM billing_invoice WHERE run_id = %s", [run.pk])
-    return int(cursor.fetchone()[0])
-
-
-def _drop_empty_invoices(run: BillingRun) -> int:
-    Invoice.objects.filter(run=run, total=0).exclude(lines__isnull=False).delete()
-    return Invoice.objects.filter(run=run).count()
 
 
 def set_prepayment(access, funder, months: int, *, on: dt.date | None = None) -> BillingPlan:

@@ -45,10 +45,22 @@ def datetime_param(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
+def serial_key() -> str:
+    """Column definition of an id numbered by the database in insertion order."""
+    return "id bigserial PRIMARY KEY" if is_postgres() else "id integer PRIMARY KEY"
+
+
 def create_temp_table(cursor, name: str, columns: str) -> None:
     """A scratch table private to this connection, dropped by ``drop_temp_table``."""
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+
+
+def analyse(cursor, table: str) -> None:
+    """Give PostgreSQL's planner the row counts of a freshly filled scratch table (it never analyses
+    temporary tables by itself, and would plan a million-row join as if the table were empty)."""
+    if is_postgres():
+        cursor.execute(f"ANALYZE {table}")
 
 
 def drop_temp_table(cursor, name: str) -> None:
@@ -63,6 +75,13 @@ def serialise(cursor, name: str) -> None:
     """
     if is_postgres():
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
+
+
+def roomy_sorts(cursor, megabytes: int = 256) -> None:
+    """PostgreSQL, inside a transaction: let this transaction's sorts and hashes use more memory than
+    the server default (4 MB), so million-row GROUP BYs and ORDER BYs stay off the disk."""
+    if is_postgres():
+        cursor.execute(f"SET LOCAL work_mem = '{int(megabytes)}MB'")
 
 
 def fetch_dicts(cursor, sql: str, params=()) -> list[dict]:

@@ -16,7 +16,10 @@ from lindung.people.models import Worker
 
 
 class PaidMonth(models.Model):
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="paid_months", db_index=False)
+    # Derived rows, rebuilt set-based: the reference is kept by Django (cascade) and by construction,
+    # without a database foreign key checked row by row (see billing.InvoiceLine).
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="paid_months", db_index=False,
+                               db_constraint=False)
     month = models.DateField(_("month"))
     month_index = models.IntegerField()  # year × 12 + month − 1: gaps are differences
     paid_on = models.DateField(_("paid on"))
@@ -50,7 +53,8 @@ class PaidMonth(models.Model):
 class MemberStatus(models.Model):
     """A worker's cover summed up: first and latest covered month, current membership, months counted."""
 
-    worker = models.OneToOneField(Worker, primary_key=True, on_delete=models.CASCADE, related_name="member_status")
+    worker = models.OneToOneField(Worker, primary_key=True, on_delete=models.CASCADE, related_name="member_status",
+                                  db_constraint=False)
     first_month = models.DateField(_("first covered month"))
     active_since = models.DateField(_("current membership since"))
     paid_through = models.DateField(_("latest covered month"))

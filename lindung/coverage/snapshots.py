@@ -29,6 +29,7 @@ def take_snapshot(month: dt.date, *, user=None) -> SnapshotRun:
     m, b = sql.date_param(month), sql.date_param(before)
     with transaction.atomic(), connection.cursor() as cursor:
         sql.serialise(cursor, "coverage-snapshot")
+        sql.roomy_sorts(cursor)
         CoverageSnapshot.objects.filter(month=month).delete()
         cursor.execute(f"""
             INSERT INTO coverage_coveragesnapshot ({COLUMNS})

@@ -91,6 +91,8 @@ def refresh_dirty(*, today: dt.date | None = None, batch: int = BATCH) -> int:
     done = 0
     with connection.cursor() as cursor, sql.bulk_work(cursor), transaction.atomic():
         sql.serialise(cursor, "coverage-refresh")
+        sql.roomy_sorts(cursor)
+        sql.analyse(cursor, "coverage_dirtyworker")
         while True:
             cursor.execute("SELECT worker_id FROM coverage_dirtyworker ORDER BY worker_id LIMIT %s", [batch])
             ids = [row[0] for row in cursor.fetchall()]
@@ -171,6 +173,7 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
         INSERT INTO {LATE} (worker_id)
         SELECT DISTINCT l.worker_id FROM billing_invoiceline l
         WHERE l.{in_batch} AND l.paid_on IS NOT NULL AND {sql.month_start('l.paid_on')} > l.month""", span)
+    sql.analyse(cursor, LATE)
     cursor.execute(f"SELECT COUNT(*) FROM {LATE}")
     if not cursor.fetchone()[0]:
         return False
