@@ -68,21 +68,43 @@ def _lapse(month: dt.date) -> int:
     return lapse_months(month)
 
 
+def _index_order(code: str) -> list[str]:
+    """Region columns that follow ``code``'s equality prefix in the covering index, down to villages.
+
+    Grouping by them first and then by the breakdowns follows the index order, so the database
+    aggregates while it scans instead of building a temporary sort (a regency of 400,000 members:
+    a few thousand groups). Above the regency level that would return too many groups.
+    """
+    if len(code) < 4:
+        return []
+    return [field for length, field in CODE_FIELDS if length > len(code)]
+
+
 def counts(code: str, month: dt.date, access=None) -> dict:
-    """Active, new and lapsed members with their breakdowns."""
+    """Active, new and lapsed members with their breakdowns (and, when at hand, per child region)."""
     lapse = _lapse(month)
     rows = []  # (segment, ecosystem, funder_kind, active, new, lapsed)
+    by_child = None
     if not is_scoped(access) and has_snapshot(month):
         rows = list(CoverageSnapshot.objects.filter(month=month, region_code=code)
                     .values_list("segment", "ecosystem", "funder_kind", "active", "new", "lapsed"))
     else:
-        for r in (_live(code, month, access).order_by().values(*BREAKDOWNS, "starts").annotate(n=Count("id"))):
+        places = _index_order(code) if not is_scoped(access) else []
+        child = CHILD_FIELD.get(len(code))
+        if places:
+            by_child = defaultdict(int)
+        grouped = (_live(code, month, access).order_by().values(*places, *BREAKDOWNS, "starts")
+                   .annotate(n=Count("id")).order_by(*places, *BREAKDOWNS, "starts"))
+        for r in grouped:
             rows.append((r["segment"], r["ecosystem"], r["funder_kind"], r["n"], r["n"] if r["starts"] else 0, 0))
+            if places:
+                by_child[r[child]] += r["n"]
         before = month_from_index(month_index(month) - lapse)
         ended = _live(code, before, access).filter(last=True)
         for r in ended.order_by().values(*BREAKDOWNS).annotate(n=Count("id")):
             rows.append((r["segment"], r["ecosystem"], r["funder_kind"], 0, 0, r["n"]))
-    out = {"active": 0, "new": 0, "lapsed": 0, **{f"by_{b}": defaultdict(int) for b in BREAKDOWNS}}
+    out = {"active": 0, "new": 0, "lapsed": 0, **{f"by_{b}": defaultdict(int) for b in BREAKDOWNS},
+           "by_child": dict(by_child) if by_child is not None else None}
     for segment, ecosystem, kind, active, new, lapsed in rows:
         out["active"] += active
         out["new"] += new
@@ -160,7 +182,7 @@ def indicators(code: str, month: dt.date, access=None, *, children: bool = True)
                             "coverage_pct": percent(parent_active, parent_wp.count if parent_wp else None)}
     if children and len(code) < 10:
         kids = list(Region.objects.filter(parent_id=code) if code else Region.objects.filter(level=Level.PROVINCE))
-        by_child = child_counts(code, month, access)
+        by_child = data["by_child"] if data["by_child"] is not None else child_counts(code, month, access)
         wps = working_populations([k.code for k in kids], month.year)
         result["children"] = [
             {"code": k.code, "name": k.name, "active": by_child.get(k.code, 0),
