@@ -1,6 +1,5 @@
 """Coverage indicators per region and level: they must match counts made by hand."""
 
-import datetime as dt
 import json
 
 import pytest

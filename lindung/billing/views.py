@@ -17,8 +17,8 @@ from lindung.funding.models import Funder
 from lindung.funding.scope import can_act_for
 
 from . import payments as payment_services
-from .forms import CollectForm, PaymentForm, PlanForm, ResolveForm, RunForm, StatementForm
-from .models import AgentCommission, BillingPlan, BillingRun, Invoice, InvoiceStatus, Payment
+from .forms import CollectForm, MonthField, PaymentForm, PlanForm, ResolveForm, RunForm, StatementForm
+from .models import AgentCommission, BillingPlan, BillingRun, InvoiceStatus, Payment
 from .runs import bill, set_prepayment
 from .scope import (COLLECTED_KINDS, can_collect_for, visible_invoices, visible_lines, visible_statement_rows,
                     visible_statements)
@@ -35,7 +35,7 @@ def filtered_invoices(request):
     month = request.GET.get("month", "").strip()
     if month:
         try:
-            qs = qs.filter(month=RunForm(data={"month": month}).fields["month"].clean(month))
+            qs = qs.filter(month=MonthField().clean(month))
         except ValidationError:
             pass
     if request.GET.get("status") in InvoiceStatus.values:

@@ -2,14 +2,12 @@
 
 import datetime as dt
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from lindung.billing.models import month_from_index, month_index
-from lindung.regions.models import Region
 
-from .indicators import indicators, is_scoped, trend
+from .indicators import check_region, indicators, trend
 from .services import CoverageError, add_correction, worker_summary
 from .snapshots import take_snapshot
 
@@ -32,22 +30,10 @@ def _month(text: str) -> dt.date:
     return parse_month(text) if text else dt.date.today().replace(day=1)
 
 
-def _check(access, code: str) -> str:
-    access.require("coverage.view")
-    code = code.replace(".", "")
-    if code == "":
-        if not (access.is_national or is_scoped(access)):
-            raise Http404
-        return code
-    if not Region.objects.filter(code=code).exists() or not access.region_visible(code):
-        raise Http404
-    return code
-
-
 @router.get("/indicators", summary="Active members, working population, coverage % and breakdowns of a region")
 def region_indicators(request, region: str = "", month: str = ""):
     access = request.access
-    code = _check(access, region)
+    code = check_region(access, region)
     data = indicators(code, _month(month), access)
     data["children"] = [c for c in data["children"] if access.region_visible(c["code"])]
     return data
@@ -56,7 +42,7 @@ def region_indicators(request, region: str = "", month: str = ""):
 @router.get("/trend", summary="Active, new and lapsed members per month")
 def region_trend(request, region: str = "", until: str = "", months: int = 12):
     access = request.access
-    code = _check(access, region)
+    code = check_region(access, region)
     last = _month(until)
     count = max(1, min(months, 60))
     return trend(code, [month_from_index(month_index(last) - i) for i in range(count - 1, -1, -1)], access)

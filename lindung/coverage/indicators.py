@@ -51,6 +51,23 @@ def is_scoped(access) -> bool:
     return access is not None and not access.can("coverage.statistics")
 
 
+def check_region(access, code: str) -> str:
+    """The region code a user may see indicators for, or Http404 (the same answer for "no such
+    region" and "not yours"). '' (Indonesia) is for the national administrator and for scoped users,
+    whose counts are their own workers anyway."""
+    from django.http import Http404
+
+    access.require("coverage.view")
+    code = (code or "").replace(".", "").strip()
+    if code == "":
+        if not (access.is_national or is_scoped(access)):
+            raise Http404
+        return code
+    if not Region.objects.filter(code=code).exists() or not access.region_visible(code):
+        raise Http404
+    return code
+
+
 def has_snapshot(month: dt.date) -> bool:
     return SnapshotRun.objects.filter(month=month).exists()
 

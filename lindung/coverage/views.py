@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Max, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from lindung.regions.models import Region
 
 from . import charts
 from .forms import CorrectionForm, SnapshotForm
-from .indicators import indicators, is_scoped, trend
+from .indicators import check_region, indicators, is_scoped, trend
 from .models import CoverageCorrection, PaidMonth, SnapshotRun, Status
 from .services import add_correction, worker_summary
 from .snapshots import take_snapshot
@@ -43,16 +42,6 @@ def home_region(access) -> str:
     return access.region_codes[0]
 
 
-def check_region(access, code: str) -> None:
-    access.require("coverage.view")
-    if code == "":
-        if not (access.is_national or is_scoped(access)):
-            raise Http404
-        return
-    if not Region.objects.filter(code=code).exists() or not access.region_visible(code):
-        raise Http404
-
-
 @login_required
 def coverage_home(request):
     code = home_region(request.access)
@@ -62,8 +51,7 @@ def coverage_home(request):
 @login_required
 def region_dashboard(request, code=""):
     access = request.access
-    code = code.replace(".", "")
-    check_region(access, code)
+    code = check_region(access, code)
     month = selected_month(request)
     data = indicators(code, month, access)
     data["children"] = [c for c in data["children"] if access.region_visible(c["code"])]
