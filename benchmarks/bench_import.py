@@ -193,7 +193,7 @@ def main():
     args = parser.parse_args()
 
     label = synthetic.open_throwaway_database("bench-import")
-    work = Path(tempfile.mkdtemp(prefix="lindung-bench-import-"))
+    work = Path(tempfile.mkdtemp(prefix="lindung-imports-bench-files-"))
     print(f"Database: {label}; {args.rows:,} rows", flush=True)
     csv_path = work / "daftar.csv"
     seeded, _s = synthetic.timed("generate CSV", write_csv, csv_path, args.rows)

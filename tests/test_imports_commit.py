@@ -135,7 +135,7 @@ def test_an_interrupted_job_is_queued_again_then_given_up(db, tmp_path):
     access = NationalAccess()
     job = create_job(access, write_csv(tmp_path / "a.csv", [HEADER, *good_rows(2)]))
     queue_job(access, job)
-    old = services.timezone.now() - dt.timedelta(hours=1)
+    old = services.timezone.now() - dt.timedelta(hours=2)
     ImportJob.objects.filter(pk=job.pk).update(status=Status.COMMITTING, heartbeat_at=old)
     assert services.requeue_stale_jobs() == 1
     assert ImportJob.objects.get().status == Status.QUEUED

@@ -8,7 +8,7 @@ they run once per cell of a million-row file.
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
@@ -232,8 +232,6 @@ class Column:
     # Substrings of a normalised header that identify the column when no alias matches exactly.
     keywords: tuple[str, ...] = ()
     required: bool = False
-    help: object = ""
-    extra: dict = field(default_factory=dict)
 
 
 COLUMNS = [

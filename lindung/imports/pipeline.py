@@ -23,7 +23,7 @@ from lindung.people.models import Segment, Worker, normalise_name
 from lindung.people.nik import decode_nik, mask_nik
 from lindung.people.validation import check_worker, normalise_phone
 
-from .columns import BY_KEY, CellError, blank, header_score
+from .columns import BY_KEY, CellError, header_score
 from .models import Severity
 from .readers import Table, is_blank, text_of
 from .villages import VillageResolver
@@ -110,6 +110,36 @@ class Result:
                 "skipped": self.skipped, "flagged": self.flagged, "already_sponsored": self.already_sponsored}
 
 
+# Columns whose values repeat from row to row (a list names few villages, dates of birth and incomes
+# repeat): their cleaners remember answers per distinct cell value.
+REPETITIVE = {"birth_date", "sex", "village_code", "village_name", "district_name", "district_code",
+              "occupation", "birth_place", "declared_income", "segment", "ecosystem", "sector"}
+MEMO_LIMIT = 100_000
+
+
+def memoised(clean: Callable) -> Callable:
+    cache: dict = {}
+
+    def cached(value):
+        try:
+            answer = cache[value]
+        except (KeyError, TypeError):  # TypeError: an unhashable cell value
+            try:
+                answer = clean(value)
+            except CellError as exc:
+                answer = exc
+            if len(cache) < MEMO_LIMIT and not isinstance(value, bool):  # True == 1: keep them apart
+                try:
+                    cache[value] = answer
+                except TypeError:
+                    pass
+        if isinstance(answer, CellError):
+            raise CellError(answer.code, answer.message)
+        return answer
+
+    return cached
+
+
 class MappingError(Exception):
     """The columns cannot be used as mapped (e.g. no NIK column); the message says why."""
 
@@ -139,8 +169,6 @@ def check_mapping(mapping: dict[str, str], options: Options) -> None:
         raise MappingError(_("No column is mapped to NIK."))
     if "name" not in fields:
         raise MappingError(_("No column is mapped to the name."))
-    if not fields & {"birth_date", "birth_place_date"}:
-        pass  # the birth date is then read from the NIK
     if not fields & {"village_code", "village_name"} and not options.village_code:
         raise MappingError(_("No column gives the village (code or name): map one, or choose the village "
                              "the whole list is for."))
@@ -156,7 +184,8 @@ class Validator:
         self.options = options
         self.today = today or timezone.localdate()
         self.headers = [text_of(h) for h in headers]
-        self.plan = [(int(index), key, BY_KEY[key].clean) for index, key in sorted(mapping.items(), key=lambda kv: int(kv[0]))]
+        self.plan = [(int(index), key, memoised(BY_KEY[key].clean) if key in REPETITIVE else BY_KEY[key].clean)
+                     for index, key in sorted(mapping.items(), key=lambda kv: int(kv[0]))]
         self.column_of = {key: (self.headers[int(index)] if int(index) < len(self.headers) else key) or key
                           for index, key in mapping.items()}
         self.mapped = set(mapping.values())
@@ -193,11 +222,12 @@ class Validator:
 
     # --- per row -------------------------------------------------------------------------------
     def column(self, key: str) -> str:
+        """The file's header for a field, for the report (the field's label when no column holds it)."""
         if key in self.column_of:
             return self.column_of[key]
         if key == "village_code" and "village_name" in self.column_of:
             return self.column_of["village_name"]
-        if key in ("birth_date", "sex") and "birth_place_date" in self.column_of and key == "birth_date":
+        if key == "birth_date" and "birth_place_date" in self.column_of:
             return self.column_of["birth_place_date"]
         return str(BY_KEY[key].label) if key in BY_KEY else key
 
@@ -328,7 +358,7 @@ class Validator:
         if self.options.update_existing:
             existing = {r[0]: r for r in Worker.objects.filter(nik__in=niks).order_by().values_list(*fields)}
         else:
-            existing = {r[0]: r for r in _select_in("SELECT nik, id FROM people_worker WHERE nik IN", niks)}
+            existing = {r[0]: r for r in _select_in("SELECT nik, id FROM people_worker", "nik", niks)}
         editable: set[str] = set()
         if existing and self.options.update_existing:
             if self.access.is_national:
@@ -435,22 +465,34 @@ class Validator:
         """
         if not keys:
             return {}
-        births = sorted({dt.date.fromisoformat(k[1]) for k in keys})
-        regencies = sorted({k[2] for k in keys})
-        names = sorted({k[0] for k in keys})
         found: dict[tuple, str] = {}
-        for start in range(0, len(names), BATCH):
-            chunk = names[start:start + BATCH]
-            sql = ("SELECT name_key, birth_date, regency_code, nik FROM people_worker WHERE regency_code IN (%s) "
-                   "AND birth_date IN (%s) AND name_key IN (%s)" % (", ".join(["%s"] * len(regencies)),
-                                                                   ", ".join(["%s"] * len(births)),
-                                                                   ", ".join(["%s"] * len(chunk))))
+        if connection.vendor == "postgresql":
+            # One index probe per (regency, birth date, name) triple, the triples passed as three arrays.
+            triples = sorted(keys)
+            sql = ("SELECT w.name_key, w.birth_date, w.regency_code, w.nik FROM people_worker w "
+                   "JOIN unnest(%s::text[], %s::date[], %s::text[]) AS k(name_key, birth_date, regency_code) "
+                   "ON w.regency_code = k.regency_code AND w.birth_date = k.birth_date AND w.name_key = k.name_key")
+            params = [[t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples]]
             with connection.cursor() as cursor:
-                cursor.execute(sql, [*regencies, *births, *chunk])
-                for name_key, birth, regency, nik in cursor.fetchall():
-                    key = (name_key, birth if isinstance(birth, str) else birth.isoformat(), regency)
-                    if key in keys:
-                        found.setdefault(key, nik)
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        else:
+            births = sorted({k[1] for k in keys})
+            regencies = sorted({k[2] for k in keys})
+            names = sorted({k[0] for k in keys})
+            rows = []
+            for start in range(0, len(names), BATCH):
+                chunk = names[start:start + BATCH]
+                sql = ("SELECT name_key, birth_date, regency_code, nik FROM people_worker WHERE regency_code IN "
+                       f"({', '.join(['%s'] * len(regencies))}) AND birth_date IN ({', '.join(['%s'] * len(births))}) "
+                       f"AND name_key IN ({', '.join(['%s'] * len(chunk))})")
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [*regencies, *births, *chunk])
+                    rows += cursor.fetchall()
+        for name_key, birth, regency, nik in rows:
+            key = (name_key, birth if isinstance(birth, str) else birth.isoformat(), regency)
+            if key in keys:
+                found.setdefault(key, nik)
         return found
 
     def finish(self) -> Result:
@@ -459,9 +501,18 @@ class Validator:
         return self.result
 
 
-def _select_in(sql: str, values: list) -> list[tuple]:
+def _in(column: str, values: list) -> tuple[str, list]:
+    """``column IN (…)`` for a batch of values: one array parameter on PostgreSQL (a statement with
+    thousands of parameters costs more to plan than to run there), a parameter list on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _select_in(sql: str, column: str, values: list) -> list[tuple]:
+    condition, params = _in(column, values)
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} ({', '.join(['%s'] * len(values))})", values)
+        cursor.execute(f"{sql} WHERE {condition}", params)
         return cursor.fetchall()
 
 
@@ -602,6 +653,3 @@ def numbered_rows(table: Table, header_row: int) -> Iterator[tuple[int, list]]:
         if number > header_row:
             yield number, values
 
-
-__all__ = ["Options", "Validator", "Result", "Issue", "MappingError", "find_header", "numbered_rows",
-           "validate_rows", "WORKER_COLUMNS", "blank"]

@@ -37,7 +37,10 @@ from .writing import insert_workers, update_workers
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = dt.timedelta(minutes=5)  # a running job whose heartbeat is older was interrupted
+# A running job whose heartbeat is older than this was interrupted. While the rows are written on
+# SQLite no other connection can write, so the heartbeat stops for the length of the commit.
+STALE_AFTER = dt.timedelta(minutes=5)
+STALE_COMMIT_AFTER = dt.timedelta(minutes=60)
 MAX_ATTEMPTS = 2
 PARALLEL_MIN_ROWS = 20_000  # below this, starting processes costs more than it saves
 
@@ -273,8 +276,7 @@ def run_job(job: ImportJob | int, *, access: Access | None = None, today: dt.dat
         table = open_table(job.file.path, job.original_name)
         estimate = table.estimate_rows()
         progress(force=True, rows_total=estimate)
-        validator = Validator(access, job.headers, job.mapping, options, region_code=job.region_code,
-                              today=today, user_id=job.created_by_id)
+        validator = Validator(access, job.headers, job.mapping, options, region_code=job.region_code, today=today)
 
         def on_rows(count: int) -> None:
             progress(rows_read=count, rows_validated=count)
@@ -405,9 +407,11 @@ def requeue_stale_jobs() -> int:
     Nothing of an interrupted job was saved (the rows are written in one transaction), so running it
     again is safe.
     """
-    limit = timezone.now() - STALE_AFTER
+    now = timezone.now()
+    stale = (Q(status=Status.VALIDATING, heartbeat_at__lt=now - STALE_AFTER)
+             | Q(status=Status.COMMITTING, heartbeat_at__lt=now - STALE_COMMIT_AFTER))
     count = 0
-    for job in ImportJob.objects.filter(status__in=(Status.VALIDATING, Status.COMMITTING), heartbeat_at__lt=limit):
+    for job in ImportJob.objects.filter(stale):
         attempts = int(job.options.get("_attempts", 1))
         if attempts >= MAX_ATTEMPTS:
             ImportJob.objects.filter(pk=job.pk, status=job.status).update(
