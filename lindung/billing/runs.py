@@ -106,6 +106,7 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
             result.prices, result.unpriced = _price(cursor, run, month)
             t = result.lap("price", t)
             result.invoices = _insert_invoices(cursor, run, month)
+            sql.analyse(cursor, "billing_invoice")
             t = result.lap("invoices", t)
             result.lines = _insert_lines(cursor, run, month, batch_size)
             t = result.lap("lines", t)

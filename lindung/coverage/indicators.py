@@ -111,14 +111,14 @@ def counts(code: str, month: dt.date, access=None) -> dict:
         if places:
             by_child = defaultdict(int)
         grouped = (_live(code, month, access).order_by().values(*places, *BREAKDOWNS, "starts")
-                   .annotate(n=Count("id")).order_by(*places, *BREAKDOWNS, "starts"))
+                   .annotate(n=Count("*")).order_by(*places, *BREAKDOWNS, "starts"))
         for r in grouped:
             rows.append((r["segment"], r["ecosystem"], r["funder_kind"], r["n"], r["n"] if r["starts"] else 0, 0))
             if places:
                 by_child[r[child]] += r["n"]
         before = month_from_index(month_index(month) - lapse)
         ended = _live(code, before, access).filter(last=True)
-        for r in ended.order_by().values(*BREAKDOWNS).annotate(n=Count("id")):
+        for r in ended.order_by().values(*BREAKDOWNS).annotate(n=Count("*")):
             rows.append((r["segment"], r["ecosystem"], r["funder_kind"], 0, 0, r["n"]))
     out = {"active": 0, "new": 0, "lapsed": 0, **{f"by_{b}": defaultdict(int) for b in BREAKDOWNS},
            "by_child": dict(by_child) if by_child is not None else None}
@@ -162,7 +162,7 @@ def child_counts(code: str, month: dt.date, access=None) -> dict[str, int]:
         return dict(CoverageSnapshot.objects.filter(month=month, region_code__in=child_codes).order_by()
                     .values_list("region_code").annotate(n=Sum("active")).values_list("region_code", "n"))
     field = CHILD_FIELD[len(code)]
-    return dict(_live(code, month, access).order_by().values_list(field).annotate(n=Count("id"))
+    return dict(_live(code, month, access).order_by().values_list(field).annotate(n=Count("*"))
                 .values_list(field, "n"))
 
 
