@@ -178,7 +178,7 @@ class Validator:
     """Checks rows one by one and the registry in batches; see the module docstring."""
 
     def __init__(self, access, headers: list, mapping: dict[str, str], options: Options, *,
-                 region_code: str = "", today: dt.date | None = None, user_id: int | None = None):
+                 region_code: str = "", today: dt.date | None = None):
         check_mapping(mapping, options)
         self.access = access
         self.options = options
