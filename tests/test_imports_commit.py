@@ -257,3 +257,15 @@ def test_the_documented_command_line_matches_the_command():
     documented = set(re.findall(r"--[a-z][a-z\-]*", synopsis))
     actual = {opt for param in workers.params for opt in param.opts if opt.startswith("--")}
     assert documented == actual
+
+
+def test_findings_are_written_in_the_language_of_whoever_started_the_import(db, tmp_path):
+    from django.utils import translation
+
+    access = NationalAccess()
+    job = create_job(access, write_csv(tmp_path / "a.csv", [HEADER, *good_rows(1), *good_rows(1)]))
+    with translation.override("en"):
+        queue_job(access, job)
+    assert job.options["_language"] == "en"
+    job = run_job(job, access=access)  # the worker runs with the site's default language active
+    assert job.issues.get().message == "The same NIK is already on row 2 of this file."

@@ -21,6 +21,7 @@ from django.core.files import File
 from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lindung.accounts.access import Access
@@ -201,7 +202,8 @@ def queue_job(access: Access, job: ImportJob, mapping: dict[str, str] | None = N
     except MappingError as exc:
         raise ImportRefused(str(exc)) from None
     remember_mapping(access, job, mapping)
-    job.mapping, job.options = mapping, options.as_json()
+    # The findings are written in the language of the person who started the import.
+    job.mapping, job.options = mapping, {**options.as_json(), "_language": translation.get_language()}
     job.status = Status.QUEUED
     job.save(update_fields=["mapping", "options", "status"])
     return job
@@ -265,7 +267,11 @@ def _side_update(job_id: int, fields: dict) -> None:
 def run_job(job: ImportJob | int, *, access: Access | None = None, today: dt.date | None = None) -> ImportJob:
     """Check and (unless told otherwise) save one import; returns the job in its final state."""
     job = ImportJob.objects.get(pk=job) if isinstance(job, int) else job
-    access = access or access_for(job)
+    with translation.override((job.options or {}).get("_language") or settings.LANGUAGE_CODE):
+        return _run(job, access or access_for(job), today)
+
+
+def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
     options = Options.from_json(job.options)
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(status=Status.VALIDATING, started_at=now, phase_started_at=now,
