@@ -174,8 +174,9 @@ class InvoiceLine(models.Model):
     of them row by row when a run of millions of lines commits.
     """
 
+    # Indexed through ``line_invoice_month``, which starts with the invoice.
     invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines",
-                                db_constraint=False)
+                                db_constraint=False, db_index=False)
     # Indexed through the unique constraint, which starts with the worker.
     worker = models.ForeignKey("people.Worker", verbose_name=_("worker"), on_delete=models.PROTECT,
                                related_name="invoice_lines", db_index=False, db_constraint=False)

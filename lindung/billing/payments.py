@@ -89,8 +89,9 @@ def allocate(invoice: Invoice, payment: Payment, available: int | None = None) -
         if in_full:
             cursor.execute(f"""
                 UPDATE billing_invoiceline SET paid = amount, paid_on = %s, payment_id = %s
-                WHERE id IN (SELECT id FROM ({running}) t WHERE t.running <= %s)""",
-                           [paid_on, payment.pk, invoice.pk, available])
+                WHERE invoice_id = %s AND paid < amount
+                  AND id IN (SELECT id FROM ({running}) t WHERE t.running <= %s)""",
+                           [paid_on, payment.pk, invoice.pk, invoice.pk, available])
         rest = available - in_full
         part = 0
         if rest:
