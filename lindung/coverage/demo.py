@@ -3,8 +3,9 @@
 - Gresik, December 2022 (RULES.md §2, seeds 000–001): the regency's working population 628,952 and
   East Java's (BPS, August 2022) are entered; a cohort of active members paid by the regency budget
   and GN Lingkaran donors is generated, billed and paid for December 2022, so the regency dashboard
-  computes its coverage from those members (247,777 of them reproduce the reported 39.40 %; the
-  number is ``LINDUNG_DEMO_GRESIK_MEMBERS``, 250 in test mode).
+  computes its coverage from those members (247,777 of them reproduce the reported 39.40 %). The
+  number is ``LINDUNG_DEMO_GRESIK_MEMBERS``: ``lindung demo`` sets a tenth unless given
+  ``--gresik-members``; 250 in test mode; 247,777 when nothing says otherwise.
 - This year: every reserved month up to the current one is billed. Jambi and the Cerme villages pay
   their invoices on time (this month's too once its due date has passed) — except Desa Lengkong,
   which paid nothing for three months and then everything at once (its RT/RW heads lapsed and start
