@@ -135,3 +135,9 @@ def test_combinations_the_rules_cannot_price_are_reported_and_not_billed(cerme_w
     assert result.lines == 2
     assert [u["segment"] for u in result.unpriced] == ["pu"] and result.unpriced[0]["rows"] == 2
     assert not InvoiceLine.objects.filter(worker=wage_earner).exists()
+    assert BillingRun.objects.get().unpriced == result.unpriced
+
+    # Running again: only the unpriced combination is left; it is reported and nothing is kept.
+    again = bill(month("2025-01"))
+    assert again.lines == 0 and again.run_id is None and len(again.unpriced) == 1
+    assert BillingRun.objects.count() == 1

@@ -100,6 +100,7 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
         sql.roomy_sorts(cursor)
         pending = _collect_pending(cursor, month)
         t = result.lap("collect", started)
+        run = None
         if pending:
             run = BillingRun.objects.create(month=month, started_by=user if getattr(user, "pk", None) else None)
             result.run_id = run.pk
@@ -110,19 +111,23 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
             t = result.lap("invoices", t)
             result.lines = _insert_lines(cursor, run, month, batch_size)
             t = result.lap("lines", t)
+            if not result.lines:  # only unpriced combinations: reported to the caller, nothing kept
+                run.delete()
+                result.run_id = None
+                run = None
+        if run is not None:
             result.amount = int(Invoice.objects.filter(run=run).aggregate(s=Sum("total"))["s"] or 0)
             result.seconds = time.monotonic() - started
             BillingRun.objects.filter(pk=run.pk).update(
                 finished_at=timezone.now(), invoices=result.invoices, lines=result.lines, amount=result.amount,
                 prices=result.prices, unpriced=result.unpriced, seconds=round(result.seconds, 3))
             run.refresh_from_db()
-            if result.lines:
-                audit.record(user, audit.Action.CREATE, run, summary=_(
-                    "billing run %(month)s: %(invoices)d invoices, %(lines)d lines, Rp%(amount)s") % {
-                    "month": f"{month:%Y-%m}", "invoices": result.invoices, "lines": result.lines,
-                    "amount": f"{result.amount:,}"}, changes=result.as_dict())
-                lines_billed.send(sender=BillingRun, run=run)
-                t = result.lap("follow-up", t)
+            audit.record(user, audit.Action.CREATE, run, summary=_(
+                "billing run %(month)s: %(invoices)d invoices, %(lines)d lines, Rp%(amount)s") % {
+                "month": f"{month:%Y-%m}", "invoices": result.invoices, "lines": result.lines,
+                "amount": f"{result.amount:,}"}, changes=result.as_dict())
+            lines_billed.send(sender=BillingRun, run=run)
+            result.lap("follow-up", t)
         sql.drop_temp_table(cursor, PENDING)
         sql.drop_temp_table(cursor, PRICES)
     result.seconds = time.monotonic() - started
