@@ -5,10 +5,10 @@ JKK+JKM sponsorship each (every 20th with JHT too) paid by 2,000 funders of mixe
 reserved months for two months; then times ``bill(month)`` and a second, idempotent run of the same
 month (which must bill nothing).
 
-    /work/venv/bin/python benchmarks/bench_billing.py                       # SQLite, 1,000,000
+    .venv/bin/python benchmarks/bench_billing.py                       # SQLite, 1,000,000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_billing \\
-        /work/venv/bin/python benchmarks/bench_billing.py                   # PostgreSQL
-    /work/venv/bin/python benchmarks/bench_billing.py --workers 100000      # smaller
+        .venv/bin/python benchmarks/bench_billing.py                   # PostgreSQL
+    .venv/bin/python benchmarks/bench_billing.py --workers 100000      # smaller
 """
 
 import argparse

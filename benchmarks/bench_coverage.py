@@ -5,9 +5,9 @@ East Java, one active JKK+JKM sponsorship each from 2,000 funders, bills two mon
 invoice (which derives each worker's cover), then times the dashboard's questions for the regency:
 live from ``PaidMonth`` and from the monthly snapshot.
 
-    /work/venv/bin/python benchmarks/bench_coverage.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_coverage /work/venv/bin/python benchmarks/bench_coverage.py
-    /work/venv/bin/python benchmarks/bench_coverage.py --regency-workers 300000 --other-workers 50000
+    .venv/bin/python benchmarks/bench_coverage.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_coverage .venv/bin/python benchmarks/bench_coverage.py
+    .venv/bin/python benchmarks/bench_coverage.py --regency-workers 300000 --other-workers 50000
 """
 
 import argparse

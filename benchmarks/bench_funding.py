@@ -2,9 +2,9 @@
 Rp15,620,000,000 budget, one more worker refused with the shortfall, the year-end lifecycle run,
 and donor matching over a 20,000-worker waiting pool.
 
-    /work/venv/bin/python benchmarks/bench_funding.py                       # SQLite
+    .venv/bin/python benchmarks/bench_funding.py                       # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_funding \\
-        /work/venv/bin/python benchmarks/bench_funding.py                   # PostgreSQL
+        .venv/bin/python benchmarks/bench_funding.py                   # PostgreSQL
 """
 
 import argparse

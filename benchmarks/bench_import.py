@@ -12,11 +12,11 @@ duplicates inside the file, people too old, incomes below the minimum) and times
 
 Then a 78,000-row XLSX list (the Jambi province case) is imported end to end.
 
-    /work/venv/bin/python benchmarks/bench_import.py                                   # SQLite, 1,000,000
+    .venv/bin/python benchmarks/bench_import.py                                   # SQLite, 1,000,000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import \\
-        /work/venv/bin/python benchmarks/bench_import.py                               # PostgreSQL
-    /work/venv/bin/python benchmarks/bench_import.py --rows 100000 --xlsx-rows 0       # quicker
-    /work/venv/bin/python benchmarks/bench_import.py --rows 0                          # the XLSX only
+        .venv/bin/python benchmarks/bench_import.py                               # PostgreSQL
+    .venv/bin/python benchmarks/bench_import.py --rows 100000 --xlsx-rows 0       # quicker
+    .venv/bin/python benchmarks/bench_import.py --rows 0                          # the XLSX only
 
 Peak memory is the process's maximum resident size right after (a) (it includes Django and the
 region names loaded for village look-ups).

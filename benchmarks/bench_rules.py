@@ -4,9 +4,9 @@ Times ``quote()`` over varied inputs (months 2020–2027, four payers, two secto
 the memoised ``monthly_price()`` fast path, and a 120-month budget plan; counts the database queries
 made by the quotes once the rule book is loaded (must be 0).
 
-    /work/venv/bin/python benchmarks/bench_rules.py                 # SQLite
+    .venv/bin/python benchmarks/bench_rules.py                 # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_rules \\
-        /work/venv/bin/python benchmarks/bench_rules.py             # PostgreSQL
+        .venv/bin/python benchmarks/bench_rules.py             # PostgreSQL
 """
 
 import argparse
