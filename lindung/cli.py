@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "lindung.funding.cli",
     "lindung.billing.cli",
     "lindung.coverage.cli",
+    "lindung.claims.cli",
     "lindung.imports.cli",
     "lindung.demo.cli",
 ]

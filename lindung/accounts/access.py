@@ -68,6 +68,20 @@ PERMISSIONS: dict[str, set[str]] = {
     "coverage.snapshot": {Role.NATIONAL_ADMIN},
     # Bulk enrolment from worker lists (rows still pass can_register_in, one by one).
     "import.run": GOVERNMENT | {Role.AGENT},
+    # Claims and benefits (which events and claims a user sees is decided in lindung.claims.scope):
+    # the village operator reports and gathers documents; the branch officer confirms deaths,
+    # verifies, submits (a different user from the verifier) and records BPJS's decision; regency
+    # and province see their region; a funder sees the benefits paid for workers it funded.
+    "claim.view": GOVERNMENT | {Role.FUNDER_USER},
+    "claim.statistics": GOVERNMENT,
+    "event.report": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.VILLAGE_OPERATOR},
+    "event.confirm": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "claim.prepare": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.VILLAGE_OPERATOR},
+    "claim.documents": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.VILLAGE_OPERATOR},
+    "claim.verify": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "claim.submit": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "claim.decide": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "registry.manage": {Role.NATIONAL_ADMIN},
 }
 
 

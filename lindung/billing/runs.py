@@ -35,6 +35,8 @@ BATCH = 200_000          # lines per INSERT … SELECT
 PREPAY_PERIODS = (1, 3, 6, 12)
 PENDING = "billing_pending"
 PRICES = "billing_pending_prices"
+# Nothing is billed for the months after a confirmed death (a month's first day after the date of death).
+ALIVE_IN_MONTH = "AND (w.died_on IS NULL OR cm.month <= w.died_on)"
 
 
 @dataclass
@@ -157,7 +159,7 @@ def _collect_pending(cursor, month: dt.date) -> int:
             FROM funding_coveredmonth cm
             JOIN funding_sponsorship s ON s.id = cm.sponsorship_id
             JOIN people_worker w ON w.id = cm.worker_id
-            WHERE {window} {unbilled}
+            WHERE {window} {unbilled} {ALIVE_IN_MONTH}
             ORDER BY cm.worker_id, cm.program, cm.month
             """, params)
     sql.analyse(cursor, PENDING)

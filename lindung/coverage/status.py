@@ -128,7 +128,8 @@ def _refresh_range(cursor, low: int, high: int, lapse: int, backdate: bool) -> N
                CASE WHEN LEAD(f.month_index) {window} - f.month_index <= %s THEN FALSE ELSE TRUE END
         FROM ({_month_facts_sql(in_batch)}
               HAVING {_all_paid()} AND {sql.month_start('MAX(l.paid_on)')} <= l.month) f
-        JOIN people_worker w ON w.id = f.worker_id""", [lapse, lapse, *span])
+        JOIN people_worker w ON w.id = f.worker_id
+        WHERE w.died_on IS NULL OR f.month <= w.died_on""", [lapse, lapse, *span])
     if _add_late_months(cursor, in_batch, span, lapse, backdate):
         _flag_memberships(cursor, f"worker_id IN (SELECT worker_id FROM {LATE})", [], lapse)
     sql.drop_temp_table(cursor, LATE)
@@ -199,14 +200,19 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
     corrected: dict[int, set[int]] = defaultdict(set)
     for worker_id, first, last in cursor.fetchall():
         corrected[worker_id].update(range(month_index(_date(first)), month_index(_date(last)) + 1))
-    cursor.execute(f"""SELECT id, province_code, regency_code, district_code, village_code, segment, ecosystem
+    cursor.execute(f"""SELECT id, province_code, regency_code, district_code, village_code, segment, ecosystem,
+                              died_on
                        FROM people_worker WHERE id IN (SELECT worker_id FROM {LATE})""")
-    workers = {row[0]: row[1:] for row in cursor.fetchall()}
+    workers, died = {}, {}
+    for row in cursor.fetchall():
+        workers[row[0]], died[row[0]] = row[1:7], _date(row[7])
     rows = []
     for worker_id, months in facts.items():
         counted = covered_months({m: f[0] for m, f in months.items()}, lapse, corrected[worker_id], backdate=backdate)
         for m in sorted(counted):
             paid_in, paid_on, kind = months[m]
+            if died.get(worker_id) and m > month_index(died[worker_id]):
+                continue  # no cover after a confirmed death
             if paid_in is not None and paid_in > m:  # on-time months are already in
                 rows.append((worker_id, sql.date_param(month_from_index(m)), m, sql.date_param(paid_on),
                              *workers[worker_id], kind))

@@ -461,6 +461,33 @@ def cancel_sponsorship(access, sponsorship: Sponsorship, *, today: dt.date | Non
     return locked
 
 
+def end_after_death(worker_id: int, died_on: dt.date, *, actor=None, summary: str = "") -> list[dict]:
+    """End a deceased worker's sponsorships and release the months after the month of death.
+
+    Called inside the caller's transaction when a death is confirmed (lindung.claims). Months up to
+    and including the month of death stay reserved; later months are released, so every budget's
+    commitment drops by their cost. A sponsorship left with no month is cancelled, the others end.
+    Returns, per sponsorship, the months released (for the audit entry and the funder's credit);
+    ``summary`` is the audit entry's text, worded by the caller.
+    """
+    last = first_of_month(died_on)
+    out = []
+    for sponsorship in (Sponsorship.objects.select_for_update().order_by("id")
+                        .filter(worker_id=worker_id, state__in=S.open())):
+        released, _n = CoveredMonth.objects.filter(sponsorship=sponsorship, month__gt=last).delete()
+        kept = CoveredMonth.objects.filter(sponsorship=sponsorship).exists()
+        before = sponsorship.state
+        sponsorship.state = S.ENDED if kept else S.CANCELLED
+        sponsorship.ended_at = timezone.now()
+        sponsorship.save(update_fields=["state", "ended_at"])
+        audit.record(actor, audit.Action.UPDATE, sponsorship, region_code=sponsorship.worker.village_id,
+                     summary=summary or f"death {died_on.isoformat()}",
+                     changes={"state": [before, sponsorship.state], "months_released": [None, released]})
+        out.append({"sponsorship_id": sponsorship.pk, "funder_id": sponsorship.funder_id, "months_released": released,
+                    "state": sponsorship.state})
+    return out
+
+
 # --- the daily lifecycle ---------------------------------------------------------------------------
 
 def advance_sponsorships(today: dt.date | None = None) -> dict:

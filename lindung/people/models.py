@@ -78,6 +78,10 @@ class Worker(models.Model):
     declared_income = models.PositiveBigIntegerField(_("declared monthly income (Rp)"))
     # NIK warnings and flags kept for review (codes from lindung.people.nik), e.g. ["prefix_unknown"].
     nik_flags = models.JSONField(_("NIK flags"), default=list, blank=True)
+    # Set only when a reported death is confirmed by an authorised user (lindung.claims): billing
+    # creates nothing for the months after it and derived cover stops at its month. Distinct from a
+    # lapse, which is derived from payments.
+    died_on = models.DateField(_("date of death (confirmed)"), null=True, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
                                       null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="registered_workers")
@@ -99,6 +103,10 @@ class Worker(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.masked_nik})"
+
+    @property
+    def is_deceased(self) -> bool:
+        return self.died_on is not None
 
     @property
     def masked_nik(self) -> str:

@@ -228,6 +228,12 @@ def _child_plan(child: Child, rule: dict, first_payment: dt.date) -> list[dict]:
     return payments
 
 
+def scholarship_minimum_months(route: str, event_date) -> int:
+    """Contribution months the scholarship needs on ``route`` (jkm or jkk) under the rules of the date."""
+    rule = required_parameter("benefit.scholarship", _date(event_date, "event_date")).value
+    return rule["min_months_jkm"] if route == "jkm" else rule["min_months_jkk"]
+
+
 def scholarship(*, route: str, event_date, children: list, contribution_months: int = 0,
                 first_payment=None, membership_active: bool = True) -> Benefit:
     """Scholarship for a member's children after death or total permanent disability.
@@ -245,7 +251,7 @@ def scholarship(*, route: str, event_date, children: list, contribution_months: 
     kids = [make_child(c) for c in children or []]
     benefit = Benefit("scholarship")
     rule = _rule("benefit.scholarship", event_date, benefit)
-    minimum = rule["min_months_jkm"] if route == "jkm" else rule["min_months_jkk"]
+    minimum = scholarship_minimum_months(route, event_date)
     if not kids:
         raise RuleError(_("Give at least one child (birth date and school level)."), "children")
     if contribution_months < minimum:

@@ -1,0 +1,31 @@
+"""Which life events and claims a user sees: the access layer's worker scope, applied to them.
+
+Government roles see the events and claims of the workers in their regions (national: all); a
+funder user sees only the paid claims of workers its funder paid for, with NIKs masked by the
+pages (``Access.nik_for_display``). Agents see none.
+"""
+
+from lindung.accounts.models import Role
+
+from .models import Claim, ClaimState, LifeEvent
+
+
+def visible_claims(access, queryset=None):
+    qs = Claim.objects.all() if queryset is None else queryset
+    if not access.can("claim.view"):
+        return qs.none()
+    qs = qs.filter(access.worker_q("worker__"))
+    if access.role == Role.FUNDER_USER:
+        qs = qs.filter(state=ClaimState.PAID)
+    return qs
+
+
+def visible_events(access, queryset=None):
+    qs = LifeEvent.objects.all() if queryset is None else queryset
+    if not access.can("claim.view") or access.role == Role.FUNDER_USER:
+        return qs.none()
+    return qs.filter(access.worker_q("worker__"))
+
+
+def worker_in_scope(access, worker) -> bool:
+    return access.workers().filter(pk=worker.pk).exists()
