@@ -186,6 +186,17 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "files"
+
+# Uploads (docs/imports.md, "Limits and retention"): every uploaded file is refused above
+# UPLOAD_MAX_MB before it is read; a spreadsheet is read in a separate process limited to
+# SHEET_MEMORY_MB, and refused when its sheet spans more than SHEET_MAX_CELLS cells.
+UPLOAD_MAX_MB = env_int("LINDUNG_UPLOAD_MAX_MB", 25)
+SHEET_MAX_CELLS = env_int("LINDUNG_SHEET_MAX_CELLS", 2_000_000)
+SHEET_MEMORY_MB = env_int("LINDUNG_SHEET_MEMORY_MB", 1024)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "lindung.uploads.LimitedUploadHandler",
+]
 # Serve straight from the installed packages: no collectstatic step before the demo.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -113,3 +113,61 @@ def write_table(directory: Path, fmt: str, rows: list[list], name: str = "daftar
 def issues(job, severity="error") -> list[tuple[int, str, str]]:
     """(row, column, code) of a finished job's findings, in row order."""
     return [(i.row, i.column, i.code) for i in job.issues.filter(severity=severity).order_by("row", "id")]
+
+
+# --- hostile files, built by hand: a few bytes that declare millions of cells ------------------------
+
+def write_raw_xlsx(path: Path, cells: list[tuple[str, str]], *, dimension: str | None = None) -> Path:
+    """A minimal XLSX (ZIP + XML) holding text ``cells`` given by reference, e.g. ``("XFD1048576", "x")``;
+    ``dimension`` is what its ``<dimension ref>`` declares (absent when None)."""
+    ns = "http://schemas.openxmlformats.org"
+    rows: dict[int, list[str]] = {}
+    for ref, value in cells:
+        number = int("".join(c for c in ref if c.isdigit()))
+        rows.setdefault(number, []).append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+    data = "".join(f'<row r="{n}">{"".join(c)}</row>' for n, c in sorted(rows.items()))
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{ns}/package/2006/content-types">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" '
+            f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="Daftar" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{ns}/spreadsheetml/2006/main">{dim}<sheetData>{data}</sheetData></worksheet>'),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + xml)
+    return path
+
+
+def write_repeated_ods(path: Path, header: list[str], *, rows_repeated: int, columns_repeated: int) -> Path:
+    """An ODS whose second row is one text cell repeated across ``columns_repeated`` columns and
+    ``rows_repeated`` rows: a few hundred bytes declaring rows × columns filled cells."""
+    write_ods(path, [header])
+    with zipfile.ZipFile(path) as archive:
+        content = archive.read("content.xml").decode()
+        manifest = archive.read("META-INF/manifest.xml")
+    repeated = (f'<table:table-row table:number-rows-repeated="{rows_repeated}">'
+                f'<table:table-cell table:number-columns-repeated="{columns_repeated}" office:value-type="string">'
+                f"<text:p>x</text:p></table:table-cell></table:table-row>")
+    content = content.replace("</table:table>", repeated + "</table:table>")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path

@@ -9,9 +9,11 @@ import datetime as dt
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from lindung.funding.models import Funder
+from lindung.uploads import UploadTooLarge, check_upload_size
 
 from . import payments as payment_services
 from .models import AgentCommission, BillingRun, InvoiceStatus
@@ -252,6 +254,10 @@ def list_runs(request):
 
 @router.post("/statements", summary="Import a bank statement (CSV); the same file twice records nothing")
 def upload_statement(request, file: File[UploadedFile]):
+    try:
+        check_upload_size(file.size or 0)
+    except UploadTooLarge as exc:
+        raise HttpError(413, str(exc)) from None
     return import_statement(request.access, file.read(), file.name or "statement.csv").as_dict()
 
 

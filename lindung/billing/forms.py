@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.uploads import validate_upload_size
+
 from .models import Channel, Resolution
 
 
@@ -46,7 +48,7 @@ class CollectForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    file = forms.FileField(label=_("Statement (CSV)"),
+    file = forms.FileField(label=_("Statement (CSV)"), validators=[validate_upload_size],
                            help_text=_("Columns: date, reference, amount, account (virtual account or invoice "
                                        "number), description."))
 

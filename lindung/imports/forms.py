@@ -3,12 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.people.models import Segment
 from lindung.rules.choices import FundingSource, Program
+from lindung.uploads import validate_upload_size
 
 
 class UploadForm(forms.Form):
     """The list and what to do with it; the rows themselves are checked by the import pipeline."""
 
-    file = forms.FileField(label=_("Worker list"), help_text=_("XLSX, XLS, ODS or CSV (any delimiter and encoding)."))
+    file = forms.FileField(label=_("Worker list"), validators=[validate_upload_size],
+                           help_text=_("XLSX, XLS, ODS or CSV (any delimiter and encoding)."))
     village_code = forms.CharField(label=_("The list is for village (code)"), max_length=13, required=False,
                                    help_text=_("Rows without a village go to this village."))
     district_code = forms.CharField(label=_("Look up village names in district (code)"), max_length=8,

@@ -1,38 +1,50 @@
-"""Reading uploaded lists as rows of cell values, whatever the format.
+"""Reading uploaded lists as rows of cell values, whatever the format — bounded.
 
-- XLSX, XLS and ODS: python-calamine (Rust), which returns typed cells: text, float, date.
+The one public entry is ``open_table(path)``: it refuses a file over the upload limit
+(``LINDUNG_UPLOAD_MAX_MB``, see ``lindung.uploads``) before reading a byte of it, and returns a
+``Table`` whose ``raw_rows()`` yields each row's cell values in file order (row 1 first)::
+
+    table = open_table(path)            # UnreadableFile (with a message for the user) if it cannot be read
+    for values in table.raw_rows():     # lists of str / float / int / bool / date / datetime / None
+        ...
+
+- XLSX, XLS and ODS: python-calamine (Rust), which returns typed cells: text, float, date. It reads
+  a whole sheet at once, so it runs in a separate process with a memory and CPU limit, after the
+  sheet's declared area has been checked against ``LINDUNG_SHEET_MAX_CELLS``
+  (``lindung.imports.sheet_process``); the rows come back through a pipe. Nothing parsed is kept in
+  this process.
 - CSV: any common delimiter (; , tab |) and encoding (UTF-8 with or without BOM, UTF-16 with BOM,
   otherwise Windows-1252, which is what Excel writes on Indonesian Windows); read as a stream.
 
-Rows are yielded as ``(row_number, values)`` with spreadsheet numbering (the header row is the row
-number it has in the file), so a report can point the operator at the exact line.
+Row numbers are the spreadsheet's (leading blank rows count), so a report can point the operator at
+the exact line.
 """
 
 import codecs
 import csv
+import pickle
+import signal
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from lindung.uploads import UploadTooLarge, check_upload_size
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
 DELIMITERS = (";", ",", "\t", "|")
 HEADER_SCAN_ROWS = 10  # a title line or two above the header row is common in village lists
-
-
-# The last sheet parsed, so that reading the header, estimating the size and reading the rows of
-# one upload parse it once; ``forget_sheet`` drops it when the import is done.
-_last_sheet: dict = {}
-
-
-def forget_sheet() -> None:
-    _last_sheet.clear()
+SHEET_CPU_SECONDS = 600
 
 
 class UnreadableFile(Exception):
-    """The file is not a spreadsheet or CSV we can read; the message says why."""
+    """The file is not a spreadsheet or CSV we can read (or is over a limit); the message says why."""
 
 
 @dataclass
@@ -41,6 +53,7 @@ class Table:
     file_format: str
     encoding: str = ""
     delimiter: str = ""
+    rows_declared: int = 0  # a sheet's rows, known once its reading process has loaded it
 
     def raw_rows(self) -> Iterator[list]:
         if self.file_format == "csv":
@@ -48,43 +61,89 @@ class Table:
         else:
             yield from self._sheet_rows()
 
-    def sheet(self):
-        """The first sheet, parsed once per file (calamine reads a whole sheet at a time)."""
-        key = (str(self.path), self.path.stat().st_mtime_ns, self.path.stat().st_size)
-        if _last_sheet.get("key") != key:
-            from python_calamine import CalamineWorkbook
-
-            _last_sheet.clear()
-            try:
-                sheet = CalamineWorkbook.from_path(str(self.path)).get_sheet_by_index(0)
-            except Exception as exc:  # calamine raises its own error types for damaged files
-                raise UnreadableFile(_("The spreadsheet cannot be read: %(error)s") % {"error": exc}) from None
-            _last_sheet.update(key=key, sheet=sheet)
-        return _last_sheet["sheet"]
-
     def _sheet_rows(self) -> Iterator[list]:
-        sheet = self.sheet()
-        # calamine skips leading empty rows; keep the file's own numbering.
-        start = sheet.start[0] if sheet.start else 0
-        for _blank in range(start):
-            yield []
-        yield from sheet.iter_rows()
+        limit_mb = settings.SHEET_MEMORY_MB
+        process = subprocess.Popen(
+            [sys.executable, "-m", "lindung.imports.sheet_process", str(self.path), self.file_format,
+             str(settings.SHEET_MAX_CELLS), str(limit_mb), str(SHEET_CPU_SECONDS)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    frame = pickle.load(process.stdout)
+                except EOFError:
+                    process.wait()
+                    raise UnreadableFile(_stopped_message(process.returncode, limit_mb)) from None
+                kind = frame[0]
+                if kind == "rows":
+                    yield from frame[1]
+                elif kind == "shape":
+                    self.rows_declared = frame[1]
+                elif kind == "end":
+                    return
+                else:
+                    raise UnreadableFile(_refusal_message(frame[1:], limit_mb))
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.stdout.close()
+            process.wait()
 
     def _csv_rows(self) -> Iterator[list]:
         with open(self.path, encoding=self.encoding, newline="") as handle:
-            yield from csv.reader(handle, delimiter=self.delimiter)
+            try:
+                yield from csv.reader(handle, delimiter=self.delimiter)
+            except csv.Error as exc:  # e.g. a field longer than csv.field_size_limit() (128 KiB)
+                raise UnreadableFile(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
 
     def estimate_rows(self) -> int:
+        """Rows in the file, roughly (CSV: from its size; a sheet: its declared area, else 0)."""
         if self.file_format == "csv":
             size = self.path.stat().st_size
             with open(self.path, "rb") as handle:
                 sample = handle.read(256 * 1024)
             lines = sample.count(b"\n") or 1
             return max(1, int(size / max(len(sample) / lines, 1)))
-        try:
-            return self.sheet().height
-        except UnreadableFile:
-            return 0
+        if self.rows_declared:
+            return self.rows_declared
+        if self.file_format == "xlsx":
+            from .sheet_process import xlsx_declared_area
+
+            try:
+                area = xlsx_declared_area(str(self.path))
+            except (zipfile.BadZipFile, OSError, KeyError):
+                area = None
+            return area[0] if area else 0
+        return 0
+
+
+def _n(value: int) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def _refusal_message(detail: tuple, limit_mb: int) -> str:
+    code = detail[0]
+    if code == "too_many_cells":
+        rows, columns, limit = detail[1:4]
+        return _("The sheet spans %(rows)s rows × %(columns)s columns (%(cells)s cells); Lindung reads at most "
+                 "%(limit)s cells (LINDUNG_SHEET_MAX_CELLS). Delete the empty rows and columns after the list, "
+                 "or save it as CSV.") % {"rows": _n(rows), "columns": _n(columns), "cells": _n(rows * columns),
+                                          "limit": _n(limit)}
+    if code == "memory":
+        return _memory_message(limit_mb)
+    return _("The spreadsheet cannot be read: %(error)s") % {"error": detail[1] if len(detail) > 1 else code}
+
+
+def _memory_message(limit_mb: int) -> str:
+    return _("Reading this spreadsheet needs more than the %(limit)s MB Lindung allows (LINDUNG_SHEET_MEMORY_MB); "
+             "it probably declares far more cells than it holds. Save the list as CSV, or copy its rows into a "
+             "new sheet.") % {"limit": _n(limit_mb)}
+
+
+def _stopped_message(returncode: int | None, limit_mb: int) -> str:
+    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return _("Reading this spreadsheet took too long; save the list as CSV and upload that.")
+    return _memory_message(limit_mb)
 
 
 def detect_format(path: Path, name: str = "") -> str:
@@ -141,9 +200,14 @@ def detect_delimiter(path: Path, encoding: str) -> str:
 
 
 def open_table(path: Path | str, name: str = "") -> Table:
+    """The list in ``path`` as a ``Table``; refuses a file over the upload limit before reading it."""
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         raise UnreadableFile(_("The file is empty."))
+    try:
+        check_upload_size(path.stat().st_size)
+    except UploadTooLarge as exc:
+        raise UnreadableFile(str(exc)) from None
     file_format = detect_format(path, name)
     table = Table(path=path, file_format=file_format)
     if file_format == "csv":

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import threading
+from contextlib import closing
 import time
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from .models import ImportJob, Outcome, RememberedMapping, RowIssue, Status
 from .pipeline import (
     MappingError, Options, Validator, check_mapping, find_header, numbered_rows, validate_rows, worker_processes,
 )
-from .readers import UnreadableFile, forget_sheet, open_table, text_of
+from .readers import UnreadableFile, open_table, text_of
 from .writing import insert_workers, update_workers
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,8 @@ def create_job(access: Access, path: Path | str, *, name: str = "", options: Opt
         job.file.save(Path(name or path.name).name, File(handle), save=False)
     try:
         table = open_table(job.file.path, job.original_name)
-        header_row, headers, _rest = find_header(table.raw_rows())
+        with closing(table.raw_rows()) as rows:  # closing stops a spreadsheet's reading process
+            header_row, headers, _rest = find_header(rows)
     except (UnreadableFile, MappingError) as exc:
         job.file.delete(save=False)
         raise ImportRefused(str(exc)) from None
@@ -285,7 +287,10 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
         validator = Validator(access, job.headers, job.mapping, options, region_code=job.region_code, today=today)
 
         def on_rows(count: int) -> None:
-            progress(rows_read=count, rows_validated=count)
+            if table.rows_declared > estimate:  # a sheet's size is known once its reader has loaded it
+                progress(rows_read=count, rows_validated=count, rows_total=table.rows_declared - job.header_row)
+            else:
+                progress(rows_read=count, rows_validated=count)
 
         processes = worker_processes() if estimate >= PARALLEL_MIN_ROWS else 1
         result = validate_rows(validator, numbered_rows(table, job.header_row), on_rows, processes=processes)
@@ -318,8 +323,6 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
         if isinstance(exc, (FundingError, PermissionDenied)):
             message = _("Nothing was saved: %(error)s") % {"error": getattr(exc, "message", str(exc))}
         ImportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=message, finished_at=timezone.now())
-    finally:
-        forget_sheet()
     job.refresh_from_db()
     return job
 

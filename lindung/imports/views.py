@@ -1,6 +1,7 @@
 """Pages: upload, column mapping, progress (polled with htmx), report, history."""
 
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from .columns import COLUMNS
 from .forms import UploadForm
 from .models import Severity, Status
 from .pipeline import Options
-from .readers import open_table, text_of
+from .readers import UnreadableFile, open_table, text_of
 from .report import build_report
 from .services import (
     ImportRefused, create_job, earlier_import_of_same_file, queue_job, visible_jobs,
@@ -83,13 +84,16 @@ def mapping(request, pk):
         except ImportRefused as exc:
             error = str(exc)
             job.mapping = {k: v for k, v in chosen.items() if v}
-    table = open_table(job.file.path, job.original_name)
     preview = []
-    for number, values in enumerate(table.raw_rows(), start=1):
-        if number > job.header_row:
-            preview.append([text_of(v) for v in values][:len(job.headers)])
-        if len(preview) >= PREVIEW_ROWS:
-            break
+    try:
+        with closing(open_table(job.file.path, job.original_name).raw_rows()) as rows:
+            for number, values in enumerate(rows, start=1):
+                if number > job.header_row:
+                    preview.append([text_of(v) for v in values][:len(job.headers)])
+                if len(preview) >= PREVIEW_ROWS:
+                    break
+    except UnreadableFile as exc:
+        error = error or str(exc)
     columns = [{"index": i, "header": h, "field": job.mapping.get(str(i), ""),
                 "samples": [row[i] if i < len(row) else "" for row in preview]}
                for i, h in enumerate(job.headers)]

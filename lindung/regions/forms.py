@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.uploads import validate_upload_size
+
 
 class WorkingPopulationForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
@@ -9,4 +11,5 @@ class WorkingPopulationForm(forms.Form):
 
 
 class WorkingPopulationUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV file with columns code, year, count, source"))
+    file = forms.FileField(label=_("CSV file with columns code, year, count, source"),
+                           validators=[validate_upload_size])
