@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "lindung.coverage.cli",
     "lindung.claims.cli",
     "lindung.imports.cli",
+    "lindung.reports.cli",
     "lindung.demo.cli",
 ]
 

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "lindung.coverage",
     "lindung.claims",
     "lindung.imports",
+    "lindung.reports",
     "lindung.web",
     "lindung.api",
     "lindung.demo",

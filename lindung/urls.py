@@ -29,6 +29,7 @@ urlpatterns = [
     path("billing/", include("lindung.billing.urls")),
     path("coverage/", include("lindung.coverage.urls")),
     path("imports/", include("lindung.imports.urls")),
+    path("reports/", include("lindung.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -82,6 +82,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "claim.submit": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
     "claim.decide": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
     "registry.manage": {Role.NATIONAL_ADMIN},
+    # Reports (lindung.reports): who may generate which report. The rows in a report still pass the
+    # scope methods below, and a region-wide report only covers a region inside the user's scope.
+    "report.view": ALL,
+    "report.coverage": GOVERNMENT,
+    "report.workers": GOVERNMENT | {Role.AGENT},
 }
 
 
@@ -173,6 +178,13 @@ class Access:
         if self.is_national or self.role in (Role.FUNDER_USER, Role.AGENT):
             return True  # the tree itself is public data; their worker counts stay scoped
         return self.region_in_scope(code) or any(code in ancestor_codes(mine) for mine in self.region_codes)
+
+    def may_report_on(self, code: str) -> bool:
+        """A region-wide report (figures for a whole region) only for a region inside the user's scope;
+        '' (Indonesia) for the national administrator."""
+        if self.role is None:
+            return False
+        return self.is_national or (code != "" and self.region_in_scope(code))
 
     def can_register_in(self, village_code: str) -> bool:
         if not self.can("worker.create"):

@@ -18,6 +18,8 @@ from lindung.funding.api import router as funding_router
 from lindung.people.api import router as people_router
 from lindung.people.services import WorkerInvalid
 from lindung.regions.api import router as regions_router
+from lindung.reports.api import register_errors as register_report_errors
+from lindung.reports.api import router as reports_router
 from lindung.rules.api import router as rules_router
 from lindung.rules.services import RuleError
 
@@ -30,10 +32,12 @@ api.add_router("/rules", rules_router)
 api.add_router("/funding", funding_router)
 api.add_router("/billing", billing_router)
 api.add_router("/coverage", coverage_router)
+api.add_router("/reports", reports_router)
 api.add_router("/", people_router)
 register_funding_errors(api)
 register_billing_errors(api)
 register_coverage_errors(api)
+register_report_errors(api)
 
 
 @api.exception_handler(WorkerInvalid)

@@ -51,3 +51,11 @@ def _nice(value: int) -> int:
         if value <= step * magnitude:
             return int(step * magnitude)
     return value
+
+
+def column_chart_svg(points: list[dict], **geometry) -> str:
+    """The month chart as standalone SVG markup — the same template the dashboard includes, so a
+    PDF report shows exactly the chart of the page."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("coverage/_column_chart.html", {"chart": column_chart(points, **geometry)})

@@ -144,7 +144,7 @@ def text_report(report: dict) -> str:
 @click.option("--once", is_flag=True, help="Run the queued imports, then exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the queue.")
 def worker(once, poll):
-    """Run queued imports in the background (production: one process beside the web server)."""
+    """Run queued imports and large reports in the background (production: one process beside the web server)."""
     import os
     import socket
 

@@ -444,8 +444,14 @@ def claim_next_job(worker_name: str) -> ImportJob | None:
     return None
 
 
+# Other background work sharing this worker (large reports): callables taking the worker's name and
+# returning True when they ran something. Apps above imports register theirs in AppConfig.ready().
+other_queues: list = []
+
+
 def work(worker_name: str, *, stop: threading.Event | None = None, poll: float = 1.0, once: bool = False) -> int:
-    """Run queued imports until ``stop`` is set (or the queue is empty, with ``once``)."""
+    """Run queued imports (and the other registered queues) until ``stop`` is set (or, with ``once``,
+    until they are empty)."""
     done = 0
     last_stale_check = None
     while stop is None or not stop.is_set():
@@ -456,6 +462,9 @@ def work(worker_name: str, *, stop: threading.Event | None = None, poll: float =
             job = claim_next_job(worker_name)
             if job is not None:
                 run_job(job)
+                done += 1
+                continue
+            if any(queue(worker_name) for queue in other_queues):
                 done += 1
                 continue
         except Exception:

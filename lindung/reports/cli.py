@@ -1,0 +1,71 @@
+"""`lindung report NAME …`: generate a report from the catalogue to a file."""
+
+import shutil
+import sys
+
+import click
+
+from lindung.cli import emit
+
+
+@click.command("report")
+@click.argument("name", required=False)
+@click.option("--region", default="", help="Region code (empty: Indonesia).")
+@click.option("--period", default=None, help="Month, YYYY-MM (default: this month).")
+@click.option("--target", default=None, help="Coverage target in percent (coverage report; default 43.92).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf"]), default=None,
+              help="File format (default: the report's first).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Where to write the file (default: the report's file name in the current folder).")
+@click.option("--as", "as_user", default=None,
+              help="Generate as this user (their scope applies); default: national administrator.")
+@click.option("--list", "list_only", is_flag=True, help="List the reports of the catalogue.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def report(name, region, period, target, fmt, out, as_user, list_only, as_json):
+    """Generate a report of the catalogue (see docs/reports.md) as XLSX or PDF."""
+    from django.utils.translation import gettext as _
+
+    from lindung.accounts.access import Access
+    from lindung.accounts.models import User
+    from lindung.imports.services import NationalAccess
+
+    from .catalogue import catalogue
+    from .services import ReportRefused, request_report
+
+    if list_only or not name:
+        items = [{"name": r.name, "title": str(r.title), "formats": list(r.formats), "parameters": list(r.params)}
+                 for r in catalogue().values()]
+        emit(items, as_json, "\n".join(f"{i['name']:<12} {i['title']} ({', '.join(i['formats'])}; "
+                                       f"{', '.join(i['parameters'])})" for i in items))
+        return
+    if as_user:
+        user = User.objects.filter(username=as_user, is_active=True).first()
+        if user is None:
+            raise click.ClickException(_("No active user %(name)s.") % {"name": as_user})
+        access = Access(user)
+    else:
+        access = NationalAccess()
+    chosen = catalogue().get(name)
+    data = {"region": region, "period": period, "target": target,
+            "format": fmt or (chosen.formats[0] if chosen else "")}
+    if period is None:
+        from django.utils import timezone
+
+        data["period"] = timezone.localdate().strftime("%Y-%m")
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        run = request_report(access, name, data, background=False)
+    except (ReportRefused, PermissionDenied) as exc:
+        raise click.ClickException(str(exc)) from None
+    if run.status != "done":
+        raise click.ClickException(_("The report failed: %(error)s") % {"error": run.error})
+    target_path = out or run.file_name
+    with run.file.open("rb") as source, open(target_path, "wb") as dest:
+        shutil.copyfileobj(source, dest)
+    emit({"report": run.report, "id": run.pk, "file": target_path, "bytes": run.size, "params": run.params},
+         as_json, _("%(file)s written (%(bytes)s bytes).") % {"file": target_path, "bytes": f"{run.size:,}"})
+    sys.stdout.flush()
+
+
+command = report

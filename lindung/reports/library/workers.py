@@ -1,0 +1,68 @@
+"""Worker list of a region: one row per worker the user may see, for follow-up and verification.
+
+Rows come from ``lindung.people.services.search_workers`` — the query behind the worker list page
+and its CSV export, so the list holds exactly the workers the user's scope allows. NIKs pass through
+``access.nik_for_display`` (masked for roles that may not see them) and are written as text cells.
+XLSX only: a list of thousands of people is not for paper.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lindung.people.models import Ecosystem, Segment, Sex
+from lindung.people.services import search_workers
+
+from .. import document as d
+from ..catalogue import Report
+
+SEGMENTS, ECOSYSTEMS, SEXES = dict(Segment.choices), dict(Ecosystem.choices), dict(Sex.choices)
+
+
+def _queryset(access, params):
+    return search_workers(access, region=params.get("region", "")).order_by("village_id", "name_key", "id")
+
+
+def size(access, params) -> int:
+    return _queryset(access, params).count()
+
+
+def build(access, params: dict, progress=None) -> d.Document:
+    code = params.get("region", "")
+    qs = _queryset(access, params)
+    total = qs.count()
+    segments = {k: str(v) for k, v in SEGMENTS.items()}
+    ecosystems = {k: str(v) for k, v in ECOSYSTEMS.items()}
+    sexes = {k: str(v) for k, v in SEXES.items()}
+
+    def rows():
+        for w in qs.iterator(chunk_size=5000):
+            yield {"nik": access.nik_for_display(w), "name": w.name, "sex": sexes.get(w.sex, w.sex),
+                   "birth_date": w.birth_date, "village_code": w.village_id, "village": w.village.name,
+                   "segment": segments.get(w.segment, w.segment), "ecosystem": ecosystems.get(w.ecosystem, w.ecosystem),
+                   "occupation": w.occupation, "declared_income": w.declared_income}
+
+    columns = [d.Column("nik", "NIK", d.NIK), d.Column("name", _("Name")), d.Column("sex", _("Sex")),
+               d.Column("birth_date", _("Date of birth"), d.DATE), d.Column("village_code", _("Village code")),
+               d.Column("village", _("Village")), d.Column("segment", _("Segment")),
+               d.Column("ecosystem", _("Ecosystem")), d.Column("occupation", _("Occupation")),
+               d.Column("declared_income", _("Declared income"), d.RUPIAH)]
+    return d.Document(
+        title=_("Worker list"),
+        subtitle=_("Workers registered in %(region)s") % {"region": code or "Indonesia"},
+        parameters=[(_("Region"), code or "Indonesia")],
+        figures=[d.Figure(_("Workers"), total)],
+        tables=[d.Table(_("Workers"), columns, rows(), total_rows=total, pdf=False)],
+        notes=[] if access.sees_full_nik() else [_("NIKs are masked for your role.")],
+    )
+
+
+REPORT = Report(
+    name="workers",
+    title=gettext_lazy("Worker list"),
+    description=gettext_lazy("The workers of a region you may see, one row each, with NIK as text (XLSX)."),
+    permission="report.workers",
+    params=("region",),
+    build=build,
+    formats=("xlsx",),
+    size=size,
+)

@@ -1,0 +1,78 @@
+"""Pages: the catalogue with a form per report, a run's progress (polled with htmx), downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .catalogue import available
+from .services import ReportRefused, fetch, get_report, request_report, visible_runs
+
+
+@login_required
+def report_list(request, forms=None):
+    access = request.access
+    access.require("report.view")
+    reports = [(r, (forms or {}).get(r.name) or r.form(access)) for r in available(access)]
+    page = Paginator(visible_runs(access).select_related("created_by"), 20).get_page(request.GET.get("page"))
+    return render(request, "reports/list.html", {"reports": reports, "page": page})
+
+
+@login_required
+@require_POST
+def request_form(request, name):
+    access = request.access
+    try:
+        report = get_report(access, name)
+    except ReportRefused:
+        raise Http404 from None
+    form = report.form(access, request.POST)
+    if not form.is_valid():
+        response = report_list(request, forms={name: form})
+        response.status_code = 422
+        return response
+    try:
+        run = request_report(access, name, request.POST.dict())
+    except ReportRefused as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("reports")
+    return redirect("report-run", pk=run.pk)
+
+
+def _run(request, pk):
+    run = visible_runs(request.access).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@login_required
+def run_detail(request, pk):
+    run = _run(request, pk)
+    return render(request, "reports/run.html", {"run": run, "report": _report_or_none(request.access, run)})
+
+
+@login_required
+def run_progress(request, pk):
+    return render(request, "reports/_progress.html", {"run": _run(request, pk)})
+
+
+@login_required
+def download(request, pk):
+    try:
+        run = fetch(request.access, pk)
+    except ReportRefused as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("report-run", pk=pk)
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name)
+
+
+def _report_or_none(access, run):
+    from .catalogue import catalogue
+
+    return catalogue().get(run.report)
+
+
