@@ -127,7 +127,7 @@ def test_sponsorship_pages_api_and_export_respect_scope(world, username):
         assert r["nik"] == (worker.nik if username in FULL_NIK else worker.masked_nik)
 
     export = b"".join(client_for(user).get(reverse("funding-sponsorships-export")).streaming_content).decode()
-    exported = {int(line.split(",")[0]) for line in export.strip().splitlines()[1:]}
+    exported = {int(line.split(";")[0]) for line in export.strip().splitlines()[1:]}
     assert keys(sponsorships, exported) == VISIBLE[username]
     for worker in workers.values():
         if worker.nik in export:

@@ -1,13 +1,11 @@
 """Billing pages. Thin views: rows come from ``scope`` (the access layer), changes from the services."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 from lindung.audit import services as audit
 from lindung.funding.models import Funder
 from lindung.funding.scope import can_act_for
+from lindung.tabular import DATE, ID, MONTH, NUMBER, Column, export_response
 
 from . import payments as payment_services
 from .forms import CollectForm, MonthField, PaymentForm, PlanForm, ResolveForm, RunForm, StatementForm
@@ -146,32 +145,24 @@ def funder_plan(request, funder_id):
     return redirect(request.POST.get("next") or "billing-invoices")
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(rows, filename: str):
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(r) for r in rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def invoice_export(request):
+    """Invoices the user may see, as CSV or XLSX (``?format=xlsx``), through the one tabular writer."""
     request.access.require("billing.export")
     qs = filtered_invoices(request).order_by("month", "funder__name", "seq")
     audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"invoices {request.GET.urlencode()}"[:300])
+    columns = [Column(_("Invoice number"), ID), Column(_("Funder")), Column(_("Funder kind")),
+               Column(_("Billing month"), MONTH), Column(_("First month billed"), MONTH),
+               Column(_("Last month billed"), MONTH), Column(_("Due date"), DATE), Column(_("Total (Rp)"), NUMBER),
+               Column(_("Paid (Rp)"), NUMBER), Column(_("Outstanding (Rp)"), NUMBER), Column(_("Status")),
+               Column(_("Virtual account"), ID)]
+    status_label = dict(InvoiceStatus.choices)
 
     def rows():
-        yield ["number", "funder", "funder_kind", "month", "first_month", "last_month", "due_date", "total", "paid",
-               "outstanding", "status", "virtual_account"]
         for i in qs.iterator(chunk_size=2000):
-            yield [i.number, i.funder.name, i.funder.kind, i.month.strftime("%Y-%m"), i.first_month.strftime("%Y-%m"),
-                   i.last_month.strftime("%Y-%m"), i.due_date, i.total, i.paid, i.outstanding, i.status,
-                   i.virtual_account]
-    return _csv_response(rows(), "lindung-invoices.csv")
+            yield [i.number, i.funder.name, i.funder.get_kind_display(), i.month, i.first_month, i.last_month,
+                   i.due_date, i.total, i.paid, i.outstanding, status_label.get(i.status, i.status), i.virtual_account]
+    return export_response(request, "lindung-invoices", columns, rows(), title=_("Invoices"))
 
 
 @login_required
@@ -181,13 +172,15 @@ def invoice_lines_export(request, pk):
     invoice = get_object_or_404(visible_invoices(access), pk=pk)
     lines = visible_lines(access, invoice).select_related("worker").order_by("month", "id")
     audit.record(request.user, audit.Action.EXPORT, invoice, summary=f"invoice lines {invoice.number}")
+    columns = [Column(_("Invoice number"), ID), Column(_("NIK"), ID), Column(_("Name")), Column(_("Village code"), ID),
+               Column(_("Programme")), Column(_("Month"), MONTH), Column(_("Amount (Rp)"), NUMBER),
+               Column(_("Paid (Rp)"), NUMBER), Column(_("Paid on"), DATE)]
 
     def rows():
-        yield ["invoice", "nik", "name", "village_code", "program", "month", "amount", "paid", "paid_on"]
         for line in lines.iterator(chunk_size=2000):
             yield [invoice.number, access.nik_for_display(line.worker), line.worker.name, line.worker.village_id,
-                   line.program, line.month.strftime("%Y-%m"), line.amount, line.paid, line.paid_on or ""]
-    return _csv_response(rows(), f"{invoice.number}.csv")
+                   line.get_program_display(), line.month, line.amount, line.paid, line.paid_on]
+    return export_response(request, invoice.number, columns, rows(), title=invoice.number)
 
 
 @login_required

@@ -1,21 +1,21 @@
 """Funding pages: each role's daily work. Thin views: rows come from ``scope``, changes from ``services``."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.audit import services as audit
 from lindung.people.models import Segment
 from lindung.people.services import search_workers
+from lindung.rules.choices import Program
+from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
 
 from . import budget as budgets
 from . import matching, services
@@ -323,32 +323,34 @@ def sponsorship_list(request):
     })
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def sponsorship_export(request):
-    """CSV of the sponsorships the user may see; NIKs masked for roles that may not see them."""
+    """The sponsorships the user may see, as CSV or XLSX (``?format=xlsx``), through the one tabular
+    writer; NIKs masked for roles that may not see them."""
     access = request.access
     access.require("worker.export")
     rows = _sponsorship_rows(request)
     full = access.sees_full_nik()
     audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"sponsorships {request.GET.urlencode()}")
-    writer = csv.writer(_Echo())
+    field = Sponsorship._meta.get_field
+    columns = [Column(_("Sponsorship"), ID), Column(capfirst(field("funder").verbose_name)), Column(_("NIK"), ID),
+               Column(_("Name")), Column(_("Village code"), ID), Column(capfirst(field("programs").verbose_name)),
+               Column(capfirst(field("funding_source").verbose_name)),
+               Column(capfirst(field("start_month").verbose_name), MONTH),
+               Column(capfirst(field("end_month").verbose_name), MONTH),
+               Column(capfirst(field("months").verbose_name), NUMBER),
+               Column(capfirst(field("monthly_amount").verbose_name), NUMBER),
+               Column(capfirst(field("state").verbose_name))]
+    program_label = dict(Program.choices)
 
     def lines():
-        yield writer.writerow(["sponsorship_id", "funder", "nik", "name", "village_code", "programs",
-                               "funding_source", "start_month", "end_month", "months", "monthly_amount", "state"])
         for s in rows.iterator(chunk_size=2000):
-            yield writer.writerow([s.pk, s.funder.name, s.worker.nik if full else s.worker.masked_nik, s.worker.name,
-                                   s.worker.village_id, s.programs, s.funding_source, f"{s.start_month:%Y-%m}",
-                                   f"{s.end_month:%Y-%m}", s.months, s.monthly_amount, s.state])
+            yield [s.pk, s.funder.name, s.worker.nik if full else s.worker.masked_nik, s.worker.name,
+                   s.worker.village_id, ", ".join(str(program_label.get(p, p)) for p in s.programs.split(",")),
+                   s.get_funding_source_display(), s.start_month, s.end_month, s.months, s.monthly_amount,
+                   s.get_state_display()]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="lindung-sponsorships.csv"'
-    return response
+    return export_response(request, "lindung-sponsorships", columns, lines(), title=_("Sponsorships"))
 
 
 @login_required

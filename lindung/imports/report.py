@@ -5,10 +5,13 @@ recognised by their NIK and left alone, so re-sending the whole file is safe.
 """
 
 from collections import defaultdict
+from contextlib import closing
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from lindung.tabular import XlsxSheet
 
 from .models import ImportJob, RowIssue, Severity
 from .readers import open_table
@@ -20,8 +23,6 @@ def report_path(job: ImportJob) -> Path:
 
 def build_report(job: ImportJob) -> Path:
     """Write (once) and return the XLSX report of a finished job."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
     path = report_path(job)
@@ -38,32 +39,24 @@ def build_report(job: ImportJob) -> Path:
         if severity == Severity.ERROR:
             rejected.add(row)
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Checked list"))
+    sheet = XlsxSheet(_("Checked list"))
     red, amber = Font(color="B3261E", bold=True), Font(color="B26A00")
     header_fill = PatternFill("solid", fgColor="FDECEA")
-    table = open_table(job.file.path, job.original_name)
     width = len(job.headers)
-    for number, values in enumerate(table.raw_rows(), start=1):
-        values = list(values) + [None] * (width - len(values))
-        if number == job.header_row:
-            cell = WriteOnlyCell(sheet, value=_("Errors (Lindung import #%(id)s)") % {"id": job.pk})
-            cell.font, cell.fill = Font(bold=True), header_fill
-            sheet.append([_cell(v) for v in values] + [cell])
-        elif number in notes:
-            cell = WriteOnlyCell(sheet, value="\n".join(notes[number]))
-            cell.font = red if number in rejected else amber
-            sheet.append([_cell(v) for v in values] + [cell])
-        else:
-            sheet.append([_cell(v) for v in values])
+    with closing(open_table(job.file.path, job.original_name).raw_rows()) as rows:
+        for number, values in enumerate(rows, start=1):
+            values = list(values) + [None] * (width - len(values))
+            # The list's own cells, as they were (a NIK typed as text stays text; a name that looks like a
+            # formula is written as a string cell, never a formula: lindung.tabular).
+            cells = [sheet.cell(v) for v in values]
+            if number == job.header_row:
+                cells.append(sheet.cell(_("Errors (Lindung import #%(id)s)") % {"id": job.pk},
+                                        font=Font(bold=True), fill=header_fill))
+            elif number in notes:
+                cells.append(sheet.cell("\n".join(notes[number]), font=red if number in rejected else amber, wrap=True))
+            sheet.append(cells)
     tmp = path.with_suffix(".tmp")
-    book.save(tmp)
+    sheet.save(tmp)
+    tmp.chmod(0o600)
     tmp.replace(path)
     return path
-
-
-def _cell(value):
-    # Keep long digit strings (NIKs, phone numbers) as text so the spreadsheet cannot round them again.
-    if value == "":
-        return None
-    return value

@@ -1,13 +1,12 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.tabular import DATE, ID, NUMBER, Column, export_response
 
 from .forms import WorkerForm, WorkerSearchForm
 from .models import Worker
@@ -82,28 +81,26 @@ def worker_edit(request, pk):
     return render(request, "people/worker_form.html", {"form": form, "worker": worker})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def worker_export(request):
-    """CSV of the workers the user may see (NIKs masked for roles that may not see them)."""
+    """The workers the user may see, as CSV or XLSX (``?format=xlsx``), through the one tabular writer:
+    headers and labels in the user's language, NIKs as text (masked for roles that may not see them)."""
     request.access.require("worker.export")
     workers = search_workers(request.access, q=request.GET.get("q", ""), region=request.GET.get("region", ""))
     full = request.access.sees_full_nik()
     audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"workers q={request.GET.urlencode()}")
-    writer = csv.writer(_Echo())
-    header = ["nik", "name", "birth_date", "sex", "village_code", "occupation", "segment", "ecosystem",
-              "declared_income"]
+    field = Worker._meta.get_field
+    columns = [Column(capfirst(field("nik").verbose_name), ID), Column(capfirst(field("name").verbose_name)),
+               Column(capfirst(field("birth_date").verbose_name), DATE), Column(capfirst(field("sex").verbose_name)),
+               Column(_("Village code"), ID), Column(capfirst(field("village").verbose_name)),
+               Column(capfirst(field("occupation").verbose_name)), Column(capfirst(field("segment").verbose_name)),
+               Column(capfirst(field("ecosystem").verbose_name)),
+               Column(capfirst(field("declared_income").verbose_name), NUMBER)]
 
     def rows():
-        yield writer.writerow(header)
         for w in workers.order_by("id").iterator(chunk_size=2000):
-            yield writer.writerow([w.nik if full else w.masked_nik, w.name, w.birth_date.isoformat(), w.sex,
-                                   w.village_id, w.occupation, w.segment, w.ecosystem, w.declared_income])
+            yield [w.nik if full else w.masked_nik, w.name, w.birth_date, w.get_sex_display(), w.village_id,
+                   w.village.name, w.occupation, w.get_segment_display(), w.get_ecosystem_display(),
+                   w.declared_income]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="lindung-workers.csv"'
-    return response
+    return export_response(request, "lindung-workers", columns, rows(), title=_("Workers"))
