@@ -198,6 +198,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "lindung.uploads.LimitedUploadHandler",
 ]
+# Claim documents (death certificates, family cards …): personal data, never served as media files;
+# only the claims document view sends them, after an access check and an audit entry.
+CLAIMS_DOCUMENT_DIR = Path(env_str("LINDUNG_CLAIMS_DOCUMENT_DIR", str(DATA_DIR / "claims-documents"))).resolve()
+CLAIMS_DOCUMENT_MAX_BYTES = env_int("LINDUNG_CLAIMS_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
 # Serve straight from the installed packages: no collectstatic step before the demo.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -29,3 +29,17 @@ def visible_events(access, queryset=None):
 
 def worker_in_scope(access, worker) -> bool:
     return access.workers().filter(pk=worker.pk).exists()
+
+
+WORKER_REGION_FIELD = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}
+
+
+def in_region(queryset, code: str, prefix: str = "worker__"):
+    """Rows whose worker lives in the region ``code`` (any level; '' for the whole country)."""
+    code = (code or "").replace(".", "").strip()
+    if not code:
+        return queryset
+    field = WORKER_REGION_FIELD.get(len(code))
+    if field is None:
+        return queryset.none()
+    return queryset.filter(**{f"{prefix}{field}": code})
