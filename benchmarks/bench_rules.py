@@ -29,7 +29,8 @@ def main():
 
     from lindung.rules import book
     from lindung.rules.planner import plan_budget
-    from lindung.rules.services import add_months, monthly_price, quote
+    from lindung.months import add_months
+    from lindung.rules.services import monthly_price, quote
 
     months = [add_months(dt.date(2020, 1, 1), i) for i in range(96)]
     combos = list(itertools.product(months, ["apbd-regency", "village-budget", "csr", "self"],

@@ -127,7 +127,7 @@ def sponsorships(first_worker: int, last_worker: int, n_funders: int, start: dt.
     from django.db import connection
     from django.utils import timezone
 
-    from lindung.funding.models import add_months
+    from lindung.months import add_months
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     d = connection.ops.adapt_datefield_value

@@ -14,6 +14,9 @@ import sys
 from pathlib import Path
 
 import click
+from django.core.exceptions import PermissionDenied
+
+from lindung.errors import DomainError
 
 COMMAND_MODULES = [
     "lindung.core_cli",
@@ -95,6 +98,29 @@ class LazyGroup(click.Group):
     def get_command(self, ctx, name):
         self._load()
         return super().get_command(ctx, name)
+
+    def invoke(self, ctx):
+        """The command line's one adapter for refusals: the message on one line, exit status 1."""
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        except PermissionDenied as exc:
+            raise click.ClickException(str(exc) or "Not allowed.") from None
+
+
+def this_month_text() -> str:
+    """The default of ``--month``-like options: this month in the configured time zone, as YYYY-MM."""
+    from lindung.months import month_label, this_month
+
+    return month_label(this_month())
+
+
+def today_text() -> str:
+    """The default of date options: today in the configured time zone, as YYYY-MM-DD."""
+    from lindung.months import today
+
+    return today().isoformat()
 
 
 @click.group(cls=LazyGroup)

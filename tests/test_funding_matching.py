@@ -12,8 +12,9 @@ from lindung.funding import matching, services
 from lindung.funding.errors import AlreadyCovered
 from lindung.funding.matching import MatchRequest
 from lindung.funding.models import (
-    CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipState, WaitingEntry, add_months,
+    CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipState, WaitingEntry,
 )
+from lindung.months import add_months
 from lindung.rules.services import quote
 
 from .conftest import make_user

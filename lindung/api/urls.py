@@ -9,19 +9,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from lindung.billing.api import register_errors as register_billing_errors
 from lindung.billing.api import router as billing_router
-from lindung.coverage.api import register_errors as register_coverage_errors
 from lindung.coverage.api import router as coverage_router
-from lindung.funding.api import register_errors as register_funding_errors
+from lindung.errors import DomainError, api_handler
 from lindung.funding.api import router as funding_router
 from lindung.people.api import router as people_router
-from lindung.people.services import WorkerInvalid
 from lindung.regions.api import router as regions_router
 from lindung.reports.api import register_errors as register_report_errors
 from lindung.reports.api import router as reports_router
 from lindung.rules.api import router as rules_router
-from lindung.rules.services import RuleError
 
 from .auth import AUTH
 
@@ -34,20 +30,9 @@ api.add_router("/billing", billing_router)
 api.add_router("/coverage", coverage_router)
 api.add_router("/reports", reports_router)
 api.add_router("/", people_router)
-register_funding_errors(api)
-register_billing_errors(api)
-register_coverage_errors(api)
 register_report_errors(api)
-
-
-@api.exception_handler(WorkerInvalid)
-def worker_invalid(request, exc):
-    return api.create_response(request, {"detail": _("Invalid worker data."), "errors": exc.errors}, status=422)
-
-
-@api.exception_handler(RuleError)
-def rule_error(request, exc):
-    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
+# Every refusal a service raises: {"message", "field", "detail", ...details} with the error's status.
+api.exception_handler(DomainError)(api_handler(api))
 
 
 @api.exception_handler(PermissionDenied)

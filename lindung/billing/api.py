@@ -13,14 +13,14 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from lindung.funding.models import Funder
+from lindung.months import parse_month
 from lindung.uploads import UploadTooLarge, check_upload_size
 
 from . import payments as payment_services
 from .models import AgentCommission, BillingRun, InvoiceStatus
-from .payments import PaymentError
 from .runs import bill, set_prepayment
 from .scope import visible_invoices, visible_lines, visible_statement_rows
-from .statements import StatementError, import_statement, open_items, resolve
+from .statements import import_statement, open_items, resolve
 
 router = Router(tags=["billing"])
 
@@ -152,19 +152,13 @@ def _row(r) -> dict:
             "invoice_number": r.invoice.number if r.invoice_id else None, "resolution": r.resolution}
 
 
-def _parse_month(text: str) -> dt.date:
-    from lindung.rules.services import parse_month
-
-    return parse_month(text)
-
-
 @router.get("/invoices", response=InvoicePage, summary="Invoices in your scope")
 def list_invoices(request, month: str = "", status: str = "", funder_id: int | None = None, page: int = 1,
                   page_size: int = 50):
     request.access.require("billing.view")
     qs = visible_invoices(request.access).select_related("funder").order_by("-month", "funder__name", "seq")
     if month:
-        qs = qs.filter(month=_parse_month(month))
+        qs = qs.filter(month=parse_month(month))
     if status in InvoiceStatus.values:
         qs = qs.filter(status=status)
     if funder_id:
@@ -242,7 +236,7 @@ def commissions(request):
 @router.post("/runs", summary="Run the monthly billing for a month (idempotent)")
 def create_run(request, payload: RunIn):
     request.access.require("billing.run")
-    return bill(_parse_month(payload.month), user=request.user).as_dict()
+    return bill(parse_month(payload.month), user=request.user).as_dict()
 
 
 @router.get("/runs", summary="Recent billing runs")
@@ -283,13 +277,3 @@ def set_plan(request, funder_id: int, payload: PlanIn):
     funder = get_object_or_404(Funder, pk=funder_id)
     plan = set_prepayment(request.access, funder, payload.prepay_months)
     return {"funder_id": funder.pk, "prepay_months": plan.prepay_months}
-
-
-def register_errors(api) -> None:
-    @api.exception_handler(PaymentError)
-    def payment_error(request, exc):
-        return api.create_response(request, {"detail": " ".join(exc.messages)}, status=422)
-
-    @api.exception_handler(StatementError)
-    def statement_error(request, exc):
-        return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)

@@ -1,29 +1,11 @@
-import datetime as dt
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.months import MonthField
 from lindung.uploads import validate_upload_size
 
 from .models import Channel, Resolution
-
-
-class MonthField(forms.CharField):
-    """YYYY-MM → first day of that month."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return dt.date.fromisoformat(value.strip()[:7] + "-01")
-        except ValueError:
-            raise forms.ValidationError(_("Write the month as YYYY-MM, e.g. 2026-06.")) from None
 
 
 class RunForm(forms.Form):

@@ -9,7 +9,6 @@ Money is integer rupiah throughout; amounts come from ``lindung.rules.services.q
 the rounding rule) and are only summed here.
 """
 
-import datetime as dt
 
 from django.conf import settings
 from django.db import models
@@ -346,11 +345,3 @@ class StatementRow(models.Model):
     @property
     def needs_resolution(self) -> bool:
         return self.match != Match.MATCHED and self.resolved_at is None
-
-
-def month_index(month: dt.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
-def month_from_index(index: int) -> dt.date:
-    return dt.date(index // 12, index % 12 + 1, 1)

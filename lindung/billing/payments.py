@@ -10,13 +10,14 @@ surplus for a person to resolve (moved to another invoice of the same funder, or
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.errors import DomainError
 
 from . import sql
 from .models import AgentCommission, Channel, Invoice, Payment
@@ -24,8 +25,8 @@ from .scope import actor, can_collect_for, visible_invoices
 from .signals import lines_paid
 
 
-class PaymentError(ValidationError):
-    pass
+class PaymentError(DomainError):
+    """A payment, collection or plan the billing rules refuse."""
 
 
 def check_reference(reference: str) -> str:

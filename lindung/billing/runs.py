@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.months import month_from_index, month_index
 
 from . import sql
-from .models import BillingPlan, BillingRun, Invoice, RunPrice, month_from_index, month_index
+from .models import BillingPlan, BillingRun, Invoice, RunPrice
 from .scope import actor
 from .signals import lines_billed
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.errors import InvalidInput
 
 from .models import Channel, Invoice, Match, Payment, Resolution, Statement, StatementRow, \
     invoice_id_from_virtual_account
@@ -47,9 +48,12 @@ INVOICE_NUMBER = re.compile(r"INV-\d{6}-\d+-\d+", re.IGNORECASE)
 VIRTUAL_ACCOUNT = re.compile(r"\b88\d{14}\b")
 
 
-class StatementError(ValueError):
+class StatementError(InvalidInput):
+    """Rows of a bank statement that cannot be read; ``errors`` lists them as {row, message}."""
+
     def __init__(self, errors: list[dict]):
-        super().__init__("; ".join(f"{_('row')} {e['row']}: {e['message']}" for e in errors[:10]))
+        super().__init__("; ".join(f"{_('row')} {e['row']}: {e['message']}" for e in errors[:10]), "file",
+                         errors=errors)
         self.errors = errors
 
 

@@ -11,22 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.audit import services as audit
+from lindung.errors import DomainError, to_messages
 from lindung.funding.models import Funder
 from lindung.funding.scope import can_act_for
+from lindung.months import MonthField
 from lindung.tabular import DATE, ID, MONTH, NUMBER, Column, export_response
 
 from . import payments as payment_services
-from .forms import CollectForm, MonthField, PaymentForm, PlanForm, ResolveForm, RunForm, StatementForm
+from .forms import CollectForm, PaymentForm, PlanForm, ResolveForm, RunForm, StatementForm
 from .models import AgentCommission, BillingPlan, BillingRun, InvoiceStatus, Payment
 from .runs import bill, set_prepayment
 from .scope import (COLLECTED_KINDS, can_collect_for, visible_invoices, visible_lines, visible_statement_rows,
                     visible_statements)
 from .statements import StatementError, import_statement, open_items, resolve
-
-
-def _errors(request, exc):
-    for message in getattr(exc, "messages", None) or [str(exc)]:
-        messages.error(request, message)
 
 
 def filtered_invoices(request):
@@ -93,8 +90,8 @@ def invoice_pay(request, pk):
     if form.is_valid():
         try:
             payment, created = payment_services.record_payment_as(request.access, invoice, **form.cleaned_data)
-        except (PermissionDenied, ValidationError) as exc:
-            _errors(request, exc)
+        except (PermissionDenied, ValidationError, DomainError) as exc:
+            to_messages(request, exc)
         else:
             if created:
                 messages.success(request, _("Payment recorded: Rp%(amount)s, Rp%(allocated)s allocated.") % {
@@ -102,7 +99,7 @@ def invoice_pay(request, pk):
             else:
                 messages.warning(request, _("This reference was already recorded: nothing changed."))
     else:
-        _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        to_messages(request, ValidationError([e for errors in form.errors.values() for e in errors]))
     return redirect("billing-invoice", pk=invoice.pk)
 
 
@@ -114,8 +111,8 @@ def invoice_collect(request, pk):
     if form.is_valid():
         try:
             payment, created = payment_services.collect(request.access, invoice, **form.cleaned_data)
-        except (PermissionDenied, ValidationError) as exc:
-            _errors(request, exc)
+        except (PermissionDenied, ValidationError, DomainError) as exc:
+            to_messages(request, exc)
         else:
             if created:
                 commission = getattr(payment, "commission", None)
@@ -125,7 +122,7 @@ def invoice_collect(request, pk):
             else:
                 messages.warning(request, _("This receipt was already recorded: nothing changed."))
     else:
-        _errors(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        to_messages(request, ValidationError([e for errors in form.errors.values() for e in errors]))
     return redirect("billing-invoice", pk=invoice.pk)
 
 
@@ -140,8 +137,8 @@ def funder_plan(request, funder_id):
         try:
             set_prepayment(request.access, funder, form.cleaned_data["prepay_months"])
             messages.success(request, _("Billing plan saved; it applies from the next billing run."))
-        except (PermissionDenied, ValidationError) as exc:
-            _errors(request, exc)
+        except (PermissionDenied, ValidationError, DomainError) as exc:
+            to_messages(request, exc)
     return redirect(request.POST.get("next") or "billing-invoices")
 
 
@@ -267,8 +264,8 @@ def reconciliation_resolve(request, pk):
         try:
             resolve(access, row, form.cleaned_data["action"], invoice=invoice, note=form.cleaned_data["note"])
             messages.success(request, _("Row %(ref)s updated.") % {"ref": row.reference})
-        except (PermissionDenied, ValidationError) as exc:
-            _errors(request, exc)
+        except (PermissionDenied, ValidationError, DomainError) as exc:
+            to_messages(request, exc)
     return redirect("billing-reconciliation")
 
 

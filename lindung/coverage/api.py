@@ -5,10 +5,10 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from lindung.billing.models import month_from_index, month_index
+from lindung.months import month_from_index, month_index, parse_month, this_month
 
 from .indicators import check_region, indicators, trend
-from .services import CoverageError, add_correction, worker_summary
+from .services import add_correction, worker_summary
 from .snapshots import take_snapshot
 
 router = Router(tags=["coverage"])
@@ -25,9 +25,7 @@ class CorrectionIn(Schema):
 
 
 def _month(text: str) -> dt.date:
-    from lindung.rules.services import parse_month
-
-    return parse_month(text) if text else dt.date.today().replace(day=1)
+    return parse_month(text) if text else this_month()
 
 
 @router.get("/indicators", summary="Active members, working population, coverage % and breakdowns of a region")
@@ -69,9 +67,3 @@ def create_snapshot(request, payload: MonthIn):
     request.access.require("coverage.snapshot")
     run = take_snapshot(_month(payload.month), user=request.user)
     return {"month": run.month.strftime("%Y-%m"), "rows": run.rows, "active": run.active}
-
-
-def register_errors(api) -> None:
-    @api.exception_handler(CoverageError)
-    def coverage_error(request, exc):
-        return api.create_response(request, {"detail": " ".join(exc.messages)}, status=422)

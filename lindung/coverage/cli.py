@@ -6,11 +6,9 @@ from lindung.cli import emit
 
 
 def _month(value: str | None):
-    import datetime as dt
+    from lindung.months import parse_month, this_month
 
-    from lindung.billing.cli import parse_month_option
-
-    return parse_month_option(value) if value else dt.date.today().replace(day=1)
+    return parse_month(value) if value else this_month()
 
 
 def _region(code: str) -> str:

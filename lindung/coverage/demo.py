@@ -25,12 +25,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lindung.billing import sql
-from lindung.billing.models import Invoice, month_from_index, month_index
+from lindung.billing.models import Invoice
 from lindung.billing.payments import collect, record_payment
 from lindung.billing.runs import bill
 from lindung.billing.signals import payment_batch
 from lindung.billing.statements import import_statement
 from lindung.funding.models import CoveredMonth, Funder, FunderKind
+from lindung.months import month_from_index, month_index
 from lindung.regions.models import Region, WorkingPopulation
 
 GRESIK_MEMBERS = 247_777   # active members on 23 Dec 2022 (seed 001)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lindung.billing.forms import MonthField
+from lindung.months import MonthField
 
 
 class CorrectionForm(forms.Form):

@@ -20,7 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
 
-from lindung.billing.models import month_from_index, month_index
+
+from lindung.months import month_from_index, month_index
 from lindung.regions.models import Level, Region, WorkingPopulation
 
 from .models import CoverageSnapshot, PaidMonth, SnapshotRun

@@ -10,12 +10,13 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
-from lindung.billing.models import month_index
+from lindung.errors import DomainError
+from lindung.months import month_index
 
 from .indicators import active_total, indicators, trend  # noqa: F401
 from .models import CoverageCorrection, MemberStatus, PaidMonth, Status
@@ -23,8 +24,8 @@ from .snapshots import take_snapshot  # noqa: F401
 from .status import mark_workers, refresh_all, refresh_dirty  # noqa: F401
 
 
-class CoverageError(ValidationError):
-    pass
+class CoverageError(DomainError):
+    """A correction or coverage request the rules refuse."""
 
 
 def _id(worker) -> int:

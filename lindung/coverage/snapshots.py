@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
 from lindung.billing import sql
-from lindung.billing.models import month_from_index, month_index
+from lindung.months import month_from_index, month_index
+
 
 from .models import CoverageSnapshot, SnapshotRun
 

@@ -25,7 +25,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.billing import sql
-from lindung.billing.models import month_from_index, month_index
+from lindung.months import month_from_index, month_index
+
 
 from .models import DirtyWorker
 

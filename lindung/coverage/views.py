@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindung.billing.forms import MonthField
-from lindung.billing.models import InvoiceLine, month_from_index, month_index
+from lindung.billing.models import InvoiceLine
+from lindung.errors import DomainError, to_messages
 from lindung.funding.models import FunderKind
+from lindung.months import MonthField, month_from_index, month_index, this_month
 from lindung.people.models import Ecosystem, Segment
 from lindung.regions.models import Region
 
@@ -30,9 +30,9 @@ LABELS = {"segment": dict(Segment.choices), "ecosystem": dict(Ecosystem.choices)
 def selected_month(request) -> dt.date:
     text = request.GET.get("month", "")
     try:
-        return MonthField().clean(text) or timezone.localdate().replace(day=1)
+        return MonthField(required=False).clean(text) or this_month()
     except ValidationError:
-        return timezone.localdate().replace(day=1)
+        return this_month()
 
 
 def home_region(access) -> str:
@@ -123,9 +123,8 @@ def worker_correct(request, pk):
         try:
             add_correction(access, worker, **form.cleaned_data)
             messages.success(request, _("Correction saved; cover recomputed."))
-        except (PermissionDenied, ValidationError) as exc:
-            for message in getattr(exc, "messages", None) or [str(exc)]:
-                messages.error(request, message)
+        except (PermissionDenied, DomainError) as exc:
+            to_messages(request, exc)
     else:
         for errors in form.errors.values():
             for error in errors:

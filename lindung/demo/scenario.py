@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from lindung.months import today as local_today
 from lindung.people.models import Ecosystem, Segment, Sex, Worker
 from lindung.regions.models import Level, Region
 
@@ -105,7 +106,7 @@ def seed(today: dt.date | None = None) -> dict:
     from lindung.funding.models import Funder, FunderKind
 
     rng = random.Random(SEED)
-    today = today or dt.date.today()
+    today = today or local_today()
     Worker.objects.bulk_create(synthetic_workers(rng, today), batch_size=2000)
 
     funders = {

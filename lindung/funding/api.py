@@ -11,7 +11,6 @@ from ninja import Field, Router, Schema, Status
 
 from . import budget as budgets
 from . import matching, services
-from .errors import FundingError
 from .matching import MatchRequest
 from .models import BatchState, FunderKind, SponsorshipState
 from .pricing import QuoteCache
@@ -377,11 +376,3 @@ def kinds(request):
     from .kinds import allowed_sources
 
     return {kind: sorted(allowed_sources(kind)) for kind in FunderKind.values}
-
-
-def register_errors(api) -> None:
-    """Answer funding refusals with their status (409 conflicts, 422 invalid) and structured details."""
-
-    @api.exception_handler(FundingError)
-    def funding_error(request, exc):
-        return api.create_response(request, {"detail": exc.message, **exc.details}, status=exc.status)

@@ -22,28 +22,15 @@ def _user_access(username):
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
+    from lindung.errors import InvalidInput
+    from lindung.months import parse_day
+
     if not value:
         return None
-    for fmt in ("%Y-%m-%d", "%Y-%m"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise click.ClickException(f"{name} must look like 2026-01 or 2026-01-31, not {value!r}.")
-
-
-def _run(action):
-    """Run a service call; domain refusals become one clear line and a non-zero exit."""
-    from django.core.exceptions import PermissionDenied
-
-    from .errors import FundingError
-
     try:
-        return action()
-    except FundingError as exc:
-        raise click.ClickException(exc.message) from None
-    except PermissionDenied as exc:
-        raise click.ClickException(str(exc) or "Not allowed.") from None
+        return parse_day(value, name, month_means_first=True)
+    except InvalidInput:
+        raise click.ClickException(f"{name} must look like 2026-01 or 2026-01-31, not {value!r}.") from None
 
 
 @click.group()
@@ -85,7 +72,7 @@ def create_funder(kind, name, region, username):
     """Register a funder."""
     from .services import create_funder as create
 
-    funder = _run(lambda: create(_user_access(username), kind=kind, name=name, region_code=region))
+    funder = create(_user_access(username), kind=kind, name=name, region_code=region)
     click.echo(f"{funder.pk} {funder.name}")
 
 
@@ -105,8 +92,8 @@ def set_budget(funder_id, fiscal_year, source, amount, note, username):
     funder = Funder.objects.filter(pk=funder_id).first()
     if funder is None:
         raise click.ClickException(f"No funder {funder_id}.")
-    row = _run(lambda: set_(_user_access(username), funder, fiscal_year=fiscal_year, source=source, amount=amount,
-                            note=note))
+    row = set_(_user_access(username), funder, fiscal_year=fiscal_year, source=source, amount=amount,
+               note=note)
     s = summary(row)
     click.echo(f"{funder.name} {fiscal_year} {source}: allocation Rp{s['amount']:,}, committed Rp{s['committed']:,}, "
                f"remaining Rp{s['remaining']:,}")
@@ -196,8 +183,8 @@ def propose(funder_id, region, segment, workers_file, start, months, programs, f
         ids = list((qs.filter(segment=segment) if segment else qs).values_list("id", flat=True))
     else:
         raise click.ClickException("Give --region or --workers-file.")
-    batch = _run(lambda: propose_sponsorships(access, funder, ids, programs.split(","), _date(start, "--start"), months,
-                                              funding_source, note, skip_covered=skip_covered))
+    batch = propose_sponsorships(access, funder, ids, programs.split(","), _date(start, "--start"), months,
+                                 funding_source, note, skip_covered=skip_covered)
     click.echo(f"List #{batch.pk}: {batch.count} sponsorships proposed"
                + (f", {len(batch.skipped_worker_ids)} left out (already covered)" if batch.skipped_worker_ids else ""))
 
@@ -215,8 +202,8 @@ def approve(list_id, drop_covered, today, username):
     batch = SponsorshipBatch.objects.filter(pk=list_id).first()
     if batch is None:
         raise click.ClickException(f"No list {list_id}.")
-    batch = _run(lambda: approve_batch(_user_access(username), batch, today=_date(today, "--today"),
-                                       drop_covered=drop_covered))
+    batch = approve_batch(_user_access(username), batch, today=_date(today, "--today"),
+                          drop_covered=drop_covered)
     click.echo(f"List #{batch.pk} approved: {batch.count} sponsorships.")
 
 
@@ -248,7 +235,7 @@ def graduation(level, username, as_json):
     """Hand-over ("graduation") rate: finished sponsorships continued by the worker's own payment."""
     from .services import graduation_report
 
-    rows = _run(lambda: graduation_report(_user_access(username), level=level))
+    rows = graduation_report(_user_access(username), level=level)
     emit(rows, as_json, "\n".join(f"{r['funder']:40} {r['region_code']:10} {r['graduated']:>6}/{r['finished']:<6} "
                                   f"{r['rate_percent']} %" for r in rows) or "No finished sponsorships yet.")
 

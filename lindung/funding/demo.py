@@ -20,11 +20,12 @@ import datetime as dt
 from django.utils import timezone
 
 from lindung.accounts.access import Access
+from lindung.months import add_months, first_of_month
 from lindung.people.models import Segment, Worker
 
 from . import matching, services
 from .matching import MatchRequest
-from .models import BatchOrigin, Funder, FunderKind, add_months, first_of_month
+from .models import BatchOrigin, Funder, FunderKind
 
 BKBK = 15_620_000_000  # 1,562 villages × Rp100,000,000 × 10 % (Pergub Jambi 16/2022)
 

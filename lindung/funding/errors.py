@@ -2,16 +2,14 @@
 
 from django.utils.translation import gettext as _
 
+from lindung.errors import DomainError
 
-class FundingError(Exception):
+
+class FundingError(DomainError):
     """A request the funding rules refuse; the message says why, in the active language."""
 
-    status = 422
-
-    def __init__(self, message: str, **details):
-        super().__init__(message)
-        self.message = message
-        self.details = details
+    def __init__(self, message: str, field: str = "", **details):
+        super().__init__(message, field, **details)
 
 
 class BudgetShortfall(FundingError):

@@ -1,29 +1,11 @@
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.months import MonthField, next_month
 from lindung.people.models import Segment
 from lindung.rules.choices import FundingSource
 
 from .matching import PACKAGES, MatchRequest
-
-
-class MonthField(forms.DateField):
-    """A month as YYYY-MM (``<input type=month>``), cleaned to its first day."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        return day.replace(day=1) if day else day
-
-
-def next_month() -> dt.date:
-    today = timezone.localdate()
-    return (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 class BudgetForm(forms.Form):

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.audit import services as audit
+from lindung.months import add_months, first_of_month
 from lindung.people.models import Segment, Worker
 
 from .errors import AlreadyCovered, FundingError
 from .kinds import allowed_sources
 from .models import (
     BatchOrigin, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState, WaitingEntry,
-    add_months, first_of_month,
 )
 from .pricing import QuoteCache, cost_by_year
 from .scope import can_act_for

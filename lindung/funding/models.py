@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lindung.months import add_months, first_of_month, month_span
 from lindung.regions.models import Region
 from lindung.rules.choices import FundingSource, Program
 
@@ -171,19 +172,6 @@ class SponsorshipState(models.TextChoices):
     @classmethod
     def open(cls) -> set[str]:
         return {cls.PROPOSED, cls.APPROVED, cls.ACTIVE}
-
-
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_span(start: dt.date, months: int) -> list[dt.date]:
-    return [add_months(start, i) for i in range(months)]
 
 
 def programs_key(programs) -> str:

@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from lindung.months import add_months
+
 from .errors import FundingError
-from .models import CoveredMonth, add_months
+from .models import CoveredMonth
 
 Combo = tuple[str, int, str, dt.date, str, str]  # segment, income, programs key, month, source, sector
 

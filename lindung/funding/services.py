@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
 from lindung.audit.models import AuditEntry
+from lindung.months import add_months, first_of_month, months_between
+from lindung.months import today as local_today
 from lindung.people.models import Worker
 from lindung.rules.choices import Program
 
@@ -25,7 +27,7 @@ from .errors import AlreadyCovered, FundingError
 from .kinds import allowed_sources
 from .models import (
     BatchOrigin, BatchState, Budget, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch,
-    SponsorshipState, add_months, first_of_month, month_span, programs_key,
+    SponsorshipState, programs_key,
 )
 from .pricing import QuoteCache, cost_by_year, sponsorship_groups
 from .scope import can_act_for, can_approve_for, can_propose_for, visible_sponsorships
@@ -42,7 +44,7 @@ def _chunks(items: list, size: int = CHUNK):
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
+    return today or local_today()
 
 
 def _actor(access):
@@ -603,8 +605,8 @@ def funder_impact(access, funder: Funder, *, today: dt.date | None = None) -> di
     groups = reserved_groups(sponsorships)
     past = ahead = 0
     for g in groups:
-        span = _months_between(g["first_month"], g["last_month"])
-        done = _months_between(g["first_month"], min(g["last_month"], month))
+        span = months_between(g["first_month"], g["last_month"])
+        done = months_between(g["first_month"], min(g["last_month"], month))
         past += g["n"] * done
         ahead += g["n"] * (span - done)
     by_regency = list(sponsorships.exclude(state=S.CANCELLED).order_by().values("worker__regency_code")
@@ -617,12 +619,3 @@ def funder_impact(access, funder: Funder, *, today: dt.date | None = None) -> di
         "cost_by_year": cost_by_year(groups),
         "by_regency": [{"regency_code": r["worker__regency_code"], "workers": r["workers"]} for r in by_regency],
     }
-
-
-def _months_between(first: dt.date, last: dt.date) -> int:
-    """Months from ``first`` to ``last`` inclusive (0 when last is before first)."""
-    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
-
-
-def month_list(start: dt.date, months: int) -> list[dt.date]:
-    return month_span(first_of_month(start), months)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.audit import services as audit
+from lindung.errors import DomainError, to_messages
 from lindung.people.models import Segment
 from lindung.people.services import search_workers
 from lindung.rules.choices import Program
@@ -19,7 +20,6 @@ from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
 
 from . import budget as budgets
 from . import matching, services
-from .errors import FundingError
 from .forms import BudgetForm, MatchForm, ProposeForm
 from .kinds import allowed_sources
 from .models import BatchState, FunderKind, Sponsorship, SponsorshipState
@@ -27,10 +27,6 @@ from .pricing import QuoteCache
 from .scope import (
     can_act_for, can_approve_for, proposable_funders, visible_batches, visible_funders, visible_sponsorships,
 )
-
-
-def _fail(request, exc: FundingError):
-    messages.error(request, exc.message)
 
 
 def awaiting_approval(access):
@@ -91,8 +87,8 @@ def funder_detail(request, pk):
                 services.set_budget(access, funder, **form.cleaned_data)
                 messages.success(request, _("Budget saved."))
                 return redirect("funding-funder", pk=funder.pk)
-            except FundingError as exc:
-                _fail(request, exc)
+            except DomainError as exc:
+                to_messages(request, exc)
     cache = QuoteCache()
     sponsorships = (visible_sponsorships(access).filter(funder=funder).select_related("worker", "worker__village")
                     .order_by("-start_month", "worker__name_key"))
@@ -145,8 +141,8 @@ def batch_approve(request, pk):
     try:
         batch = services.approve_batch(request.access, batch, drop_covered=bool(request.POST.get("drop_covered")))
         messages.success(request, _("List approved: %(n)d sponsorships.") % {"n": batch.count})
-    except FundingError as exc:
-        _fail(request, exc)
+    except DomainError as exc:
+        to_messages(request, exc)
     return redirect("funding-list", pk=pk)
 
 
@@ -157,8 +153,8 @@ def batch_cancel(request, pk):
     try:
         services.cancel_batch(request.access, batch)
         messages.success(request, _("List cancelled."))
-    except FundingError as exc:
-        _fail(request, exc)
+    except DomainError as exc:
+        to_messages(request, exc)
     return redirect("funding-list", pk=pk)
 
 
@@ -190,8 +186,8 @@ def propose(request):
                                                   d["funding_source"], d["note"])
             messages.success(request, _("List proposed: %(n)d workers, waiting for approval.") % {"n": batch.count})
             return redirect("funding-list", pk=batch.pk)
-        except FundingError as exc:
-            _fail(request, exc)
+        except DomainError as exc:
+            to_messages(request, exc)
     return render(request, "funding/propose.html", {
         "form": form, "workers": workers[:200], "count": workers.count(), "params": params,
         "segments": Segment.choices, "full_nik": access.sees_full_nik(),
@@ -207,8 +203,8 @@ def pool_page(request):
         try:
             n = matching.add_to_pool(access, ids, note=request.POST.get("note", ""))
             messages.success(request, _("%(n)d worker(s) added to the waiting pool.") % {"n": n})
-        except FundingError as exc:
-            _fail(request, exc)
+        except DomainError as exc:
+            to_messages(request, exc)
         return redirect("funding-pool")
     entries = matching.pool(access).order_by("since", "id")
     may_add = access.can("pool.propose")
@@ -251,8 +247,8 @@ def match(request, pk):
                     "n": batch.count, "funder": funder.name})
                 return redirect("funding-funder", pk=funder.pk)
             proposal = matching.preview(access, funder, form.request())
-        except FundingError as exc:
-            _fail(request, exc)
+        except DomainError as exc:
+            to_messages(request, exc)
     return render(request, "funding/match.html", {"funder": funder, "form": form, "proposal": proposal})
 
 
@@ -281,8 +277,8 @@ def handover(request, pk):
                                               wadah=request.POST.get("wadah", ""))
         messages.success(request, _("%(name)s continues as a self-payer from %(month)s.") % {
             "name": new.worker.name, "month": f"{new.start_month:%Y-%m}"})
-    except (FundingError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+    except (DomainError, ValueError) as exc:
+        to_messages(request, exc)
     return redirect(request.POST.get("next") or "funding-ending")
 
 
@@ -293,8 +289,8 @@ def sponsorship_cancel(request, pk):
     try:
         services.cancel_sponsorship(request.access, sponsorship, reason=request.POST.get("reason", ""))
         messages.success(request, _("Sponsorship cancelled; later months are released."))
-    except FundingError as exc:
-        _fail(request, exc)
+    except DomainError as exc:
+        to_messages(request, exc)
     return redirect(request.POST.get("next") or "funding-sponsorships")
 
 
@@ -360,8 +356,8 @@ def graduation(request):
     level = request.GET.get("level", "regency")
     try:
         rows = services.graduation_report(access, level=level)
-    except FundingError as exc:
-        _fail(request, exc)
+    except DomainError as exc:
+        to_messages(request, exc)
         rows, level = services.graduation_report(access), "regency"
     return render(request, "funding/graduation.html", {"rows": rows, "level": level,
                                                        "levels": list(services.REGION_FIELDS)})

@@ -15,12 +15,9 @@ def import_group():
 
 
 def _month(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM, e.g. 2026-01") from None
+    from lindung.months import parse_month
+
+    return parse_month(value, "--start") if value else None
 
 
 @import_group.command(name="workers")

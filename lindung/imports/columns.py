@@ -14,15 +14,17 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lindung.errors import InvalidInput
 from lindung.people.models import Ecosystem, Sector, Segment
 from lindung.people.nik import nik_text, spreadsheet_damage
 
 
-class CellError(Exception):
+class CellError(InvalidInput):
+    """One cell that cannot be used; ``code`` names the kind of problem in the import report."""
+
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
-        self.message = message
 
 
 def header_key(text) -> str:

@@ -19,6 +19,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.errors import InvalidInput
+from lindung.months import add_months
 from lindung.people.models import Segment, Worker, normalise_name
 from lindung.people.nik import decode_nik, mask_nik
 from lindung.people.validation import check_worker, normalise_phone
@@ -140,7 +142,7 @@ def memoised(clean: Callable) -> Callable:
     return cached
 
 
-class MappingError(Exception):
+class MappingError(InvalidInput):
     """The columns cannot be used as mapped (e.g. no NIK column); the message says why."""
 
 
@@ -437,7 +439,7 @@ class Validator:
 
     def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
         """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""
-        from lindung.funding.models import CoveredMonth, Sponsorship, SponsorshipState, add_months
+        from lindung.funding.models import CoveredMonth, Sponsorship, SponsorshipState
 
         o = self.options
         start = o.start_month.replace(day=1)

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from lindung.errors import InvalidInput
 from lindung.uploads import UploadTooLarge, check_upload_size
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
@@ -43,7 +44,7 @@ HEADER_SCAN_ROWS = 10  # a title line or two above the header row is common in v
 SHEET_CPU_SECONDS = 600
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(InvalidInput):
     """The file is not a spreadsheet or CSV we can read (or is over a limit); the message says why."""
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts.access import Access
 from lindung.accounts.models import Role
 from lindung.audit import services as audit
+from lindung.errors import DomainError, InvalidInput
 
 from .columns import guess_mapping, header_key
 from .models import ImportJob, Outcome, RememberedMapping, RowIssue, Status
@@ -47,7 +48,7 @@ MAX_ATTEMPTS = 2
 PARALLEL_MIN_ROWS = 20_000  # below this, starting processes costs more than it saves
 
 
-class ImportRefused(Exception):
+class ImportRefused(InvalidInput):
     """The upload or its options cannot be used; the message says why, in the active language."""
 
 
@@ -314,14 +315,14 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
             _commit(job, access, options, result, counts, progress, validated)
     except Exception as exc:
         progress.wait()
-        message = str(exc) if isinstance(exc, (ImportRefused, UnreadableFile, MappingError)) else \
-            _("The import stopped with an error; nothing was saved. (%(error)s)") % {"error": exc.__class__.__name__}
-        if not isinstance(exc, (ImportRefused, UnreadableFile, MappingError)):
-            log.exception("import %s failed", job.pk)
-        from lindung.funding.errors import FundingError
-
-        if isinstance(exc, (FundingError, PermissionDenied)):
+        if isinstance(exc, InvalidInput):
+            message = exc.message
+        elif isinstance(exc, (DomainError, PermissionDenied)):
             message = _("Nothing was saved: %(error)s") % {"error": getattr(exc, "message", str(exc))}
+        else:
+            message = _("The import stopped with an error; nothing was saved. (%(error)s)") % {
+                "error": exc.__class__.__name__}
+            log.exception("import %s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=message, finished_at=timezone.now())
     job.refresh_from_db()
     return job

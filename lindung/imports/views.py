@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.errors import to_form
 
 from .columns import COLUMNS
 from .forms import UploadForm
@@ -64,7 +65,7 @@ def upload(request):
             try:
                 job = create_job(access, handle.name, name=uploaded.name, options=_options(form))
             except ImportRefused as exc:
-                form.add_error(None, str(exc))
+                to_form(form, exc)
                 return render(request, "imports/upload.html", {"form": form})
         return redirect("import-mapping", pk=job.pk)
     return render(request, "imports/upload.html", {"form": form})

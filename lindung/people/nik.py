@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from lindung.months import today as local_today
+
 ERROR, WARNING, FLAG = "error", "warning", "flag"
 
 
@@ -98,7 +100,7 @@ def decode_nik(
                      % {"month": month}))
     if not info.issues:  # only errors can have been added so far
         try:
-            info.birth_date = infer_birth_date(day, month, yy, today or dt.date.today())
+            info.birth_date = infer_birth_date(day, month, yy, today or local_today())
         except ValueError:
             add(NikIssue("date", ERROR, _("Digits 7–12 are not a real date (%(day)02d-%(month)02d-%(yy)02d).")
                          % {"day": day, "month": month, "yy": yy}))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.access import Access
 from lindung.audit import services as audit
+from lindung.errors import InvalidInput
 from lindung.regions.models import Region, ancestor_codes
 
 from .models import Worker
@@ -22,12 +23,19 @@ FIELDS = ["nik", "name", "birth_place", "birth_date", "sex", "village_code", "ph
           "segment", "ecosystem", "sector", "declared_income"]
 
 
-class WorkerInvalid(Exception):
-    """Field errors, in the active language: {field: [message, ...]}."""
+class WorkerInvalid(InvalidInput):
+    """Field errors, in the active language: ``errors`` is {field: [message, ...]}."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
+        super().__init__(_("Invalid worker data."), next(iter(errors), ""), errors=errors)
         self.errors = errors
+
+    @property
+    def messages(self) -> list[str]:
+        return [m for field_errors in self.errors.values() for m in field_errors]
+
+    def field_errors(self) -> dict[str, list[str]]:
+        return self.errors
 
 
 def _values(worker: Worker) -> dict:

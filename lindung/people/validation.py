@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from lindung.months import today as local_today
 from lindung.regions.cache import district_exists, village_exists
 
 from . import policy
@@ -80,7 +81,7 @@ def check_worker(data: dict, *, today: dt.date | None = None) -> WorkerCheck:
     Called once per row by the importer, so the common (valid) path avoids anything costly:
     choice sets and the age window are computed once, messages are translated only on error.
     """
-    today = today or dt.date.today()
+    today = today or local_today()
     check = WorkerCheck()
     birth_date = data.get("birth_date")
     sex = data.get("sex") or ""

@@ -6,6 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.errors import to_form
 from lindung.tabular import DATE, ID, NUMBER, Column, export_response
 
 from .forms import WorkerForm, WorkerSearchForm
@@ -29,9 +30,7 @@ def _save(request, form, worker=None):
             return register_worker(request.access, form.cleaned_data)
         return update_worker(request.access, worker, form.cleaned_data)
     except WorkerInvalid as exc:
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+        to_form(form, exc)
     return None
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from lindung.errors import InvalidInput
+
 from .models import LEVEL_NAMES, Population, Region, WorkingPopulation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -68,8 +70,8 @@ def load_population(path: Path = POPULATION_CSV) -> int:
     return len(rows)
 
 
-class WorkingPopulationError(ValueError):
-    pass
+class WorkingPopulationError(InvalidInput):
+    """A working-population file line that cannot be used; the message names the line."""
 
 
 @transaction.atomic

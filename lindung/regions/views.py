@@ -11,6 +11,8 @@ from django.utils.html import format_html_join
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from lindung.errors import to_messages
+
 from .forms import WorkingPopulationForm, WorkingPopulationUploadForm
 from .loader import WorkingPopulationError, import_working_population
 from .models import Level, Population, Region, WorkingPopulation
@@ -102,7 +104,7 @@ def working_population_upload(request):
                 messages.success(request, _("%(count)d working-population figures saved.") % {"count": count})
                 return redirect("regions")
             except WorkingPopulationError as exc:
-                messages.error(request, str(exc))
+                to_messages(request, exc)
     return render(request, "regions/working_upload.html", {"form": form})
 
 

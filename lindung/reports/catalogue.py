@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindung.billing.forms import MonthField
+from lindung.months import MonthField
 from lindung.regions.models import Region
 
 from .document import Document

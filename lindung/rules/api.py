@@ -11,20 +11,22 @@ from ninja import Field, Router, Schema
 from . import benefits as benefit_calculators
 from .catalogue import rule_rows
 from .planner import plan_budget, plan_target, plan_workers
-from .services import RuleError, parse_date, parse_month, quote
+from lindung.months import parse_day, parse_month, this_month
+
+from .services import RuleError, quote
 
 router = Router(tags=["rules"])
 
 
 @router.get("", summary="Rule rows (all versions, or those in force on a date)")
 def list_rules(request, on: str = ""):
-    return rule_rows(parse_date(on, "on") if on else None)
+    return rule_rows(parse_day(on, "on") if on else None)
 
 
 @router.get("/quote", summary="Contribution for one worker and one month")
 def quote_endpoint(request, income: str, funding: str, month: str = "", segment: str = "bpu",
                    programs: str = "jkk,jkm", sector: str = "other", risk_class: str = ""):
-    month_date = parse_month(month) if month else dt.date.today().replace(day=1)
+    month_date = parse_month(month) if month else this_month()
     return quote(segment=segment, income=income, programs=programs, month=month_date, funding_source=funding,
                  sector=sector, risk_class=risk_class).as_dict()
 
@@ -34,7 +36,7 @@ def plan_endpoint(request, funding: str, budget: str = "", workers: str = "", re
                   active: str = "", programs: str = "jkk,jkm", income: str = "1000000", sector: str = "other",
                   segment: str = "bpu", start: str = "", months: str = "12"):
     common = dict(programs=programs, income=income, funding_source=funding, sector=sector, segment=segment,
-                  start=parse_month(start) if start else dt.date.today().replace(day=1), months=months)
+                  start=parse_month(start) if start else this_month(), months=months)
     chosen = [v for v in (budget, workers, region) if v]
     if len(chosen) != 1:
         raise RuleError(_("Give exactly one of budget, workers or region (with target)."), "budget")

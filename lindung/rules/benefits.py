@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .services import HUNDRED, RuleError, check_amount, parse_date, required_parameter, round_rupiah
+from lindung.months import parse_day, today
+
+from .services import HUNDRED, RuleError, check_amount, required_parameter, round_rupiah
 
 def level_label(code: str) -> str:
     return {"tk": _("kindergarten (TK)"), "sd": _("primary (SD)"), "smp": _("junior high (SMP)"),
@@ -65,7 +67,7 @@ class Benefit:
 
 
 def _date(value, name: str) -> dt.date:
-    return parse_date(value, name)
+    return parse_day(value, name)
 
 
 def _rule(key: str, on: dt.date, benefit: Benefit):
@@ -110,7 +112,7 @@ def jkk_death(*, income, accident_date, claim_date=None, membership_active: bool
     """JKK death from a work accident: multiplier × declared income + funeral + periodic benefit."""
     income = check_amount(income, "income", _("Declared income"))
     accident_date = _date(accident_date, "accident_date")
-    claim_date = _date(claim_date or dt.date.today(), "claim_date")
+    claim_date = _date(claim_date or today(), "claim_date")
     benefit = Benefit("jkk-death")
     rule = _rule("benefit.jkk_death", accident_date, benefit)
     benefit.items = [
@@ -128,7 +130,7 @@ def jkk_disability(*, income, accident_date, claim_date=None, membership_active:
     """JKK total permanent disability: multiplier × declared income + periodic benefit."""
     income = check_amount(income, "income", _("Declared income"))
     accident_date = _date(accident_date, "accident_date")
-    claim_date = _date(claim_date or dt.date.today(), "claim_date")
+    claim_date = _date(claim_date or today(), "claim_date")
     benefit = Benefit("jkk-disability")
     rule = _rule("benefit.jkk_disability", accident_date, benefit)
     benefit.items = [
@@ -146,7 +148,7 @@ def stmb(*, income, months: int, accident_date, claim_date=None) -> Benefit:
     income = check_amount(income, "income", _("Declared income"))
     months = check_amount(months, "months", _("Months unable to work"))
     accident_date = _date(accident_date, "accident_date")
-    claim_date = _date(claim_date or dt.date.today(), "claim_date")
+    claim_date = _date(claim_date or today(), "claim_date")
     benefit = Benefit("stmb")
     rule = _rule("benefit.stmb", accident_date, benefit)
     full = min(months, rule["full_months"])

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from lindung.months import today as local_today
+
 from .book import book
 from .formatting import rupiah
 from .models import Basis
@@ -11,7 +13,7 @@ from .services import plain
 
 
 def _row(obj, summary: str, on: dt.date | None, **extra) -> dict:
-    today = on or dt.date.today()
+    today = on or local_today()
     return {"code": obj.code, "summary": summary, "valid_from": obj.valid_from.isoformat(),
             "valid_to": obj.valid_to.isoformat() if obj.valid_to else None, "reference": obj.reference,
             "note": obj.note, "in_force": obj.applies_on(today), **extra}

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.months import today as local_today
 
 from .models import Discount, Parameter, Rate
 from .parameters import validate_value
@@ -107,7 +108,7 @@ def change_rule(actor, original, changes: dict, *, today: dt.date | None = None)
     Changing the rule itself needs a ``valid_from`` later than the row's own: the row is closed the day
     before and a new row holds the new values. Returns the row that now holds the change.
     """
-    today = today or dt.date.today()
+    today = today or local_today()
     model = type(original)
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=original.pk)

@@ -4,30 +4,9 @@ Every calculator calls the same service function as the web page and the API; ba
 one-line message and exit status 1.
 """
 
-import datetime as dt
-from functools import wraps
-
 import click
 
-from lindung.cli import emit
-
-
-def rule_errors(func):
-    """Turn a RuleError into a clean click error (message, non-zero exit, no traceback)."""
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        from .services import RuleError
-
-        try:
-            return func(*args, **kwargs)
-        except RuleError as exc:
-            raise click.ClickException(exc.message) from None
-    return wrapper
-
-
-def this_month() -> str:
-    return dt.date.today().strftime("%Y-%m")
+from lindung.cli import emit, this_month_text, today_text
 
 
 @click.group()
@@ -41,12 +20,9 @@ def load(as_json):
     """Load the shipped rule data (lindung/rules/data/rules.json). Idempotent; locally changed rows are kept."""
     from django.utils.translation import gettext as _
 
-    from .loader import RuleDataError, load_rules
+    from .loader import load_rules
 
-    try:
-        result = load_rules()
-    except RuleDataError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = load_rules()
     text = _("Rules %(version)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
              "%(holidays)d holidays added.") % result.as_dict()
     if result.kept_local:
@@ -57,13 +33,13 @@ def load(as_json):
 @rules.command("show")
 @click.option("--on", "on", default=None, help="Only rows in force on this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@rule_errors
 def show(on, as_json):
     """List the rule rows (all versions, or those in force on a date) with their legal references."""
-    from .services import parse_date
+    from lindung.months import parse_day
+
     from .catalogue import rule_rows
 
-    rows = rule_rows(parse_date(on, "on") if on else None)
+    rows = rule_rows(parse_day(on, "on") if on else None)
     lines = []
     for section, items in rows.items():
         lines.append(f"[{section}]")
@@ -80,19 +56,20 @@ def show(on, as_json):
               help="bpu, pu, or a worker segment (bpu_rentan, perangkat_desa, rt_rw, bpu_lain).")
 @click.option("--income", required=True, help="Declared monthly income (BPU) or wage (PU), whole rupiah.")
 @click.option("--programs", default="jkk,jkm", show_default=True, help="Comma-separated: jkk,jkm,jht,jp,jkp.")
-@click.option("--month", default=this_month, help="YYYY-MM (default: this month).")
+@click.option("--month", default=this_month_text, help="YYYY-MM (default: this month).")
 @click.option("--funding", required=True,
               help="Who pays: apbn, apbd-province, apbd-regency, village-budget, csr, donor, self.")
 @click.option("--sector", default="other", show_default=True, help="transport or other (PP 50/2025).")
 @click.option("--risk-class", default="", help="PU work-accident risk class 1–5.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@rule_errors
 def quote(segment, income, programs, month, funding, sector, risk_class, as_json):
     """The contribution for one worker and one month, programme by programme, with reliefs and due date."""
     from django.utils.translation import gettext as _
 
     from .formatting import rupiah
-    from .services import parse_month, quote as make_quote
+    from lindung.months import parse_month
+
+    from .services import quote as make_quote
 
     q = make_quote(segment=segment, income=income, programs=programs, month=parse_month(month),
                    funding_source=funding, sector=sector, risk_class=risk_class)
@@ -129,10 +106,9 @@ def benefits():
 
 
 @benefits.command("jkm")
-@click.option("--death-date", default=lambda: dt.date.today().isoformat(), help="YYYY-MM-DD (default today).")
+@click.option("--death-date", default=today_text, help="YYYY-MM-DD (default today).")
 @click.option("--inactive", is_flag=True, help="The membership was not active at death.")
 @click.option("--json", "as_json", is_flag=True)
-@rule_errors
 def jkm(death_date, inactive, as_json):
     """JKM death benefit (death not from work)."""
     from .benefits import jkm_death
@@ -154,7 +130,6 @@ def _jkk_options(func):
 @_jkk_options
 @click.option("--inactive", is_flag=True, help="The membership was not active at the accident.")
 @click.option("--json", "as_json", is_flag=True)
-@rule_errors
 def jkk_death_command(income, accident_date, claim_date, inactive, as_json):
     """JKK death from a work accident."""
     from .benefits import jkk_death
@@ -167,7 +142,6 @@ def jkk_death_command(income, accident_date, claim_date, inactive, as_json):
 @_jkk_options
 @click.option("--inactive", is_flag=True, help="The membership was not active at the accident.")
 @click.option("--json", "as_json", is_flag=True)
-@rule_errors
 def jkk_disability_command(income, accident_date, claim_date, inactive, as_json):
     """JKK total permanent disability."""
     from .benefits import jkk_disability
@@ -180,7 +154,6 @@ def jkk_disability_command(income, accident_date, claim_date, inactive, as_json)
 @_jkk_options
 @click.option("--months", required=True, help="Months unable to work.")
 @click.option("--json", "as_json", is_flag=True)
-@rule_errors
 def stmb_command(income, accident_date, claim_date, months, as_json):
     """Temporary inability to work after a work accident (STMB)."""
     from .benefits import stmb
@@ -209,7 +182,6 @@ def parse_child(text: str) -> dict:
 @click.option("--first-payment", default=None, help="Date of the first yearly payment (default: the event date).")
 @click.option("--inactive", is_flag=True, help="The membership was not active at the event.")
 @click.option("--json", "as_json", is_flag=True)
-@rule_errors
 def scholarship_command(route, event_date, contribution_months, children, first_payment, inactive, as_json):
     """Scholarship for up to two children: the yearly schedule per child, with the overall cap applied."""
     from .benefits import scholarship
@@ -231,18 +203,18 @@ def scholarship_command(route, event_date, contribution_months, children, first_
 @click.option("--funding", required=True, help="Who pays (see `lindung quote --help`).")
 @click.option("--sector", default="other", show_default=True)
 @click.option("--segment", default="bpu", show_default=True)
-@click.option("--start", default=this_month, help="First month, YYYY-MM (default: this month).")
+@click.option("--start", default=this_month_text, help="First month, YYYY-MM (default: this month).")
 @click.option("--months", default="12", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-@rule_errors
 def plan(budget, workers, region, target, active, programs, income, funding, sector, segment, start, months,
          as_json):
     """Budget planner: a budget → workers covered, or workers (or a coverage target) → cost."""
     from django.utils.translation import gettext as _
 
     from .formatting import rupiah
+    from lindung.months import parse_month
+
     from .planner import plan_budget, plan_target, plan_workers
-    from .services import parse_month
 
     common = dict(programs=programs, income=income, funding_source=funding, sector=sector, segment=segment,
                   start=parse_month(start), months=months)

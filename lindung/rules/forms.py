@@ -1,17 +1,17 @@
 """Calculator forms for the web page. Each ``compute()`` calls the same service as the CLI and the API;
 a RuleError becomes an error on the field it names."""
 
-import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.months import month_label, parse_month, this_month, today
 from lindung.people.models import Sector, Segment
 
 from . import benefits, planner
 from .choices import FundingSource, Program
 from .models import RuleSegment
-from .services import RuleError, parse_month, quote
+from .services import RuleError, quote
 
 SEGMENT_CHOICES = [(RuleSegment.BPU.value, RuleSegment.BPU.label), (RuleSegment.PU.value, RuleSegment.PU.label)] \
     + [(v, label) for v, label in Segment.choices if v != Segment.PU]
@@ -21,8 +21,8 @@ LEVEL_CHOICES = [("none", _("not yet at school")), ("tk", _("kindergarten (TK)")
                  ("university", _("university (S1) or training"))]
 
 
-def this_month() -> str:
-    return dt.date.today().strftime("%Y-%m")
+def this_month_text() -> str:
+    return month_label(this_month())
 
 
 class MonthInput(forms.TextInput):
@@ -50,7 +50,7 @@ class QuoteForm(CalculatorForm):
     income = forms.IntegerField(label=_("Declared monthly income / wage (Rp)"), initial=1_000_000)
     programs = forms.MultipleChoiceField(label=_("Programmes"), choices=Program.choices, initial=["jkk", "jkm"],
                                          widget=forms.CheckboxSelectMultiple)
-    month = forms.CharField(label=_("Month"), widget=MonthInput, initial=this_month)
+    month = forms.CharField(label=_("Month"), widget=MonthInput, initial=this_month_text)
     funding_source = forms.ChoiceField(label=_("Paid by"), choices=FundingSource.choices, initial="apbd-regency")
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial="other")
     risk_class = forms.ChoiceField(label=_("Risk class (PU)"), choices=RISK_CLASS_CHOICES, required=False)
@@ -69,7 +69,7 @@ CHILD_ROWS = 3
 
 class BenefitForm(CalculatorForm):
     kind = forms.ChoiceField(label=_("Benefit"), choices=BENEFIT_KINDS, initial="jkm")
-    event_date = forms.DateField(label=_("Date of death or accident"), widget=DateInput, initial=dt.date.today)
+    event_date = forms.DateField(label=_("Date of death or accident"), widget=DateInput, initial=today)
     income = forms.IntegerField(label=_("Declared monthly income (Rp)"), initial=1_000_000, required=False)
     claim_date = forms.DateField(label=_("Claim date"), widget=DateInput, required=False,
                                  help_text=_("Empty: today."))
@@ -130,7 +130,7 @@ class PlanForm(CalculatorForm):
     income = forms.IntegerField(label=_("Declared monthly income (Rp)"), initial=1_000_000)
     funding_source = forms.ChoiceField(label=_("Paid by"), choices=FundingSource.choices, initial="apbd-province")
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial="other")
-    start = forms.CharField(label=_("First month"), widget=MonthInput, initial=this_month)
+    start = forms.CharField(label=_("First month"), widget=MonthInput, initial=this_month_text)
     months = forms.IntegerField(label=_("Months"), initial=12)
 
     def run(self, data):

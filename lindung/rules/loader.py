@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.errors import InvalidInput
 
 from .models import Discount, Holiday, Parameter, Rate
 from .parameters import validate_value
@@ -24,8 +25,8 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "rules.json"
 MODELS = {"rates": Rate, "discounts": Discount, "parameters": Parameter}
 
 
-class RuleDataError(ValueError):
-    pass
+class RuleDataError(InvalidInput):
+    """The shipped or edited rule data contradicts itself (a rule that ends before it starts, a bad value)."""
 
 
 @dataclass

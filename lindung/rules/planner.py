@@ -12,7 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from .services import RuleError, check_amount, first_of_month, months_span, parse_programs, quote
+from lindung.months import first_of_month, month_span
+
+from .services import RuleError, check_amount, parse_programs, quote
 
 MAX_MONTHS = 120
 
@@ -54,7 +56,7 @@ def cost_per_worker(*, programs, income: int, funding_source: str, start, months
     if not 1 <= months <= MAX_MONTHS:
         raise RuleError(_("The number of months must be between 1 and %(max)d.") % {"max": MAX_MONTHS}, "months")
     monthly = []
-    for month in months_span(start, months):
+    for month in month_span(start, months):
         q = quote(segment=segment, income=income, programs=programs, month=month, funding_source=funding_source,
                   sector=sector)
         monthly.append({"month": month.strftime("%Y-%m"), "price": q.total, "gross": q.gross,

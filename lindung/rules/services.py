@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from lindung.months import due_day, first_of_month
+from lindung.errors import InvalidInput
 from lindung.people.models import Sector, Segment
 
 from .book import book
@@ -25,16 +27,10 @@ from .models import Basis, RuleSegment
 HUNDRED = Decimal(100)
 
 
-class RuleError(ValueError):
-    """Bad input to a rule calculation; the message is translated and meant for the user.
-
-    ``field`` names the input at fault (segment, income, programs, month, funding_source, sector, ...).
-    """
-
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+# Bad input to a rule calculation: the message is translated and meant for the user, ``field`` names the
+# input at fault (segment, income, programs, month, funding_source, sector, ...). The calendar raises the
+# same error for a malformed month, so every door reports both alike.
+RuleError = InvalidInput
 
 
 def plain(value: Decimal) -> str:
@@ -74,39 +70,6 @@ def rule_segment(segment: str) -> str:
         return WORKER_SEGMENT_TO_RULE[value]
     raise RuleError(_("Unknown segment “%(segment)s”; use one of: %(choices)s.") % {
         "segment": segment, "choices": ", ".join(RULE_SEGMENTS + WORKER_SEGMENTS)}, "segment")
-
-
-def first_of_month(month) -> dt.date:
-    if isinstance(month, dt.datetime):
-        month = month.date()
-    if isinstance(month, dt.date):
-        return month.replace(day=1)
-    return parse_month(month)
-
-
-def parse_month(text) -> dt.date:
-    """'2026-06' (or a full ISO date) → 2026-06-01; RuleError when malformed."""
-    value = str(text or "").strip()
-    try:
-        if len(value) == 7:
-            return dt.date.fromisoformat(value + "-01")
-        return dt.date.fromisoformat(value).replace(day=1)
-    except ValueError:
-        raise RuleError(_("“%(month)s” is not a month; write it as YYYY-MM, e.g. 2026-06.") % {"month": text},
-                        "month") from None
-
-
-def parse_date(text, field_name: str = "date") -> dt.date:
-    """'2026-06-15' → date; RuleError naming the field when malformed."""
-    if isinstance(text, dt.datetime):
-        return text.date()
-    if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text or "").strip())
-    except ValueError:
-        raise RuleError(_("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": text},
-                        field_name) from None
 
 
 def parse_programs(programs) -> list[str]:
@@ -202,21 +165,13 @@ def commission_split(collected: int, on: dt.date) -> tuple[int, int]:
     return commission - wadah, wadah
 
 
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in book().holidays
-
-
 def due_date(segment: str, month) -> dt.date:
     """Payment due date of a month's contribution (BPU: the 15th of the month, next working day when
     that is a weekend or holiday; PU: the 15th of the following month)."""
     month = first_of_month(month)
     rule = required_parameter("due_date", month, segment).value
-    index = month.year * 12 + month.month - 1 + rule["month_offset"]
-    day = dt.date(index // 12, index % 12 + 1, rule["day"])
-    if rule["roll"] == "next_working_day":
-        while not is_working_day(day):
-            day += dt.timedelta(days=1)
-    return day
+    return due_day(month, month_offset=rule["month_offset"], day=rule["day"], roll=rule["roll"],
+                   holidays=book().holidays)
 
 
 # --- the quote -----------------------------------------------------------------------------------
@@ -373,13 +328,3 @@ def monthly_price(*, segment: str, income: int, programs, month: dt.date, fundin
     """``quote(...).total``, memoised per rule-book generation: the fast path for billing runs."""
     return _cached_price(book().generation, segment, income, tuple(parse_programs(programs)),
                          first_of_month(month), funding_source, sector, str(risk_class or ""))
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_span(start, months: int) -> list[dt.date]:
-    start = first_of_month(start)
-    return [add_months(start, i) for i in range(months)]

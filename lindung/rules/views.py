@@ -9,7 +9,9 @@ from django.shortcuts import render
 
 from .catalogue import rule_rows
 from .forms import BenefitForm, PlanForm, QuoteForm
-from .services import RuleError, parse_date
+from lindung.months import parse_day
+
+from .services import RuleError
 
 TOOLS = {"quote": QuoteForm, "benefit": BenefitForm, "plan": PlanForm}
 
@@ -20,7 +22,7 @@ def rules_page(request):
     on, error = None, ""
     if request.GET.get("on"):
         try:
-            on = parse_date(request.GET["on"], "on")
+            on = parse_day(request.GET["on"], "on")
         except RuleError as exc:
             error = exc.message
     return render(request, "rules/rules.html", {

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindung.billing.models import month_from_index, month_index
+from lindung.months import month_from_index, month_index
 from lindung.coverage import charts
 from lindung.coverage.indicators import indicators, trend
 from lindung.funding.models import FunderKind
