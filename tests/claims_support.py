@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
-from lindung.funding.models import add_months
+from lindung.months import add_months
 
 from .billing_support import sponsor
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from lindung import months
 from lindung.months import due_day, first_of_month
 from lindung.errors import InvalidInput
 from lindung.people.models import Sector, Segment
@@ -163,6 +164,11 @@ def commission_split(collected: int, on: dt.date) -> tuple[int, int]:
     commission = round_rupiah(collected * rates.rate_agent)
     wadah = round_rupiah(commission * rates.rate_wadah)
     return commission - wadah, wadah
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Not a weekend and not in the rules' holiday list."""
+    return months.is_working_day(day, book().holidays)
 
 
 def due_date(segment: str, month) -> dt.date:
