@@ -117,6 +117,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lindung.urls"
+# The address people reach Lindung at, for links printed on paper (QR codes on member cards).
+PUBLIC_URL = env_str("LINDUNG_PUBLIC_URL", "http://127.0.0.1:8000")
 WSGI_APPLICATION = "lindung.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

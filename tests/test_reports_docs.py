@@ -34,6 +34,9 @@ def test_documented_permissions_match_the_access_layer():
 def test_documented_options_exist():
     command = main.get_command(click.Context(main), "report")
     options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    catalogue_text = TEXT.split("## The catalogue", 1)[1].split("\n## ", 1)[0]
+    for option in re.findall(r"`(--[a-z]+)", catalogue_text):
+        assert option in options, option
     for line in re.findall(r"`(lindung (?:--lang en )?report [^`]*)`", TEXT):
         for word in line.split():
             if word.startswith("--") and word != "--lang":

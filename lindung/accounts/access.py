@@ -87,6 +87,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "report.view": ALL,
     "report.coverage": GOVERNMENT,
     "report.workers": GOVERNMENT | {Role.AGENT},
+    "report.budget": GOVERNMENT | {Role.FUNDER_USER},
+    "report.handover": ALL,
+    "report.cards": GOVERNMENT | {Role.AGENT},
 }
 
 

@@ -11,9 +11,11 @@ router = Router(tags=["reports"])
 
 class ReportIn(Schema):
     format: str
-    region: str = ""
+    region: str | None = None
     period: str | None = None
     target: str | None = None
+    year: int | None = None
+    funder: int | None = None
 
 
 def run_dict(run) -> dict:
@@ -33,7 +35,7 @@ def catalogue_list(request):
 @router.post("/{name}", response={201: dict, 202: dict},
              summary="Request a report: small ones are generated at once (201), large ones queued (202)")
 def request(request, name: str, payload: ReportIn):
-    run = request_report(request.access, name, payload.dict())
+    run = request_report(request.access, name, payload.dict(exclude_none=True))
     return Status(202 if run.status in ("queued", "running") else 201, run_dict(run))
 
 

@@ -35,6 +35,9 @@ class Report:
     # Rows the report will hold, to decide whether it runs in the background (None: always at once).
     size: Callable[..., int] | None = None
     defaults: dict = field(default_factory=dict)
+    # True: figures for a whole region (only a region inside the user's area). False: the region only
+    # narrows rows that the access layer already limits to the user's scope.
+    regional: bool = False
 
     def form(self, access, data=None) -> forms.Form:
         return ParameterForm(self, access, data)
@@ -54,9 +57,12 @@ class ParameterForm(forms.Form):
         self.report, self.access = report, access
         initial = {"region": default_region(access), "period": timezone.localdate().strftime("%Y-%m"),
                    "year": timezone.localdate().year, **report.defaults}
+        if data is not None:  # a parameter not given at all takes the default the page would show
+            data = {**{k: v for k, v in initial.items() if k in report.params}, **{
+                k: v for k, v in (data.dict() if hasattr(data, "dict") else data).items() if v is not None}}
         super().__init__(data, initial=initial)
         for name in report.params:
-            self.fields[name] = PARAMETERS[name]()
+            self.fields[name] = PARAMETERS[name](access)
         self.fields["format"] = forms.ChoiceField(label=gettext_lazy("Format"),
                                                   choices=[(f, f.upper()) for f in report.formats])
 
@@ -64,28 +70,40 @@ class ParameterForm(forms.Form):
         code = (self.cleaned_data.get("region") or "").replace(".", "").strip()
         if code and not Region.objects.filter(code=code).exists():
             raise forms.ValidationError(_("Unknown region code %(code)s.") % {"code": code})
-        if not self.access.may_report_on(code):
+        if self.report.regional and not self.access.may_report_on(code):
             raise forms.ValidationError(_("You may only report on regions inside your own area."))
         return code
 
 
-def _region():
+def _region(access):
     return forms.CharField(label=gettext_lazy("Region code"), required=False, max_length=13,
                            help_text=gettext_lazy("Province, regency, district or village code; empty for "
                                                   "Indonesia (national administrators only)."))
 
 
-def _period():
+def _period(access):
     return MonthField(label=gettext_lazy("Month (YYYY-MM)"))
 
 
-def _target():
+def _target(access):
     return forms.DecimalField(label=gettext_lazy("Coverage target (%)"), min_value=Decimal("0.01"),
                               max_value=Decimal(100), decimal_places=2, required=False,
                               help_text=gettext_lazy("Default: the RPJMN target, 43.92 % by 2029."))
 
 
-PARAMETERS = {"region": _region, "period": _period, "target": _target}
+def _year(access):
+    return forms.IntegerField(label=gettext_lazy("Fiscal year"), min_value=2000, max_value=2100)
+
+
+def _funder(access):
+    from lindung.funding.scope import visible_funders
+
+    return forms.ModelChoiceField(label=gettext_lazy("Funder"), required=False,
+                                  queryset=visible_funders(access).order_by("name"),
+                                  empty_label=gettext_lazy("all the funders you may see"))
+
+
+PARAMETERS = {"region": _region, "period": _period, "target": _target, "year": _year, "funder": _funder}
 
 
 def as_json(cleaned: dict) -> dict:
@@ -98,6 +116,8 @@ def as_json(cleaned: dict) -> dict:
             value = value.strftime("%Y-%m")
         elif isinstance(value, Decimal):
             value = str(value)
+        elif hasattr(value, "pk"):
+            value = value.pk
         out[key] = value
     return out
 
@@ -113,9 +133,9 @@ def from_json(report: Report, params: dict) -> dict:
 
 
 def _catalogue() -> dict[str, Report]:
-    from .library import coverage, workers
+    from .library import budget, cards, coverage, handover, workers
 
-    return {r.name: r for r in (coverage.REPORT, workers.REPORT)}
+    return {r.name: r for r in (coverage.REPORT, budget.REPORT, handover.REPORT, workers.REPORT, cards.REPORT)}
 
 
 CATALOGUE: dict[str, Report] = {}

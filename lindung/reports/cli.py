@@ -12,6 +12,8 @@ from lindung.cli import emit
 @click.argument("name", required=False)
 @click.option("--region", default="", help="Region code (empty: Indonesia).")
 @click.option("--period", default=None, help="Month, YYYY-MM (default: this month).")
+@click.option("--year", default=None, type=int, help="Fiscal year (budget report; default: this year).")
+@click.option("--funder", default=None, type=int, help="Funder id (budget and hand-over reports; default: all you may see).")
 @click.option("--target", default=None, help="Coverage target in percent (coverage report; default 43.92).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf"]), default=None,
               help="File format (default: the report's first).")
@@ -21,7 +23,7 @@ from lindung.cli import emit
               help="Generate as this user (their scope applies); default: national administrator.")
 @click.option("--list", "list_only", is_flag=True, help="List the reports of the catalogue.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def report(name, region, period, target, fmt, out, as_user, list_only, as_json):
+def report(name, region, period, year, funder, target, fmt, out, as_user, list_only, as_json):
     """Generate a report of the catalogue (see docs/reports.md) as XLSX or PDF."""
     from django.utils.translation import gettext as _
 
@@ -46,12 +48,15 @@ def report(name, region, period, target, fmt, out, as_user, list_only, as_json):
     else:
         access = NationalAccess()
     chosen = catalogue().get(name)
-    data = {"region": region, "period": period, "target": target,
+    data = {"region": region, "period": period, "target": target, "funder": funder,
+            "year": year,
             "format": fmt or (chosen.formats[0] if chosen else "")}
-    if period is None:
-        from django.utils import timezone
+    from django.utils import timezone
 
+    if period is None:
         data["period"] = timezone.localdate().strftime("%Y-%m")
+    if year is None:
+        data["year"] = timezone.localdate().year
     from django.core.exceptions import PermissionDenied
 
     try:

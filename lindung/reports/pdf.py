@@ -62,7 +62,7 @@ def render(doc: d.Document, out) -> int:
                 draw_table(pdf, table)
         for note in doc.notes:
             pdf.set_font(FAMILY, size=8)
-            pdf.multi_cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4, note, align="L", new_x="LMARGIN", new_y="NEXT")
     out.write(bytes(pdf.output()))
     return pdf.page_no()
 
@@ -133,7 +133,7 @@ def _aspect(svg: str) -> float:
 
 def draw_table(pdf: FPDF, table: d.Table) -> None:
     section_title(pdf, table.title)
-    weights = [c.width or (1.6 if c.kind == d.TEXT else 1.0) for c in table.columns]
+    weights = [c.width or {d.TEXT: 1.6, d.RUPIAH: 1.4}.get(c.kind, 1.0) for c in table.columns]
     align = tuple("RIGHT" if c.kind in NUMERIC else "LEFT" for c in table.columns)
     pdf.set_font(FAMILY, size=8)
     with pdf.table(col_widths=weights, text_align=align, borders_layout="HORIZONTAL_LINES", line_height=4.6,

@@ -107,4 +107,5 @@ REPORT = Report(
     permission="report.coverage",
     params=("region", "period", "target"),
     build=build,
+    regional=True,
 )
