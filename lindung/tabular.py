@@ -132,6 +132,10 @@ class XlsxSheet:
     def append(self, cells: list) -> None:
         self.sheet.append(cells)
 
+    def new_sheet(self, title: str) -> None:
+        """Go on writing on a further sheet of the same workbook (a report: a cover, then one per table)."""
+        self.sheet = self.book.create_sheet(str(title)[:31] or "Sheet")
+
     def row(self, values: list, kinds: list[str] | None = None) -> None:
         self.append([self.cell(v, kinds[i] if kinds and i < len(kinds) else TEXT) for i, v in enumerate(values)])
 

@@ -1,32 +1,32 @@
-"""A report as an XLSX workbook, written as a stream (openpyxl's write-only mode).
+"""A report as an XLSX workbook, written as a stream through the project's one tabular writer.
 
-openpyxl is already the project's spreadsheet library; in write-only mode each row goes to a
-temporary file as it is produced, so a million-row worker list needs no more memory than one row.
-The first sheet holds the title, the parameters, the generation time and the headline figures;
-each table follows on its own sheet.
+``lindung.tabular.XlsxSheet`` (openpyxl's write-only mode) keeps the promises every export keeps:
+text is a string cell, never a formula (a name starting with ``=`` stays a name), identifiers — NIKs
+above all — are text cells formatted ``@``. Each row goes to a temporary file as it is produced, so a
+million-row worker list needs the memory of one row. The first sheet holds the title, the parameters,
+the generation time and the headline figures; each table follows on its own sheet.
 
-Cells keep their types: counts and rupiah are numbers (with a thousands format that the reader's
-Excel or LibreOffice shows in its own locale — dots in Indonesian), percentages are numbers with
-two decimals, and text — NIKs above all — is written as a string cell, never converted to a
-number and never read as a formula (a name starting with ``=`` stays a name).
+Counts and rupiah are numbers with a thousands format that the reader's spreadsheet shows in its own
+locale (dots in Indonesian); percentages are numbers with two decimals (15.0 means 15,00 %).
 """
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from lindung import tabular
 
 from . import document as d
 from .numbers import display
 
-FORMATS = {d.INT: "#,##0", d.RUPIAH: '"Rp"#,##0', d.PERCENT: '0.00" %"', d.NIK: "@", d.DATE: "yyyy-mm-dd",
-           d.MONTH: "yyyy-mm"}
+KINDS = {d.TEXT: tabular.TEXT, d.NIK: tabular.ID, d.INT: tabular.NUMBER, d.RUPIAH: tabular.NUMBER,
+         d.PERCENT: tabular.NUMBER, d.DATE: tabular.DATE, d.MONTH: tabular.MONTH}
+FORMATS = {d.RUPIAH: '"Rp"#,##0', d.PERCENT: '0.00" %"'}
 BOLD = Font(bold=True)
-# Sheet names: at most 31 characters, none of []:*?/\
-_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})
+_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})  # not allowed in a sheet name
 
 
 def sheet_title(text: str, used: set[str]) -> str:
+    """At most 31 characters, unique in the workbook."""
     base = str(text).translate(_BAD).strip()[:28] or "Sheet"
     title, n = base, 2
     while title.lower() in used:
@@ -35,83 +35,54 @@ def sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-class CellWriter:
-    """Typed cells for one sheet; plain values pass through untouched (the fast path)."""
-
-    def __init__(self, sheet):
-        self.sheet = sheet
-
-    def cell(self, value, kind: str = d.TEXT, bold: bool = False):
-        if value is None:
-            return None
-        if kind == d.TEXT and isinstance(value, str) and not bold:
-            if value[:1] in "=+-@\t\r":
-                return self._text(value)
-            return value
-        if kind in (d.TEXT, d.NIK):
-            return self._text(str(value), kind, bold)
-        c = WriteOnlyCell(self.sheet, value=value)
-        if kind in FORMATS:
-            c.number_format = FORMATS[kind]
-        if bold:
-            c.font = BOLD
-        return c
-
-    def _text(self, value: str, kind: str = d.TEXT, bold: bool = False):
-        c = WriteOnlyCell(self.sheet, value=None)
-        c.value = value
-        c.data_type = "s"  # a string cell even when it looks like a formula or a number
-        if kind == d.NIK:
-            c.number_format = "@"
-        if bold:
-            c.font = BOLD
-        return c
+def _cell(out: tabular.XlsxSheet, value, kind: str = d.TEXT, bold: bool = False):
+    if value is None:
+        return None
+    cell = out.cell(value, KINDS[kind], font=BOLD if bold else None)
+    if kind in FORMATS and not isinstance(value, str):
+        cell.number_format = FORMATS[kind]
+    return cell
 
 
-def render(doc: d.Document, out, *, progress=None) -> int:
-    """Write ``doc`` to the binary file ``out``; returns the number of table rows written."""
-    book = Workbook(write_only=True)
+def render(doc: d.Document, handle, *, progress=None) -> int:
+    """Write ``doc`` to the binary file ``handle``; returns the number of table rows written."""
     used: set[str] = set()
-    cover = book.create_sheet(sheet_title(_("Report"), used))
-    w = CellWriter(cover)
-    cover.column_dimensions["A"].width = 42
-    cover.column_dimensions["B"].width = 28
-    cover.append([w.cell(doc.title, bold=True)])
+    out = tabular.XlsxSheet(sheet_title(_("Report"), used))
+    out.sheet.column_dimensions["A"].width = 42
+    out.sheet.column_dimensions["B"].width = 28
+    out.append([_cell(out, doc.title, bold=True)])
     if doc.subtitle:
-        cover.append([doc.subtitle])
-    cover.append([])
-    cover.append([w.cell(_("Parameters"), bold=True)])
+        out.append([_cell(out, doc.subtitle)])
+    out.append([])
+    out.append([_cell(out, _("Parameters"), bold=True)])
     for label, value in doc.parameters:
-        cover.append([label, w.cell(value)])
-    cover.append([_("Generated"), display(doc.generated_at, d.DATE)])
+        out.append([_cell(out, label), _cell(out, value)])
+    out.append([_cell(out, _("Generated")), _cell(out, display(doc.generated_at, d.DATE))])
     if doc.generated_by:
-        cover.append([_("Generated by"), w.cell(doc.generated_by)])
+        out.append([_cell(out, _("Generated by")), _cell(out, doc.generated_by)])
     if doc.figures:
-        cover.append([])
-        cover.append([w.cell(_("Figures"), bold=True)])
+        out.append([])
+        out.append([_cell(out, _("Figures"), bold=True)])
         for f in doc.figures:
-            cover.append([w.cell(f.label), w.cell(f.value, f.kind), w.cell(f.note) if f.note else None])
+            out.append([_cell(out, f.label), _cell(out, f.value, f.kind), _cell(out, f.note or None)])
     for note in doc.notes:
-        cover.append([w.cell(note)])
+        out.append([_cell(out, note)])
     written = 0
     for table in doc.tables:
-        sheet = book.create_sheet(sheet_title(table.title, used))
-        w = CellWriter(sheet)
+        if not table.columns:
+            continue
+        out.new_sheet(sheet_title(table.title, used))
         for i, col in enumerate(table.columns):
-            letter = _letter(i)
-            sheet.column_dimensions[letter].width = 20 if col.kind in (d.NIK, d.RUPIAH) else max(12, min(40, len(col.label) + 4))
-        sheet.append([w.cell(c.label, bold=True) for c in table.columns])
-        keys = [(c.key, c.kind) for c in table.columns]
-        plain = all(kind == d.TEXT for _key, kind in keys)
+            out.sheet.column_dimensions[_letter(i)].width = (
+                20 if col.kind in (d.NIK, d.RUPIAH) else max(12, min(40, len(str(col.label)) + 4)))
+        out.header([c.label for c in table.columns])
+        columns = [(c.key, c.kind) for c in table.columns]
         for row in table.rows:
-            if plain:
-                sheet.append([w.cell(row.get(k)) for k, _kind in keys])
-            else:
-                sheet.append([w.cell(row.get(k), kind) for k, kind in keys])
+            out.append([_cell(out, row.get(key), kind) for key, kind in columns])
             written += 1
             if progress is not None and written % 5000 == 0:
                 progress(written)
-    book.save(out)
+    out.save(handle)
     return written
 
 
