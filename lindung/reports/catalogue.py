@@ -43,9 +43,6 @@ class Report:
         return ParameterForm(self, access, data)
 
 
-BACKGROUND_ROWS = 20_000  # a report with more rows than this runs in the background
-
-
 def default_region(access) -> str:
     return "" if access.is_national or not access.region_codes else access.region_codes[0]
 

@@ -21,7 +21,7 @@ from lindung.accounts.access import Access
 from lindung.audit import services as audit
 
 from . import pdf, xlsx
-from .catalogue import BACKGROUND_ROWS, Report, as_json, catalogue, from_json
+from .catalogue import Report, as_json, catalogue, from_json
 from .models import ReportRun, Status
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def request_report(access: Access, name: str, data: dict, *, language: str | Non
                                    language=language or translation.get_language() or settings.LANGUAGE_CODE,
                                    region_code=params.get("region", ""))
     if background is None:
-        background = report.size is not None and report.size(access, from_json(report, params)) > BACKGROUND_ROWS
+        background = report.size is not None and report.size(access, from_json(report, params)) > settings.REPORTS_BACKGROUND_ROWS
     if not background:
         generate(run, access=access)
         run.refresh_from_db()
