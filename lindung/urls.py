@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from lindung.api.urls import api
+from lindung.api.urls import api, dci_api
 from lindung.people import views as people
 from lindung.regions import views as regions
 from lindung.rules import views as rules
@@ -31,5 +31,6 @@ urlpatterns = [
     path("imports/", include("lindung.imports.urls")),
     path("reports/", include("lindung.reports.urls")),
     path("api/v1/", api.urls),
+    path("api/dci/", dci_api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from lindung.billing.api import router as billing_router
+from lindung.claims.api import dci_router
+from lindung.claims.api import router as claims_router
 from lindung.coverage.api import router as coverage_router
 from lindung.errors import DomainError, api_handler
 from lindung.funding.api import router as funding_router
@@ -29,10 +31,16 @@ api.add_router("/funding", funding_router)
 api.add_router("/billing", billing_router)
 api.add_router("/coverage", coverage_router)
 api.add_router("/reports", reports_router)
+api.add_router("/claims", claims_router)
 api.add_router("/", people_router)
 register_report_errors(api)
 # Every refusal a service raises: {"message", "field", "detail", ...details} with the error's status.
 api.exception_handler(DomainError)(api_handler(api))
+
+# Civil registries notify deaths here (DCI CRVS); they sign each message instead of logging in.
+dci_api = NinjaAPI(title="Lindung DCI CRVS receiver", version="1", auth=None, urls_namespace="dci",
+                   description="Death notifications from civil registries (DCI CRVS), signed with ed25519.")
+dci_api.add_router("/", dci_router)
 
 
 @api.exception_handler(PermissionDenied)

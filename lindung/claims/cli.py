@@ -67,4 +67,97 @@ def check(nik, event, date_text, claim_text, as_json):
     emit(data, as_json, "\n".join(lines))
 
 
-commands = [claims]
+@claims.command("list")
+@click.option("--state", default="", help="Only claims in this state (draft, documents_complete, verified, submitted, "
+                                          "paid, rejected, withdrawn …).")
+@click.option("--region", default="", help="Only workers of this region (code at any level).")
+@click.option("--as", "username", default=None, help="List what this user may see (default: everything).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_claims(state, region, username, as_json):
+    """List claims with their state, worker, event and amounts."""
+    from lindung.audit import services as audit
+    from lindung.rules.formatting import rupiah
+
+    from .present import claim_row
+    from .scope import in_region, visible_claims
+
+    access = _user_access(username) if username else _console_access()
+    qs = in_region(visible_claims(access), region).select_related("worker", "event").order_by("id")
+    if state:
+        qs = qs.filter(state=state)
+    rows = [claim_row(access, c) for c in qs]
+    audit.AuditEntry.objects.create(actor=access.user if username else None, action=audit.Action.EXPORT,
+                                    target_type="claims.claim", target_id="list", region_code=region[:10],
+                                    summary=f"claims list (console) state={state} region={region}")
+    text = "\n".join(f"#{r['id']} {r['kind']:<14} {r['state']:<18} {r['worker']['nik']} {r['worker']['name']}  "
+                     f"{rupiah(r['paid_amount'] or r['expected_amount'])}" for r in rows)
+    emit(rows, as_json, text)
+
+
+def _console_access():
+    """The server's operator at the console: national scope, as `lindung manage` would have."""
+    from types import SimpleNamespace
+
+    from lindung.accounts.access import Access
+    from lindung.accounts.models import Role
+
+    console = SimpleNamespace(is_authenticated=True, is_active=True, role=Role.NATIONAL_ADMIN, pk=None,
+                              funder_id=None, region_codes=lambda: [])
+    return Access(console)
+
+
+@click.group()
+def deaths():
+    """Death reports from lists and from civil registries (DCI CRVS)."""
+
+
+@deaths.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "username", required=True, help="The user reporting the deaths (village or branch).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def import_deaths(file, username, as_json):
+    """Report the deaths listed in FILE (CSV, XLSX, XLS, ODS: nik, tanggal_meninggal, sebab, tempat) as
+    unconfirmed reports; nothing is saved if any row is wrong."""
+    from django.utils.translation import gettext as _
+
+    from lindung.imports.readers import UnreadableFile
+
+    from .deathlist import import_deaths as run
+    from .errors import ClaimError
+
+    try:
+        result = run(_user_access(username), file)
+    except (ClaimError, UnreadableFile) as exc:
+        errors = getattr(exc, "details", {}).get("errors") or [getattr(exc, "message", str(exc))]
+        raise click.ClickException("\n".join(errors)) from None
+    emit(result, as_json, _("%(reported)d deaths reported, waiting for confirmation.") % result)
+
+
+@deaths.command("sender-add")
+@click.option("--id", "sender_id", required=True, help="The registry's sender_id in its DCI messages.")
+@click.option("--name", required=True, help="Name of the registry (e.g. Disdukcapil Kab. Gresik).")
+@click.option("--key", "public_key", required=True, help="Its ed25519 public key, base64 (32 bytes).")
+def sender_add(sender_id, name, public_key):
+    """Trust a civil registry to notify deaths (its messages must be signed with this key)."""
+    from .dci import check_public_key
+    from .errors import ClaimError
+    from .models import TrustedSender
+
+    try:
+        key = check_public_key(public_key)
+    except ClaimError as exc:
+        raise click.ClickException(exc.message) from None
+    TrustedSender.objects.update_or_create(sender_id=sender_id, defaults={"name": name, "public_key": key,
+                                                                          "active": True})
+    click.echo(f"{sender_id}: trusted")
+
+
+@deaths.command("process")
+def process():
+    """Process the civil-registry notifications waiting in the queue now (the worker does it too)."""
+    from .dci import process_all
+
+    click.echo(f"{process_all()} messages processed")
+
+
+commands = [claims, deaths]

@@ -1,12 +1,7 @@
 """Domain errors of claims and life events, shown as clear messages by pages, API and CLI."""
 
+from lindung.errors import DomainError
 
-class ClaimError(Exception):
+
+class ClaimError(DomainError):
     """A request the claim rules refuse; the message says why, in the active language."""
-
-    status = 422
-
-    def __init__(self, message: str, **details):
-        super().__init__(message)
-        self.message = message
-        self.details = details
