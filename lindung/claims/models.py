@@ -199,6 +199,10 @@ class ClaimStep(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    @property
+    def to_label(self) -> str:
+        return ClaimState(self.to_state).label
+
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("claim step")
