@@ -95,8 +95,9 @@ def test_member_cards_refused_for_funder_users(gresik_members, csr_donor_user):
 
 
 def test_member_card_qr_holds_the_status_page_address(gresik_members, settings):
-    from lindung.reports.library.cards import status_url
+    from lindung.reports.library.cards import status_url, status_urls
 
     settings.PUBLIC_URL = "https://lindung.gresikkab.go.id/"
     worker = create_worker("3525112001", serial=42)
     assert status_url(worker.pk) == f"https://lindung.gresikkab.go.id/coverage/workers/{worker.pk}/"
+    assert status_urls()(worker.pk) == status_url(worker.pk)

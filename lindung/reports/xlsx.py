@@ -10,6 +10,8 @@ Counts and rupiah are numbers with a thousands format that the reader's spreadsh
 locale (dots in Indonesian); percentages are numbers with two decimals (15.0 means 15,00 %).
 """
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
@@ -38,6 +40,10 @@ def sheet_title(text: str, used: set[str]) -> str:
 def _cell(out: tabular.XlsxSheet, value, kind: str = d.TEXT, bold: bool = False):
     if value is None:
         return None
+    if kind == d.TEXT and not bold and type(value) is str and not value.startswith(tabular.DANGEROUS_START):
+        return value  # plain text: openpyxl writes a string cell as it is (the fast path for long lists)
+    if kind == d.DATE and type(value) is dt.date:
+        return value  # openpyxl gives a date its own date format
     cell = out.cell(value, KINDS[kind], font=BOLD if bold else None)
     if kind in FORMATS and not isinstance(value, str):
         cell.number_format = FORMATS[kind]

@@ -63,6 +63,13 @@ def status_url(worker_id: int) -> str:
     return settings.PUBLIC_URL.rstrip("/") + reverse("coverage-worker", args=[worker_id])
 
 
+def status_urls():
+    """``status_url`` for many workers: the URL pattern resolved once."""
+    marker = 987654321
+    template = status_url(marker)
+    return lambda worker_id: template.replace(str(marker), str(worker_id))
+
+
 def draw_qr(pdf, text: str, x: float, y: float, width: float) -> None:
     matrix = segno.make_qr(text, error="m", mask=0).matrix
     n = len(matrix)
@@ -83,7 +90,7 @@ def draw_qr(pdf, text: str, x: float, y: float, width: float) -> None:
     pdf._out("q 0 g " + " ".join(ops) + " f Q")  # own graphics state: fpdf2 keeps track of its colours
 
 
-def draw_card(pdf, card: dict, x: float, y: float, labels: dict) -> None:
+def draw_card(pdf, card: dict, x: float, y: float, labels: dict, url=status_url) -> None:
     pdf.set_draw_color(190, 200, 205)
     pdf.rect(x, y, CARD_W, CARD_H, round_corners=True, corner_radius=3)
     pdf.set_fill_color(*GREEN)
@@ -97,7 +104,7 @@ def draw_card(pdf, card: dict, x: float, y: float, labels: dict) -> None:
     pdf.cell(CARD_W - 6, 2.5, labels["subtitle"])
     pdf.set_text_color(0, 0, 0)
     qr = 24
-    draw_qr(pdf, status_url(card["id"]), x + CARD_W - qr - 3, y + 12, qr)
+    draw_qr(pdf, url(card["id"]), x + CARD_W - qr - 3, y + 12, qr)
     text_w = CARD_W - qr - 8
     pdf.set_font(FAMILY, "B", 8.5)
     pdf.set_xy(x + 3, y + 11.5)
@@ -132,13 +139,14 @@ def build(access, params: dict, progress=None) -> d.Document:
 
     def pages(pdf):
         pdf.set_auto_page_break(False)
+        url = status_urls()
         done = 0
         for card in cards(access, params):
             slot = done % (COLUMNS * ROWS)
             if slot == 0:
                 pdf.add_page()
             col, row = slot % COLUMNS, slot // COLUMNS
-            draw_card(pdf, card, GAP_X + col * (CARD_W + GAP_X), GAP_Y + row * (CARD_H + GAP_Y), labels)
+            draw_card(pdf, card, GAP_X + col * (CARD_W + GAP_X), GAP_Y + row * (CARD_H + GAP_Y), labels, url)
             done += 1
             if progress is not None and done % 200 == 0:
                 progress(done)
