@@ -17,7 +17,6 @@ from lindung.errors import DomainError, api_handler
 from lindung.funding.api import router as funding_router
 from lindung.people.api import router as people_router
 from lindung.regions.api import router as regions_router
-from lindung.reports.api import register_errors as register_report_errors
 from lindung.reports.api import router as reports_router
 from lindung.rules.api import router as rules_router
 
@@ -33,7 +32,6 @@ api.add_router("/coverage", coverage_router)
 api.add_router("/reports", reports_router)
 api.add_router("/claims", claims_router)
 api.add_router("/", people_router)
-register_report_errors(api)
 # Every refusal a service raises: {"message", "field", "detail", ...details} with the error's status.
 api.exception_handler(DomainError)(api_handler(api))
 

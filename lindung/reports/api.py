@@ -4,7 +4,7 @@ from django.http import FileResponse
 from ninja import Router, Schema, Status
 
 from .catalogue import available
-from .services import ReportRefused, fetch, request_report, visible_runs
+from .services import fetch, request_report, visible_runs
 
 router = Router(tags=["reports"])
 
@@ -60,8 +60,3 @@ def run_file(request, run_id: int):
     run = fetch(request.access, run_id)
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name)
 
-
-def register_errors(api) -> None:
-    @api.exception_handler(ReportRefused)
-    def report_refused(request, exc):
-        return api.create_response(request, {"detail": " ".join(exc.messages), "errors": exc.messages}, status=422)

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindung.months import MonthField
+from lindung.months import MonthField, this_month
 from lindung.regions.models import Region
 
 from .document import Document
@@ -52,8 +51,8 @@ class ParameterForm(forms.Form):
 
     def __init__(self, report: Report, access, data=None):
         self.report, self.access = report, access
-        initial = {"region": default_region(access), "period": timezone.localdate().strftime("%Y-%m"),
-                   "year": timezone.localdate().year, **report.defaults}
+        initial = {"region": default_region(access), "period": this_month().strftime("%Y-%m"),
+                   "year": this_month().year, **report.defaults}
         if data is not None:  # a parameter not given at all takes the default the page would show
             data = {**{k: v for k, v in initial.items() if k in report.params}, **{
                 k: v for k, v in (data.dict() if hasattr(data, "dict") else data).items() if v is not None}}

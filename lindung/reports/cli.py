@@ -51,12 +51,12 @@ def report(name, region, period, year, funder, target, fmt, out, as_user, list_o
     data = {"region": region, "period": period, "target": target, "funder": funder,
             "year": year,
             "format": fmt or (chosen.formats[0] if chosen else "")}
-    from django.utils import timezone
+    from lindung.months import this_month
 
     if period is None:
-        data["period"] = timezone.localdate().strftime("%Y-%m")
+        data["period"] = this_month().strftime("%Y-%m")
     if year is None:
-        data["year"] = timezone.localdate().year
+        data["year"] = this_month().year
     from django.core.exceptions import PermissionDenied
 
     try:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.access import Access
 from lindung.audit import services as audit
+from lindung.errors import InvalidInput
 
 from . import pdf, xlsx
 from .catalogue import Report, as_json, catalogue, from_json
@@ -31,12 +32,16 @@ CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsh
                  "pdf": "application/pdf"}
 
 
-class ReportRefused(Exception):
-    """The request cannot be served; ``messages`` say why, in the active language."""
+class ReportRefused(InvalidInput):
+    """The request cannot be served; ``messages`` say why (one per bad parameter), in the active language."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__(" ".join(str(m) for m in messages))
-        self.messages = [str(m) for m in messages]
+    def __init__(self, messages: list[str], field: str = ""):
+        super().__init__(" ".join(str(m) for m in messages), field, errors=[str(m) for m in messages])
+        self.lines = [str(m) for m in messages]
+
+    @property
+    def messages(self) -> list[str]:
+        return self.lines
 
 
 def get_report(access: Access, name: str) -> Report:

@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindung.months import month_from_index, month_index
 from lindung.coverage import charts
 from lindung.coverage.indicators import indicators, trend
 from lindung.funding.models import FunderKind
+from lindung.months import add_months
 from lindung.people.models import Ecosystem, Segment
 from lindung.rules.planner import plan_target
 from lindung.rules.services import RuleError
@@ -30,7 +30,7 @@ LABELS = {"segment": dict(Segment.choices), "ecosystem": dict(Ecosystem.choices)
 def figures(code: str, month, access, target: Decimal) -> tuple[dict, list[dict], dict | None]:
     data = indicators(code, month, access)
     data["children"] = [c for c in data["children"] if access.region_visible(c["code"])]
-    months = [month_from_index(month_index(month) - i) for i in range(11, -1, -1)]
+    months = [add_months(month, -i) for i in range(11, -1, -1)]
     series = trend(code, months, access)
     gap = None
     if data["working_population"] and code:
