@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "lindung.funding.cli",
     "lindung.billing.cli",
     "lindung.coverage.cli",
+    "lindung.autodebit.cli",
     "lindung.claims.cli",
     "lindung.imports.cli",
     "lindung.reports.cli",

@@ -2,11 +2,12 @@
 
 One function so the demo, `lindung setup`, and the test suite load the same things: the Kemendagri
 region tree with Dukcapil population, the contribution/benefit rules, and the funding sources each
-kind of funder may use. Each loader is idempotent.
+kind of funder may use, and the auto-debit banks' file layouts. Each loader is idempotent.
 """
 
 
 def load_reference_data(echo=None) -> dict:
+    from lindung.autodebit.services import load_banks
     from lindung.funding.kinds import load_kind_sources
     from lindung.regions import cache
     from lindung.regions.loader import load_regions
@@ -23,6 +24,7 @@ def load_reference_data(echo=None) -> dict:
     load_rules()
     book.clear()
     summary["funder_kind_sources_added"] = load_kind_sources()
+    summary["autodebit_banks"] = load_banks()
     if echo:
         echo(summary)
     return summary

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "lindung.funding",
     "lindung.billing",
     "lindung.coverage",
+    "lindung.autodebit",
     "lindung.claims",
     "lindung.imports",
     "lindung.reports",

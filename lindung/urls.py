@@ -28,6 +28,7 @@ urlpatterns = [
     path("funding/", include("lindung.funding.urls")),
     path("billing/", include("lindung.billing.urls")),
     path("coverage/", include("lindung.coverage.urls")),
+    path("autodebit/", include("lindung.autodebit.urls")),
     path("claims/", include("lindung.claims.urls")),
     path("imports/", include("lindung.imports.urls")),
     path("reports/", include("lindung.reports.urls")),

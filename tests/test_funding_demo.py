@@ -50,6 +50,8 @@ def test_every_demo_role_finds_work_waiting(db, today):
     assert line["amount"] == 15_620_000_000 and 0 < line["committed"] < line["amount"]
     assert not CoveredMonth.objects.values("worker_id", "program", "month").order_by().annotate(
         n=Count("id")).filter(n__gt=1).exists()
-    assert Funder.objects.filter(kind=FunderKind.SELF, agent__username="agen.cerme").count() == 8
+    # Eight self-payers whose term ends this month, and six paying by auto-debit (docs/autodebit.md).
+    assert Funder.objects.filter(kind=FunderKind.SELF, agent__username="agen.cerme").count() == 8 + 6
+    assert Funder.objects.filter(kind=FunderKind.SELF, agent__username="agen.cerme", mandates__isnull=True).count() == 8
     assert visible_sponsorships(Access(User.objects.get(username="sertakan.hartono"))).filter(
         state=SponsorshipState.ACTIVE).count() == 1

@@ -66,6 +66,14 @@ PERMISSIONS: dict[str, set[str]] = {
     "coverage.statistics": GOVERNMENT,
     "coverage.correct": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
     "coverage.snapshot": {Role.NATIONAL_ADMIN},
+    # Auto-debit (lindung.autodebit): mandates follow the worker's scope; account numbers in full only on
+    # the mandate page (audited); bank files are exchanged by the branch (national: every bank).
+    "autodebit.view": GOVERNMENT | {Role.AGENT},
+    "autodebit.register": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.VILLAGE_OPERATOR, Role.AGENT},
+    "autodebit.account": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.VILLAGE_OPERATOR, Role.AGENT},
+    "autodebit.export": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "autodebit.import": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    "autodebit.followup": GOVERNMENT | {Role.AGENT},
     # Bulk enrolment from worker lists (rows still pass can_register_in, one by one).
     "import.run": GOVERNMENT | {Role.AGENT},
     # Claims and benefits (which events and claims a user sees is decided in lindung.claims.scope):

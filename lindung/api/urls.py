@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from lindung.autodebit.api import router as autodebit_router
 from lindung.billing.api import router as billing_router
 from lindung.claims.api import dci_router
 from lindung.claims.api import router as claims_router
@@ -23,7 +24,7 @@ from lindung.rules.api import router as rules_router
 from .auth import AUTH
 
 api = NinjaAPI(title="Lindung API", version="1", auth=AUTH, urls_namespace="api",
-               description="Regions, workers, rules, funding, billing and coverage of Lindung.")
+               description="Regions, workers, rules, funding, billing, auto-debit, coverage and reports of Lindung.")
 api.add_router("/regions", regions_router)
 api.add_router("/rules", rules_router)
 api.add_router("/funding", funding_router)
@@ -31,6 +32,7 @@ api.add_router("/billing", billing_router)
 api.add_router("/coverage", coverage_router)
 api.add_router("/reports", reports_router)
 api.add_router("/claims", claims_router)
+api.add_router("/autodebit", autodebit_router)
 api.add_router("/", people_router)
 # Every refusal a service raises: {"message", "field", "detail", ...details} with the error's status.
 api.exception_handler(DomainError)(api_handler(api))

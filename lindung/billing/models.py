@@ -214,6 +214,7 @@ class Channel(models.TextChoices):
     VIRTUAL_ACCOUNT = "va", _("virtual account")
     TRANSFER = "transfer", _("bank transfer")
     AGENT = "agent", _("collected by an agent")
+    AUTODEBIT = "autodebit", _("auto-debit from the worker's bank account")
     CREDIT = "credit", _("surplus moved from another payment")
 
 

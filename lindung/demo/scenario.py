@@ -150,4 +150,7 @@ def seed(today: dt.date | None = None) -> dict:
     from lindung.coverage.demo import seed_coverage
 
     seed_coverage(today)
+    from .autodebit import seed_autodebit
+
+    seed_autodebit(today)
     return {"workers": Worker.objects.count(), "logins": logins}

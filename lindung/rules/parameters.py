@@ -69,6 +69,12 @@ KEYS = {
     "lapse": ("Lapse: {months_until_inactive, reactivation: new_membership_from_paid_month|continue}", _lapse),
     "commission": ("Perisai agent commission: {agent_percent, wadah_percent (share of the commission)}",
                    _fields(agent_percent=_percent, wadah_percent=_percent)),
+    "autodebit": ("Auto-debit: {failures_until_suspended} consecutive failed monthly debits suspend a mandate",
+                  lambda v: _fields(failures_until_suspended=_int)(v) and v["failures_until_suspended"] >= 1),
+    "agent_activity": ("Perisai agents: {inactive_after_months} without a new member marks an agent inactive; "
+                       "{acquired_after_months} of contributions before a new member counts as acquired",
+                       lambda v: _fields(inactive_after_months=_int, acquired_after_months=_int)(v)
+                       and v["inactive_after_months"] >= 1 and v["acquired_after_months"] >= 1),
     "benefit.jkm": ("JKM death benefit (Rp): {lump_sum, periodic, funeral}",
                     _fields(lump_sum=_int, periodic=_int, funeral=_int)),
     "benefit.jkk_death": ("JKK death: {multiplier (× declared income), funeral, periodic}",

@@ -166,6 +166,24 @@ def commission_split(collected: int, on: dt.date) -> tuple[int, int]:
     return commission - wadah, wadah
 
 
+def debit_failures_until_suspended(on: dt.date) -> int:
+    """Consecutive failed monthly auto-debits after which a mandate is suspended (rule data ``autodebit``)."""
+    return int(required_parameter("autodebit", on).value["failures_until_suspended"])
+
+
+class AgentActivity(NamedTuple):
+    """Perisai rules (RULES.md §8): months without a new member before an agent is inactive, and months of
+    contributions before a newly registered worker counts as acquired."""
+
+    inactive_after_months: int
+    acquired_after_months: int
+
+
+def agent_activity(on: dt.date) -> AgentActivity:
+    value = required_parameter("agent_activity", on).value
+    return AgentActivity(int(value["inactive_after_months"]), int(value["acquired_after_months"]))
+
+
 def is_working_day(day: dt.date) -> bool:
     """Not a weekend and not in the rules' holiday list."""
     return months.is_working_day(day, book().holidays)

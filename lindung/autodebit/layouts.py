@@ -1,0 +1,200 @@
+"""Bank file layouts as data: writing a debit file and reading a return file by a bank's layout.
+
+A layout (``BankLayout.layout``, shipped in ``data/banks.json``) has two parts:
+
+``debit_file``: ``separator``, ``date_format`` and ``month_format`` (strftime), ``amount_decimals`` (0 for
+whole rupiah, 2 for ``16800.00``), and three rows of cells — ``header`` and ``trailer`` (may be empty
+lists: no such row) and ``columns`` (one detail line per mandate). A cell is a literal (``"D"``) or one
+field in braces: detail lines take ``{reference}``, ``{account_number}``, ``{account_holder}``,
+``{amount}``, ``{debit_date}``, ``{month}``, ``{mandate}``; header and trailer take ``{bank}``,
+``{month}``, ``{created}``, ``{count}``, ``{total}``.
+
+``return_file``: ``separator``, ``date_format``, ``amount_decimals``, ``detail`` (optional
+``{"column": n, "value": "D"}``: only rows with that value in that column are debit lines; header and
+trailer rows are skipped), ``columns`` (0-based positions of ``reference``, ``amount``, ``date``,
+``status``), ``success`` (the status values meaning debited) and ``reasons`` (the bank's failure codes
+→ ``insufficient_funds``, ``account_closed``, ``mandate_invalid``; any other code reads as ``other``).
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .models import Reason
+
+DETAIL_FIELDS = {"reference", "account_number", "account_holder", "amount", "debit_date", "month", "mandate"}
+TOTAL_FIELDS = {"bank", "month", "created", "count", "total"}
+RETURN_COLUMNS = ("reference", "amount", "date", "status")
+FIELD = re.compile(r"^\{([a-z_]+)\}$")
+
+
+def _cells_ok(cells, fields: set[str]) -> str | None:
+    if not isinstance(cells, list) or not all(isinstance(c, str) for c in cells):
+        return _("must be a list of texts")
+    for cell in cells:
+        match = FIELD.match(cell)
+        if match and match.group(1) not in fields:
+            return _("unknown field %(field)s (use %(fields)s)") % {"field": cell, "fields": ", ".join(sorted(fields))}
+        if not match and ("{" in cell or "}" in cell):
+            return _("a cell is either a literal or one {field}: %(cell)s") % {"cell": cell}
+    return None
+
+
+def _format_ok(value) -> bool:
+    try:
+        return isinstance(value, str) and "%" in value and bool(dt.date(2026, 1, 31).strftime(value))
+    except ValueError:
+        return False
+
+
+def check_layout(layout) -> list[str]:
+    """What is wrong with a layout, as messages (empty when it can be used)."""
+    errors = []
+    if not isinstance(layout, dict):
+        return [_("A layout is an object with debit_file and return_file.")]
+    debit, back = layout.get("debit_file"), layout.get("return_file")
+    if not isinstance(debit, dict) or not isinstance(back, dict):
+        return [_("A layout is an object with debit_file and return_file.")]
+    for part, spec in (("debit_file", debit), ("return_file", back)):
+        if not isinstance(spec.get("separator"), str) or len(spec["separator"]) != 1:
+            errors.append(_("%(part)s.separator must be one character.") % {"part": part})
+        if not _format_ok(spec.get("date_format")):
+            errors.append(_("%(part)s.date_format must be a strftime format such as %%Y-%%m-%%d.") % {"part": part})
+        if spec.get("amount_decimals", 0) not in (0, 2):
+            errors.append(_("%(part)s.amount_decimals must be 0 or 2.") % {"part": part})
+    if "month_format" in debit and not _format_ok(debit["month_format"]):
+        errors.append(_("debit_file.month_format must be a strftime format such as %%Y-%%m."))
+    for name, fields in (("header", TOTAL_FIELDS), ("columns", DETAIL_FIELDS), ("trailer", TOTAL_FIELDS)):
+        problem = _cells_ok(debit.get(name, [] if name != "columns" else None), fields)
+        if problem:
+            errors.append(f"debit_file.{name}: {problem}")
+    if not debit.get("columns"):
+        errors.append(_("debit_file.columns must name at least one cell."))
+    columns = back.get("columns")
+    if not isinstance(columns, dict) or any(not isinstance(columns.get(c), int) or columns[c] < 0
+                                            for c in RETURN_COLUMNS):
+        errors.append(_("return_file.columns must give the position (from 0) of %(cols)s.") % {
+            "cols": ", ".join(RETURN_COLUMNS)})
+    detail = back.get("detail")
+    if detail is not None and not (isinstance(detail, dict) and isinstance(detail.get("column"), int)
+                                   and isinstance(detail.get("value"), str)):
+        errors.append(_("return_file.detail must be {\"column\": n, \"value\": \"D\"}."))
+    if not isinstance(back.get("success"), list) or not back["success"]:
+        errors.append(_("return_file.success must list the status values that mean debited."))
+    reasons = back.get("reasons", {})
+    if not isinstance(reasons, dict) or any(v not in Reason.values for v in reasons.values()):
+        errors.append(_("return_file.reasons maps the bank's codes to %(values)s.") % {
+            "values": ", ".join(Reason.values)})
+    return errors
+
+
+def format_amount(amount: int, decimals: int) -> str:
+    return f"{amount}.00" if decimals == 2 else str(amount)
+
+
+def parse_amount(text: str, decimals: int) -> int | None:
+    value = (text or "").strip().replace(" ", "")
+    if decimals == 2:
+        match = re.fullmatch(r"(\d+)[.,](\d{2})", value)
+        if not match or match.group(2) != "00":
+            return None
+        return int(match.group(1))
+    return int(value) if value.isdigit() else None
+
+
+def _cell(cell: str, values: dict) -> str:
+    match = FIELD.match(cell)
+    return str(values[match.group(1)]) if match else cell
+
+
+@dataclass
+class DebitLine:
+    mandate: int
+    reference: str
+    account_number: str
+    account_holder: str
+    amount: int
+    debit_date: dt.date
+
+
+def write_debit_file(layout: dict, *, bank: str, month: dt.date, created: dt.date, lines: list[DebitLine]) -> str:
+    """The debit instruction file for one bank and month, as text in the bank's layout."""
+    spec = layout["debit_file"]
+    decimals = spec.get("amount_decimals", 0)
+    day = spec["date_format"]
+    month_text = month.strftime(spec.get("month_format", "%Y-%m"))
+    total = sum(line.amount for line in lines)
+    totals = {"bank": bank, "month": month_text, "created": created.strftime(day), "count": len(lines),
+              "total": format_amount(total, decimals)}
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=spec["separator"], lineterminator="\n")
+    if spec.get("header"):
+        writer.writerow([_cell(c, totals) for c in spec["header"]])
+    for line in lines:
+        values = {"reference": line.reference, "account_number": line.account_number,
+                  "account_holder": line.account_holder, "amount": format_amount(line.amount, decimals),
+                  "debit_date": line.debit_date.strftime(day), "month": month_text, "mandate": line.mandate}
+        writer.writerow([_cell(c, values) for c in spec["columns"]])
+    if spec.get("trailer"):
+        writer.writerow([_cell(c, totals) for c in spec["trailer"]])
+    return out.getvalue()
+
+
+@dataclass
+class ReturnedLine:
+    row: int
+    reference: str
+    amount: int
+    on: dt.date
+    status: str
+    succeeded: bool
+    reason: str  # a Reason value, empty on success
+
+
+def read_return_file(layout: dict, text: str) -> tuple[list[ReturnedLine], list[str]]:
+    """Every debit line of a return file, and the errors by row number (nothing is used when any)."""
+    spec = layout["return_file"]
+    columns, decimals = spec["columns"], spec.get("amount_decimals", 0)
+    detail = spec.get("detail")
+    success = {str(s) for s in spec["success"]}
+    reasons = spec.get("reasons", {})
+    width = max(columns[c] for c in RETURN_COLUMNS) + 1
+    lines, errors = [], []
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=spec["separator"]), start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if detail is not None and (len(row) <= detail["column"] or row[detail["column"]].strip() != detail["value"]):
+            continue
+        if len(row) < width:
+            errors.append(_("Row %(row)d: %(n)d columns, the layout needs %(width)d.") % {
+                "row": number, "n": len(row), "width": width})
+            continue
+        reference = row[columns["reference"]].strip()
+        amount = parse_amount(row[columns["amount"]], decimals)
+        status = row[columns["status"]].strip()
+        try:
+            on = dt.datetime.strptime(row[columns["date"]].strip(), spec["date_format"]).date()
+        except ValueError:
+            errors.append(_("Row %(row)d: “%(value)s” is not a date in the bank's format.") % {
+                "row": number, "value": row[columns["date"]]})
+            continue
+        if not reference:
+            errors.append(_("Row %(row)d: the reference is missing.") % {"row": number})
+            continue
+        if amount is None or amount <= 0:
+            errors.append(_("Row %(row)d: “%(value)s” is not an amount in whole rupiah.") % {
+                "row": number, "value": row[columns["amount"]]})
+            continue
+        if not status:
+            errors.append(_("Row %(row)d: the status is missing.") % {"row": number})
+            continue
+        ok = status in success
+        lines.append(ReturnedLine(row=number, reference=reference, amount=amount, on=on, status=status,
+                                  succeeded=ok, reason="" if ok else reasons.get(status, Reason.OTHER)))
+    if not lines and not errors:
+        errors.append(_("The file holds no debit lines for this layout."))
+    return lines, errors
