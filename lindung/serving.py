@@ -24,7 +24,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
             "The database is not up to date: run `lindung migrate` first. / "
             "Basis data belum mutakhir: jalankan `lindung migrate` dahulu."
         )
-    from lindung.imports.services import embedded_worker_enabled, start_worker_thread
+    from lindung.imports.worker import embedded_worker_enabled, start_worker_thread
 
     if embedded_worker_enabled():  # imports run in this process; production runs `lindung worker`
         start_worker_thread()

@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lindung.datadir import private_dir
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -60,7 +62,7 @@ def _secret_key() -> str:
     if MODE == "test":
         return "lindung-test-only-key"
     # Demo and dev keep a random key beside their database so sessions survive restarts.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(DATA_DIR)
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -199,6 +201,10 @@ MEDIA_ROOT = DATA_DIR / "files"
 UPLOAD_MAX_MB = env_int("LINDUNG_UPLOAD_MAX_MB", 25)
 SHEET_MAX_CELLS = env_int("LINDUNG_SHEET_MAX_CELLS", 2_000_000)
 SHEET_MEMORY_MB = env_int("LINDUNG_SHEET_MEMORY_MB", 1024)
+UPLOAD_RETENTION_DAYS = env_int("LINDUNG_UPLOAD_RETENTION_DAYS", 30)
+# Personal data at rest: uploads 0600 in 0700 folders (lindung.datadir).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "lindung.uploads.LimitedUploadHandler",

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from lindung.imports import services
+from lindung.imports import services, worker
 from lindung.people.models import Worker
 
 from .browser import browser_page, log_in
@@ -38,7 +38,7 @@ def test_upload_progress_and_error_report_in_the_browser(live_server, tmp_path, 
         page.wait_for_selector("#import-progress progress")
         assert page.get_attribute("#import-progress", "data-status") == "queued"
 
-        services.work("browser-test", once=True)  # the embedded worker's loop, run here once
+        worker.work("browser-test", once=True)  # the embedded worker's loop, run here once
 
         page.wait_for_selector("#import-progress[data-status=done]", timeout=20_000)
         assert page.get_attribute("#import-progress progress", "value") == "100"

@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from lindung.imports import services
+from lindung.imports import services, worker
 from lindung.imports.models import ImportJob, Status
 from lindung.imports.services import NationalAccess, create_job
 from lindung.people.models import Worker
@@ -56,7 +56,7 @@ def test_a_village_operator_uploads_maps_and_reads_the_report(client, dadapkunin
 
     partial = client.get(f"/imports/{job.pk}/progress/", HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 1s"' in partial.content.decode() and "HX-Refresh" not in partial
-    assert services.work("test", once=True) == 1
+    assert worker.work("test", once=True) == 1
     partial = client.get(f"/imports/{job.pk}/progress/", HTTP_HX_REQUEST="true")
     assert partial["HX-Refresh"] == "true"
 

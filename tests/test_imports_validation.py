@@ -49,7 +49,7 @@ def test_nik_rules_of_the_registry_reject_rows_with_their_reason(tmp_path, natio
         row("3525113203850003"),                       # 4 day 32
         row("3525113104850004", born="31/04/1985"),    # 5 31 April does not exist (NIK); date cell too
         row("3525111203850000"),                       # 6 serial 0000 → rounded by a spreadsheet
-        row("3525 1112 0385 0006"),                    # 7 spaces are not digits
+        row("3525 1112-0385/0006"),                    # 7 mixed separators: not digits (not guessed)
         row(""),                                       # 8 no NIK
     ])
     job = run_import(national, path)
@@ -77,6 +77,24 @@ def test_niks_damaged_by_a_spreadsheet_get_their_own_message(tmp_path, national)
     assert set(Worker.objects.values_list("nik", flat=True)) == {"3525111203850002"}
     message = job.issues.get(row=2).message
     assert "3.52511E+15" in message
+
+
+def test_niks_with_unambiguous_separators_or_the_text_marker_are_cleaned_and_noted(tmp_path, national):
+    path = write_csv(tmp_path / "a.csv", [HEADER,
+        row("3525 1112 0385 0001"),          # 2 spaces between groups
+        row("3525-1112-0385-0002"),          # 3 hyphens
+        row("3525.1112.0385.0003"),          # 4 dots
+        row("'3525111203850004"),            # 5 Excel's text marker
+        row("3525 1112-0385.0005"),          # 6 three different separators: not guessed
+        row("35 25 11 12 03 85 00 06 7"),    # 7 17 digits once separators are removed: not 16
+        row("3525111203850008"),             # 8 plain: nothing to note
+    ], delimiter=";")
+    job = run_import(national, path)
+    assert set(Worker.objects.values_list("nik", flat=True)) == {nik(1), nik(2), nik(3), nik(4), nik(8)}
+    assert issues(job, "notice") == [(r, "NIK", "nik_cleaned") for r in (2, 3, 4, 5)]
+    assert [(r, c) for r, _col, c in issues(job)] == [(6, "nik_not_digits"), (7, "nik_not_digits")]
+    assert "3525 1112 0385 0001" in job.issues.get(row=2).message and nik(1) in job.issues.get(row=2).message
+    assert job.counts["notices"] == 4
 
 
 def test_dates_in_three_formats_spreadsheet_cells_and_serial_numbers(tmp_path, national):
@@ -217,36 +235,3 @@ def test_rows_read_with_birth_date_and_sex_taken_from_the_nik_when_the_list_has_
     assert issues(job) == []
     sri = Worker.objects.get(nik=nik(1, "F"))
     assert (sri.birth_date, sri.sex, sri.village_id, sri.declared_income) == (B85, "F", DADAPKUNING, 1_000_000)
-
-
-def test_checking_in_several_processes_reports_exactly_what_one_process_does(tmp_path, national):
-    """Large lists are checked by forked processes, chunk by chunk; the findings must not change."""
-    from lindung.imports import pipeline
-    from lindung.imports.readers import open_table
-
-    rows = [row(nik(i), name=f"Pekerja {i}") for i in range(1, 200)]
-    rows[10][0] = "3.52511E+15"
-    rows[50][2] = "31/02/1985"
-    rows[120][0] = rows[3][0]                     # duplicate across chunks
-    rows[150][4] = "3525119999"
-    rows.insert(80, [None] * 8)                   # a blank row
-    path = write_csv(tmp_path / "a.csv", [HEADER, *rows])
-    job = create_job(national, path)
-    queue_job(national, job)
-
-    def findings(processes, monkeypatch_chunk=7):
-        pipeline.CHUNK_ROWS = monkeypatch_chunk
-        validator = pipeline.Validator(national, job.headers, job.mapping, Options())
-        result = pipeline.validate_rows(validator, pipeline.numbered_rows(open_table(path), 1), processes=processes)
-        result.spool.seek(0)
-        return [(i.row, i.column, i.code) for i in validator.issues], result.counts(), result.spool.read()
-
-    original = pipeline.CHUNK_ROWS
-    try:
-        one, two = findings(1), findings(2)
-    finally:
-        pipeline.CHUNK_ROWS = original
-    assert one == two
-    assert one[0] == [(12, "NIK", "spreadsheet_scientific"), (52, "Tanggal Lahir", "date_impossible"),
-                      (123, "NIK", "duplicate_in_file"), (153, "Kode Desa", "village_unknown")]
-    assert one[1]["rows"] == 199 and one[1]["created"] == 195

@@ -24,6 +24,7 @@ def demo(host, port, no_serve, gresik_members):
     from django.core.management import call_command
 
     from lindung.cli import demo_marker
+    from lindung.datadir import private_dir
     from lindung.people.models import Worker
     from lindung.reference import load_reference_data
 
@@ -31,7 +32,7 @@ def demo(host, port, no_serve, gresik_members):
 
     started = time.monotonic()
     click.echo(f"Data: {settings.DATA_DIR}")
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.DATA_DIR)
     call_command("migrate", interactive=False, verbosity=0)
     click.echo(f"✓ database ready ({time.monotonic() - started:.1f}s)")
     reference = load_reference_data()

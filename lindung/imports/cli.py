@@ -145,7 +145,7 @@ def worker(once, poll):
     import os
     import socket
 
-    from .services import work
+    from .worker import work
 
     name = f"{socket.gethostname()}:{os.getpid()}:worker"
     click.echo(f"Lindung import worker {name} (Ctrl+C to stop)")
@@ -154,6 +154,46 @@ def worker(once, poll):
     except KeyboardInterrupt:
         return
     click.echo(f"{done} import(s) run.")
+
+
+@import_group.command(name="retry")
+@click.argument("job_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+def retry(job_id, as_json):
+    """Run an interrupted import again, in the foreground (nothing of it had been saved)."""
+    from django.utils.translation import gettext as _
+
+    from . import lifecycle
+    from .models import ImportJob
+    from .services import run_job
+
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise click.ClickException(_("No import #%(id)s.") % {"id": job_id})
+    job = lifecycle.refresh(job)
+    if not lifecycle.retry(job):
+        raise click.ClickException(_("Import #%(id)s is %(status)s; only an interrupted import can be run again.")
+                                   % {"id": job.pk, "status": job.get_status_display()})
+    started = time.monotonic()
+    job = run_job(job.pk)
+    report = job_report(job)
+    report["seconds"] = round(time.monotonic() - started, 2)
+    emit(report, True) if as_json else click.echo(text_report(report))
+    if job.status == "failed":
+        sys.exit(2)
+
+
+@import_group.command(name="purge-uploads")
+@click.option("--days", type=int, default=None,
+              help="Keep uploads of jobs finished in the last DAYS days (default: LINDUNG_UPLOAD_RETENTION_DAYS).")
+def purge_uploads(days):
+    """Delete uploaded lists (and their error reports) of imports finished long ago; jobs and findings stay."""
+    from django.utils.translation import gettext as _
+
+    from .retention import purge_uploads as purge
+
+    purged = purge(days=days)
+    click.echo(_("%(count)d uploaded file(s) deleted.") % {"count": purged})
 
 
 commands = [import_group, worker]

@@ -46,11 +46,38 @@ def clean_text(value) -> str:
     return " ".join(str(value).split())
 
 
+NIK_SEPARATORS = (" ", "-", ".", "\u00a0")
+
+
+def unwrap_nik(text: str) -> str:
+    """A NIK typed with separators or Excel's text marker, as its 16 digits — only when unambiguous.
+
+    ``'3525110101900001`` (the apostrophe Excel uses to keep a number as text) and groups of digits
+    split by one kind of separator — ``3525 1101 0190 0001``, ``3525-1101-0190-0001``,
+    ``3525.1101.0190.0001`` — give 16 digits with nothing guessed. Anything else is returned as it is,
+    for the NIK rules to judge.
+    """
+    body = text[1:].strip() if text.startswith("'") else text
+    if body.isdigit():
+        return body
+    used = {ch for ch in body if not ch.isdigit()}
+    if len(used) == 1 and used <= set(NIK_SEPARATORS):
+        (separator,) = used
+        groups = body.split(separator)
+        digits = "".join(groups)
+        if len(digits) == 16 and all(group.isdigit() for group in groups):
+            return digits
+    return text
+
+
 def clean_nik(value) -> str:
     damage = spreadsheet_damage(value)
     if damage is not None:
         raise CellError(damage.code, damage.message)
-    return nik_text(value)
+    text = nik_text(value)
+    if text and not text.isdigit():
+        return unwrap_nik(text)
+    return text
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year quirk already absorbed)

@@ -2,7 +2,9 @@
 
 A job moves MAPPING → QUEUED → VALIDATING → COMMITTING → DONE (or FAILED). Its progress counters
 live on the row so that any process (the web page polling, the CLI) can read them; a background
-worker claims a queued job with a conditional UPDATE, so two workers never run the same job.
+worker claims a queued job with a conditional UPDATE, so two workers never run the same job. A job
+whose process died is INTERRUPTED (nothing of it was saved) and can be run again
+(``lindung.imports.lifecycle``).
 """
 
 from django.conf import settings
@@ -18,6 +20,10 @@ class Status(models.TextChoices):
     COMMITTING = "committing", _("saving")
     DONE = "done", _("finished")
     FAILED = "failed", _("failed")
+    INTERRUPTED = "interrupted", _("interrupted")
+
+
+RUNNING = (Status.VALIDATING, Status.COMMITTING)
 
 
 class Outcome(models.TextChoices):
@@ -43,6 +49,9 @@ class ImportJob(models.Model):
     # {column index as text: field key}; columns not named are ignored.
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
+    # The findings are written in the language of the person who started the import.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.MAPPING,
                               db_index=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
@@ -60,6 +69,9 @@ class ImportJob(models.Model):
     counts = models.JSONField(_("results"), default=dict, blank=True)
     error = models.TextField(_("failure"), blank=True)
     sponsorship_batch_id = models.BigIntegerField(null=True, blank=True)
+    # The uploaded file (and its error report) are deleted after LINDUNG_UPLOAD_RETENTION_DAYS; the job,
+    # its counts and its findings stay.
+    file_purged_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -71,7 +83,12 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (Status.DONE, Status.FAILED)
+        """No process works on it any more (an interrupted job may be run again)."""
+        return self.status in (Status.DONE, Status.FAILED, Status.INTERRUPTED)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == Status.INTERRUPTED and not self.file_purged_at
 
     @property
     def percent(self) -> int:
@@ -80,7 +97,7 @@ class ImportJob(models.Model):
             return 100
         total = max(self.rows_total, self.rows_validated, 1)
         checked = min(self.rows_validated / total, 1.0)
-        if self.status in (Status.MAPPING, Status.QUEUED):
+        if self.status not in RUNNING:
             return 0
         if self.status == Status.VALIDATING:
             return int(60 * checked)

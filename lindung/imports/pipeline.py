@@ -10,7 +10,6 @@ whatever the file size; the commit step streams that spool into the worker table
 
 import datetime as dt
 import json
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -204,24 +203,6 @@ class Validator:
             from lindung.people import policy
             self.default_income = policy.minimum_declared_income(options.default_segment, self.today)
 
-    def prepare_to_fork(self) -> None:
-        """Load, before forking, everything ``inspect_row`` reads, so the children never query."""
-        from lindung.people import policy
-        from lindung.people.models import Segment
-        from lindung.regions.cache import district_exists, village_exists
-        from lindung.rules.book import book
-
-        district_exists("")
-        village_exists("")
-        book()
-        policy.registration_age_window()
-        for segment in Segment.values:
-            policy.minimum_declared_income(segment, self.today)
-        self.access.can_register_in("")  # role and regions are read once, then cached
-        _ = self.access.region_codes
-        if self.mapped & {"village_name"}:
-            self.resolver._load()
-
     # --- per row -------------------------------------------------------------------------------
     def column(self, key: str) -> str:
         """The file's header for a field, for the report (the field's label when no column holds it)."""
@@ -233,18 +214,18 @@ class Validator:
             return self.column_of["birth_place_date"]
         return str(BY_KEY[key].label) if key in BY_KEY else key
 
-    def add_issue(self, row: int, key: str, code: str, message: str, severity: str = Severity.ERROR) -> None:
+    def add_issue(self, row: int, key: str, code: str, message: str, severity: str = Severity.ERROR, *,
+                  column: str | None = None) -> None:
         if severity == Severity.NOTICE:
             self.notices += 1
             if self.notices > MAX_NOTICES:  # a re-sent list of 100,000 known workers needs no 100,000 lines
                 return
-        self.issues.append(Issue(row, self.column(key), code, message, severity))
+        self.issues.append(Issue(row, self.column(key) if column is None else column, code, message, severity))
 
     def inspect_row(self, row: int, values: list) -> tuple[dict | None, list[Issue], list, list]:
         """Clean and check one row on its own — no registry look-up, no other row.
 
         Returns (the typed row, or None when rejected; its issues; NIK flag codes; NIK warnings).
-        Pure, so it can run in another process (see ``validate_rows``).
         """
         found: list[Issue] = []
         data: dict = {}
@@ -257,6 +238,11 @@ class Validator:
             except CellError as exc:
                 failed.add(key)
                 found.append(Issue(row, self.column(key), exc.code, exc.message))
+                continue
+            if key == "nik" and isinstance(value, str) and value.strip() != data[key]:
+                found.append(Issue(row, self.column(key), "nik_cleaned", _(
+                    "NIK written as “%(text)s”; read as %(nik)s (separators and the spreadsheet's text "
+                    "marker removed).") % {"text": value.strip(), "nik": data[key]}, Severity.NOTICE))
         self._complete(row, data, failed, found)
         if data.get("phone"):
             data["phone"] = normalise_phone(data["phone"])
@@ -279,7 +265,7 @@ class Validator:
         return data, found, check.flags, check.warnings
 
     def pack(self, row: int, data: dict | None, found: list[Issue], flags: list, warnings: list) -> tuple:
-        """An inspected row in the compact form the batch step needs (cheap to send between processes):
+        """An inspected row in the compact form the batch step needs:
         (row, (NIK, (name key, birth date, regency), COPY line without its flags, flags, warnings,
         the typed row when updates were asked) or None, issues)."""
         if data is None:
@@ -294,7 +280,11 @@ class Validator:
         result = self.result
         result.rows += 1
         if found:
-            self.issues.extend(found)
+            for issue in found:
+                if issue.severity == Severity.NOTICE:
+                    self.add_issue(row, "", issue.code, issue.message, Severity.NOTICE, column=issue.column)
+                else:
+                    self.issues.append(issue)
         if packed is None:
             result.rejected += 1
             return
@@ -550,23 +540,9 @@ def _changes(found: tuple, data: dict, flags: list[str]) -> dict:
     return {k: v for k, v in new.items() if current.get(k) != v}
 
 
-def worker_processes() -> int:
-    """Processes that check the rows of a large list: ``LINDUNG_IMPORT_PROCESSES``, default 1.
-
-    More processes only pay off on otherwise idle cores: the rows still pass through this process
-    (file-wide duplicates, registry batches), and sending them costs about a third of checking them.
-    On the shared 2-core machines measured (benchmarks/RESULTS.md) two processes were slower than one.
-    """
-    value = os.environ.get("LINDUNG_IMPORT_PROCESSES", "").strip()
-    return int(value) if value.isdigit() and int(value) >= 1 else 1
-
-
 def validate_rows(validator: Validator, rows: Iterator[tuple[int, list]],
-                  progress: Callable[[int], None] | None = None, *, processes: int = 1) -> Result:
-    """Check every row. With ``processes`` > 1 the per-row checks run in forked processes, chunk by
-    chunk in file order, while this process keeps the file-wide state (duplicates, registry batches)."""
-    if processes > 1:
-        return _validate_in_processes(validator, rows, progress, processes)
+                  progress: Callable[[int], None] | None = None) -> Result:
+    """Check every row, in file order, reporting progress every 1,000 rows."""
     count = 0
     for row, values in rows:
         if is_blank(values):
@@ -580,73 +556,6 @@ def validate_rows(validator: Validator, rows: Iterator[tuple[int, list]],
     if progress is not None:
         progress(count)
     return result
-
-
-CHUNK_ROWS = 2000
-_forked_validator: Validator | None = None
-
-
-def _child_start() -> None:
-    # The parent's database connections are shared sockets: forget them without closing, so a query
-    # made here by accident opens its own connection instead of talking on the parent's.
-    from django.db import connections
-
-    for conn in connections.all(initialized_only=True):
-        conn.connection = None
-
-
-def _inspect_chunk(chunk: list[tuple[int, list]]) -> list[tuple]:
-    inspect, pack = _forked_validator.inspect_row, _forked_validator.pack
-    return [pack(row, *inspect(row, values)) for row, values in chunk]
-
-
-def _validate_in_processes(validator: Validator, rows, progress, processes: int) -> Result:
-    import multiprocessing
-    import threading
-
-    global _forked_validator
-    validator.prepare_to_fork()
-    _forked_validator = validator
-    ahead = processes * 4
-    in_flight = threading.Semaphore(ahead)  # read a few chunks ahead, not the whole file
-    stopped = threading.Event()
-
-    def chunks():
-        chunk = []
-        for row, values in rows:
-            if is_blank(values):
-                validator.result.blank += 1
-                continue
-            chunk.append((row, values))
-            if len(chunk) == CHUNK_ROWS:
-                in_flight.acquire()
-                if stopped.is_set():
-                    return
-                yield chunk
-                chunk = []
-        if chunk:
-            in_flight.acquire()
-            if not stopped.is_set():
-                yield chunk
-
-    count = 0
-    try:
-        with multiprocessing.get_context("fork").Pool(processes, initializer=_child_start) as pool:
-            try:
-                for results in pool.imap(_inspect_chunk, chunks()):
-                    in_flight.release()
-                    for item in results:
-                        validator.accept(*item)
-                    count += len(results)
-                    if progress is not None:
-                        progress(count)
-            finally:
-                stopped.set()
-                for _i in range(ahead):  # let the reading thread see the stop and end
-                    in_flight.release()
-    finally:
-        _forked_validator = None
-    return validator.finish()
 
 
 def numbered_rows(table: Table, header_row: int) -> Iterator[tuple[int, list]]:

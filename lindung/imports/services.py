@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import close_old_connections, connection, connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -32,20 +32,13 @@ from lindung.errors import DomainError, InvalidInput
 
 from .columns import guess_mapping, header_key
 from .models import ImportJob, Outcome, RememberedMapping, RowIssue, Status
-from .pipeline import (
-    MappingError, Options, Validator, check_mapping, find_header, numbered_rows, validate_rows, worker_processes,
-)
+from . import lifecycle
+from .pipeline import MappingError, Options, Validator, check_mapping, find_header, numbered_rows, validate_rows
 from .readers import UnreadableFile, open_table, text_of
 from .writing import insert_workers, update_workers
 
 log = logging.getLogger(__name__)
 
-# A running job whose heartbeat is older than this was interrupted. While the rows are written on
-# SQLite no other connection can write, so the heartbeat stops for the length of the commit.
-STALE_AFTER = dt.timedelta(minutes=5)
-STALE_COMMIT_AFTER = dt.timedelta(minutes=60)
-MAX_ATTEMPTS = 2
-PARALLEL_MIN_ROWS = 20_000  # below this, starting processes costs more than it saves
 
 
 class ImportRefused(InvalidInput):
@@ -206,9 +199,9 @@ def queue_job(access: Access, job: ImportJob, mapping: dict[str, str] | None = N
         raise ImportRefused(str(exc)) from None
     remember_mapping(access, job, mapping)
     # The findings are written in the language of the person who started the import.
-    job.mapping, job.options = mapping, {**options.as_json(), "_language": translation.get_language()}
+    job.mapping, job.options, job.language = mapping, options.as_json(), translation.get_language() or ""
     job.status = Status.QUEUED
-    job.save(update_fields=["mapping", "options", "status"])
+    job.save(update_fields=["mapping", "options", "language", "status"])
     return job
 
 
@@ -270,7 +263,7 @@ def _side_update(job_id: int, fields: dict) -> None:
 def run_job(job: ImportJob | int, *, access: Access | None = None, today: dt.date | None = None) -> ImportJob:
     """Check and (unless told otherwise) save one import; returns the job in its final state."""
     job = ImportJob.objects.get(pk=job) if isinstance(job, int) else job
-    with translation.override((job.options or {}).get("_language") or settings.LANGUAGE_CODE):
+    with translation.override(job.language or settings.LANGUAGE_CODE), lifecycle.running(job):
         return _run(job, access or access_for(job), today)
 
 
@@ -278,7 +271,9 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
     options = Options.from_json(job.options)
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(status=Status.VALIDATING, started_at=now, phase_started_at=now,
-                                               heartbeat_at=now, rows_read=0, rows_validated=0, rows_written=0)
+                                               heartbeat_at=now, rows_read=0, rows_validated=0, rows_written=0,
+                                               error="", finished_at=None, claimed_by=lifecycle.owner_name(),
+                                               attempts=F("attempts") + 1)
     RowIssue.objects.filter(job=job).delete()  # a re-run after an interruption starts afresh
     progress = Progress(job)
     try:
@@ -293,8 +288,7 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
             else:
                 progress(rows_read=count, rows_validated=count)
 
-        processes = worker_processes() if estimate >= PARALLEL_MIN_ROWS else 1
-        result = validate_rows(validator, numbered_rows(table, job.header_row), on_rows, processes=processes)
+        result = validate_rows(validator, numbered_rows(table, job.header_row), on_rows)
         RowIssue.objects.bulk_create([RowIssue(job_id=job.pk, row=i.row, column=i.column[:100], code=i.code,
                                                severity=i.severity, message=i.message)
                                       for i in validator.issues], batch_size=5000)
@@ -407,100 +401,3 @@ def summary_text(counts: dict) -> str:
              "%(rejected)d rejected, %(flagged)d to review") % {k: counts.get(k, 0) for k in
                                                                ("rows", "created", "updated", "skipped",
                                                                 "rejected", "flagged")}
-
-
-# --- the background worker -------------------------------------------------------------------------
-
-def requeue_stale_jobs() -> int:
-    """Jobs whose worker died (no heartbeat for STALE_AFTER): queue again, or fail after MAX_ATTEMPTS.
-
-    Nothing of an interrupted job was saved (the rows are written in one transaction), so running it
-    again is safe.
-    """
-    now = timezone.now()
-    stale = (Q(status=Status.VALIDATING, heartbeat_at__lt=now - STALE_AFTER)
-             | Q(status=Status.COMMITTING, heartbeat_at__lt=now - STALE_COMMIT_AFTER))
-    count = 0
-    for job in ImportJob.objects.filter(stale):
-        attempts = int(job.options.get("_attempts", 1))
-        if attempts >= MAX_ATTEMPTS:
-            ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-                status=Status.FAILED, finished_at=timezone.now(),
-                error=_("The import was interrupted twice; nothing was saved. Upload the file again."))
-        else:
-            options = {**job.options, "_attempts": attempts + 1}
-            ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=Status.QUEUED, options=options)
-        count += 1
-    return count
-
-
-def claim_next_job(worker_name: str) -> ImportJob | None:
-    """Take the oldest queued job; the conditional UPDATE makes the claim safe between workers."""
-    for job_id in ImportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "id").values_list("id", flat=True)[:10]:
-        now = timezone.now()
-        claimed = ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-            status=Status.VALIDATING, claimed_by=worker_name[:100], heartbeat_at=now, started_at=now)
-        if claimed:
-            return ImportJob.objects.get(pk=job_id)
-    return None
-
-
-# Other background work sharing this worker (large reports): callables taking the worker's name and
-# returning True when they ran something. Apps above imports register theirs in AppConfig.ready().
-other_queues: list = []
-
-
-def work(worker_name: str, *, stop: threading.Event | None = None, poll: float = 1.0, once: bool = False) -> int:
-    """Run queued imports (and the other registered queues) until ``stop`` is set (or, with ``once``,
-    until they are empty)."""
-    done = 0
-    last_stale_check = None
-    while stop is None or not stop.is_set():
-        try:
-            if last_stale_check is None or time.monotonic() - last_stale_check > 60:
-                requeue_stale_jobs()
-                last_stale_check = time.monotonic()
-            job = claim_next_job(worker_name)
-            if job is not None:
-                run_job(job)
-                done += 1
-                continue
-            if any(queue(worker_name) for queue in other_queues):
-                done += 1
-                continue
-        except Exception:
-            log.exception("import worker error")
-        finally:
-            if not connection.in_atomic_block:  # (a test's transaction must stay open)
-                close_old_connections()
-        if once:
-            break
-        if stop is not None:
-            stop.wait(poll)
-        else:
-            time.sleep(poll)
-    return done
-
-
-_thread: threading.Thread | None = None
-
-
-def start_worker_thread(name: str = "serve") -> threading.Thread:
-    """The embedded worker: a daemon thread inside `lindung serve` / `lindung demo`."""
-    global _thread
-    if _thread is None or not _thread.is_alive():
-        import socket
-
-        worker_name = f"{socket.gethostname()}:{os.getpid()}:{name}"
-        _thread = threading.Thread(target=work, args=(worker_name,), kwargs={"stop": threading.Event()},
-                                   name="lindung-import-worker", daemon=True)
-        _thread.start()
-    return _thread
-
-
-def embedded_worker_enabled() -> bool:
-    """On by default for the embedded setup (SQLite, demo/dev); production runs `lindung worker`."""
-    value = os.environ.get("LINDUNG_IMPORT_WORKER", "").strip().lower()
-    if value in ("thread", "off"):
-        return value == "thread"
-    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") or settings.MODE in ("demo", "dev")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/mapping/", views.mapping, name="import-mapping"),
     path("<int:pk>/progress/", views.progress, name="import-progress"),
     path("<int:pk>/report.xlsx", views.report, name="import-report"),
+    path("<int:pk>/retry/", views.retry, name="import-retry"),
 ]

@@ -4,15 +4,18 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lindung.audit import services as audit
 from lindung.errors import to_form
 
+from . import lifecycle
 from .columns import COLUMNS
 from .forms import UploadForm
 from .models import Severity, Status
@@ -74,7 +77,7 @@ def upload(request):
 @login_required
 def mapping(request, pk):
     job = _job(request, pk)
-    if job.status != Status.MAPPING:
+    if job.status != Status.MAPPING or job.file_purged_at:
         return redirect("import-detail", pk=job.pk)
     error = ""
     if request.method == "POST":
@@ -106,7 +109,7 @@ def mapping(request, pk):
 
 @login_required
 def detail(request, pk):
-    job = _job(request, pk)
+    job = lifecycle.refresh(_job(request, pk))
     severity = request.GET.get("show", Severity.ERROR)
     if severity not in Severity.values:
         severity = Severity.ERROR
@@ -121,7 +124,7 @@ def detail(request, pk):
 
 @login_required
 def progress(request, pk):
-    job = _job(request, pk)
+    job = lifecycle.refresh(_job(request, pk))
     response = render(request, "imports/_progress.html", {"job": job})
     if job.finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # show the report
@@ -129,9 +132,22 @@ def progress(request, pk):
 
 
 @login_required
+@require_POST
+def retry(request, pk):
+    """Run an interrupted import again (nothing of it was saved); the worker picks it up."""
+    job = lifecycle.refresh(_job(request, pk))
+    request.access.require("import.run")
+    if lifecycle.retry(job):
+        messages.success(request, _("Import #%(id)s is queued to run again.") % {"id": job.pk})
+    else:
+        messages.error(request, _("Only an interrupted import can be run again."))
+    return redirect("import-detail", pk=job.pk)
+
+
+@login_required
 def report(request, pk):
     job = _job(request, pk)
-    if not job.finished or job.status != Status.DONE:
+    if not job.finished or job.status != Status.DONE or job.file_purged_at:
         raise Http404
     path = build_report(job)
     audit.record(request.user, audit.Action.EXPORT, job, region_code=job.region_code,

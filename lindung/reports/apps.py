@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Large reports share the background worker of the imports (`lindung worker`, `lindung serve`).
-        from lindung.imports.services import other_queues
+        from lindung.imports.worker import other_queues
 
         from .services import run_next
 
