@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from lindung.imports import services, worker
+from lindung.imports import worker
 from lindung.people.models import Worker
 
 from .browser import browser_page, log_in

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from lindung.audit.models import AuditEntry
 from lindung.cli import main
-from lindung.imports import lifecycle, services, worker
+from lindung.imports import services, worker
 from lindung.imports.models import ImportJob, Outcome, Status
 from lindung.imports.pipeline import Options
 from lindung.imports.services import NationalAccess, create_job, queue_job, run_job

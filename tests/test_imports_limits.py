@@ -1,6 +1,7 @@
 """Uploads that cannot take the server down: a size limit before reading, a sheet's declared area checked
 before parsing, spreadsheets parsed in a memory-limited process, nothing parsed kept in the web process."""
 
+import datetime as dt
 import os
 import resource
 import subprocess
@@ -9,15 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from lindung.imports.pipeline import Options
 from lindung.imports.readers import UnreadableFile, open_table
 from lindung.imports.services import ImportRefused, NationalAccess, create_job, queue_job, run_job
-from lindung.imports.pipeline import Options
 from lindung.people.models import Worker
 
 from .conftest import DADAPKUNING, make_nik
 from .imports_support import issues, write_csv, write_ods, write_raw_xlsx, write_repeated_ods, write_xls, write_xlsx
-
-import datetime as dt
 
 B85 = dt.date(1985, 3, 12)
 HEADER = ["NIK", "Nama", "Tanggal Lahir", "L/P", "Kode Desa"]

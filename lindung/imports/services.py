@@ -10,16 +10,15 @@ kill before that transaction commits leaves nothing of the list visible.
 import datetime as dt
 import hashlib
 import logging
-import os
 import threading
-from contextlib import closing
 import time
+from contextlib import closing
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils import translation
@@ -30,9 +29,9 @@ from lindung.accounts.models import Role
 from lindung.audit import services as audit
 from lindung.errors import DomainError, InvalidInput
 
+from . import lifecycle
 from .columns import guess_mapping, header_key
 from .models import ImportJob, Outcome, RememberedMapping, RowIssue, Status
-from . import lifecycle
 from .pipeline import MappingError, Options, Validator, check_mapping, find_header, numbered_rows, validate_rows
 from .readers import UnreadableFile, open_table, text_of
 from .writing import insert_workers, update_workers
