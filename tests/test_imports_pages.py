@@ -118,3 +118,52 @@ def test_a_file_that_is_not_a_list_is_refused_with_a_message(client, national_ad
     response = upload(client, path)
     assert response.status_code == 200 and not ImportJob.objects.exists()
     assert 'class="msg error" role="alert"' in response.content.decode()
+
+
+def test_the_report_counts_add_up_and_say_what_they_count(client, national_admin, tmp_path):
+    """Finding: the tile said "7 ditolak", the tab "ditolak (8)" (one row had two findings), and
+    "Baris dibaca 11 / ~14" after the end. Tiles and tabs count rows; the tab says its findings too."""
+    from lindung.imports.services import queue_job, run_job
+
+    from .conftest import create_worker
+
+    create_worker(DADAPKUNING, serial=4, name="Sudah Ada")
+    path = write_xlsx(tmp_path / "daftar.xlsx", [
+        ["NIK", "Nama", "Tgl Lahir", "L/P", "Kode Desa"],
+        [nik(1), "Budi", B85, "L", DADAPKUNING],
+        [nik(2), "Dua Kesalahan", "31/02/1985", "X", DADAPKUNING],   # two findings, one rejected row
+        ["123", "Rusak", B85, "L", DADAPKUNING],
+        [None, None, None, None, None],                                 # blank: skipped
+        [nik(4), "Sudah Ada", B85, "L", DADAPKUNING],                   # already registered
+    ])
+    access = NationalAccess()
+    job = run_job(queue_job(access, create_job(access, path)).pk)
+    assert job.counts["rows"] == 4 and job.counts["rejected"] == 2 and job.unaccounted_rows == 0
+    client.force_login(national_admin)
+    page = client.get(f"/imports/{job.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'data-tab="error" data-rows="2"' in page and "ditolak: 2 baris" in page and "(3 temuan)" in page
+    assert 'data-count="read">4 (dan 1 baris kosong dilewati)' in page and "/ ~" not in page
+    assert "4 baris berisi data" in page or "Setiap 4 baris berisi data" in page
+
+
+def test_the_reading_phase_is_shown_as_progress_and_the_estimate_waits_for_real_speed(client, national_admin,
+                                                                                     tmp_path):
+    from django.utils import timezone
+
+    job = create_job(NationalAccess(), village_list(tmp_path))
+    started = timezone.now() - dt.timedelta(seconds=16)
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.VALIDATING, started_at=started,
+                                               phase_started_at=started, rows_total=30_001, rows_read=0,
+                                               claimed_by=f"{__import__('socket').gethostname()}:"
+                                                          f"{__import__('os').getpid()}:test")
+    client.force_login(national_admin)
+    page = client.get(f"/imports/{job.pk}/progress/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'id="reading-file"' in page and "Membaca berkas" in page and "16 detik" in page
+    assert "0 / ~30.001" not in page
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(rows_read=300, rows_validated=300,
+                                               phase_started_at=now - dt.timedelta(seconds=2))
+    assert ImportJob.objects.get(pk=job.pk).seconds_left() is None  # 1 % after 2 s: too early to tell
+    ImportJob.objects.filter(pk=job.pk).update(rows_read=3000, rows_validated=3000,
+                                               phase_started_at=now - dt.timedelta(seconds=10))
+    assert ImportJob.objects.get(pk=job.pk).seconds_left() % 5 == 0

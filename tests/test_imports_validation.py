@@ -190,8 +190,26 @@ def test_updating_a_worker_registered_outside_ones_scope_is_refused(tmp_path, da
     create_worker(LENGKONG, serial=1, name="Budi")
     path = write_csv(tmp_path / "a.csv", [HEADER, row(nik(1), name="Budi Pindah")])
     job = run_import(Access(dadapkuning_operator), path, update_existing=True)
-    assert issues(job) == [(2, "NIK", "registered_elsewhere")]
+    assert issues(job) == [(2, "NIK", "cannot_register")]
     assert Worker.objects.get().village_id == LENGKONG
+
+
+def test_a_dry_run_discloses_nothing_registered_outside_the_uploaders_regions(tmp_path, dadapkuning_operator):
+    """Finding: the dry run told a village operator that a NIK was registered elsewhere and named the
+    registered worker who may be the same person. Neither may leave the operator's scope."""
+    create_worker(LENGKONG, serial=1, name="Budi Tetangga")
+    create_worker(LENGKONG, serial=2, name="Siti Aminah", sex="F")
+    path = write_csv(tmp_path / "a.csv", [HEADER,
+        row(nik(1), name="Budi Tetangga"),                                  # 2 registered in Lengkong
+        row(nik(3, "F"), name="Siti Aminah", sex="P"),                      # 3 same name and birth date as nik 2
+    ])
+    job = run_import(Access(dadapkuning_operator), path, dry_run=True)
+    assert issues(job) == [(2, "NIK", "cannot_register")]
+    assert issues(job, "notice") == []
+    assert issues(job, "review") == [(3, "Nama", "possible_duplicate")]
+    report = " ".join(job.issues.values_list("message", flat=True))
+    assert nik(2, "F")[-4:] not in report and "registered worker" not in report
+    assert "already registered" not in report.lower()
 
 
 def test_possible_duplicates_with_another_nik_are_saved_and_flagged(tmp_path, national):

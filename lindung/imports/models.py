@@ -104,18 +104,36 @@ class ImportJob(models.Model):
         written = self.rows_written / self.rows_to_write if self.rows_to_write else 0
         return 60 + int(40 * min(written, 1.0))
 
+    @property
+    def reading(self) -> bool:
+        """Checking has started but no row has arrived yet: the file is being read (a large sheet is
+        parsed whole before its first row)."""
+        return self.status == Status.VALIDATING and not self.rows_read
+
+    def seconds_reading(self) -> int:
+        return int((timezone.now() - self.started_at).total_seconds()) if self.started_at else 0
+
     def seconds_left(self) -> int | None:
-        """A rough estimate from the speed so far in the current phase."""
-        if self.status not in (Status.VALIDATING, Status.COMMITTING) or not self.phase_started_at:
+        """An estimate from the speed so far in the current phase (the phase starts with its first row,
+        so reading the file does not skew it); none before 3 % or 5 seconds of the phase, then rounded to
+        5 seconds so it does not jump with every poll."""
+        if self.status not in RUNNING or not self.phase_started_at or self.reading:
             return None
         elapsed = (timezone.now() - self.phase_started_at).total_seconds()
         if self.status == Status.VALIDATING:
             done, total = self.rows_validated, max(self.rows_total, self.rows_validated)
         else:
             done, total = self.rows_written, self.rows_to_write
-        if done <= 0 or elapsed <= 0:
+        if done <= 0 or elapsed < 5 or not total or done / total < 0.03:
             return None
-        return int((total - done) * elapsed / done)
+        left = (total - done) * elapsed / done
+        return max(5, int(round(left / 5) * 5))
+
+    @property
+    def unaccounted_rows(self) -> int:
+        """Rows counted but in no outcome (0 unless a count is wrong): the tiles must add up."""
+        c = self.counts or {}
+        return c.get("rows", 0) - sum(c.get(k, 0) for k in ("created", "updated", "unchanged", "skipped", "rejected"))
 
 
 class Severity(models.TextChoices):

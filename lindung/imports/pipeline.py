@@ -106,7 +106,7 @@ class Result:
         return self.created + self.updated + self.unchanged + self.skipped
 
     def counts(self) -> dict:
-        return {"rows": self.rows, "accepted": self.accepted, "rejected": self.rejected,
+        return {"rows": self.rows, "blank": self.blank, "accepted": self.accepted, "rejected": self.rejected,
                 "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "skipped": self.skipped, "flagged": self.flagged, "already_sponsored": self.already_sponsored}
 
@@ -351,19 +351,23 @@ class Validator:
             existing = {r[0]: r for r in Worker.objects.filter(nik__in=niks).order_by().values_list(*fields)}
         else:
             existing = {r[0]: r for r in _select_in("SELECT nik, id FROM people_worker", "nik", niks)}
-        editable: set[str] = set()
-        if existing and self.options.update_existing:
-            if self.access.is_national:
-                editable = set(existing)
-            else:
-                editable = set(self.access.workers().filter(nik__in=list(existing)).values_list("nik", flat=True))
+        # Registered workers outside the uploader's scope are not disclosed: such a row is refused with
+        # the same words whatever the reason (UU 27/2022; the registration door answers alike).
+        in_scope = self._in_scope(list(existing)) if existing else set()
         payers = self._payers([r[1] for r in existing.values()]) if existing and self.options.sponsoring else {}
         possible = self._possible_duplicates({p[1] for _r, p in pending if p[0] not in existing})
+        visible_twins = self._in_scope(sorted(set(possible.values()))) if possible else set()
         result, spool = self.result, self.result.spool
         lines = []
         for row, (nik, person_key, line, flags, warnings, data) in pending:
             found = existing.get(nik)
             sponsor = self.options.sponsoring
+            if found is not None and nik not in in_scope:
+                result.rejected += 1
+                self.add_issue(row, "nik", "cannot_register", _(
+                    "This NIK cannot be registered or changed from your regions; contact the BPJS "
+                    "Ketenagakerjaan branch office."))
+                continue
             if found is not None and found[1] in payers:
                 if payers[found[1]] - {self.options.funder_id}:
                     result.rejected += 1
@@ -377,18 +381,24 @@ class Validator:
                     "This funder already pays (or has proposed to pay) for this worker in that period; no new "
                     "sponsorship."), Severity.NOTICE)
             flags = list(flags)
-            for message, code in zip(warnings, flags):
-                self.add_issue(row, "nik", f"nik_{code}", message, Severity.REVIEW)
+            # NIK warnings are for rows that are saved (new or updated): a row left unchanged because it is
+            # registered is not reviewed, so the "to review" count and the review tab count the same rows.
+            if found is None or self.options.update_existing:
+                for message, code in zip(warnings, flags):
+                    self.add_issue(row, "nik", f"nik_{code}", message, Severity.REVIEW)
             if found is None:
                 twin = possible.get(person_key)
                 person = hash(person_key)
                 first = self.first_row_of_person.get(person)  # (its NIK differs: equal NIKs were rejected)
                 if twin and twin != nik:
                     flags.append("possible_duplicate")
-                    self.add_issue(row, "name", "possible_duplicate", _(
-                        "May be the same person as registered worker %(nik)s (same name and birth date in "
-                        "this regency, another NIK): check before paying.") % {"nik": mask_nik(twin)},
-                        Severity.REVIEW)
+                    if twin in visible_twins:
+                        message = _("May be the same person as registered worker %(nik)s (same name and birth date "
+                                    "in this regency, another NIK): check before paying.") % {"nik": mask_nik(twin)}
+                    else:  # registered outside the uploader's regions: flagged for review, not named
+                        message = _("May be the same person as a worker registered under another NIK (same name "
+                                    "and birth date in this regency): the branch office checks it before paying.")
+                    self.add_issue(row, "name", "possible_duplicate", message, Severity.REVIEW)
                 elif first is not None:
                     flags.append("possible_duplicate")
                     self.add_issue(row, "name", "possible_duplicate_in_file", _(
@@ -409,10 +419,6 @@ class Validator:
                     Severity.NOTICE)
                 if sponsor:
                     result.sponsor_niks.append(nik)
-            elif nik not in editable:
-                result.rejected += 1
-                self.add_issue(row, "nik", "registered_elsewhere", _(
-                    "This NIK is already registered outside the regions you may change."))
             else:
                 changes = _changes(found, data, flags)
                 if changes:
@@ -426,6 +432,12 @@ class Validator:
                     result.sponsor_niks.append(nik)
         if lines:
             spool.write("".join(lines))
+
+    def _in_scope(self, niks: list[str]) -> set[str]:
+        """Which of these registered NIKs the uploader may see and change."""
+        if self.access.is_national:
+            return set(niks)
+        return set(self.access.workers().filter(nik__in=niks).values_list("nik", flat=True))
 
     def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
         """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""
@@ -550,7 +562,7 @@ def validate_rows(validator: Validator, rows: Iterator[tuple[int, list]],
             continue
         validator.check_row(row, values)
         count += 1
-        if progress is not None and count % 1000 == 0:
+        if progress is not None and (count % 1000 == 0 or count == 1):
             progress(count)
     result = validator.finish()
     if progress is not None:

@@ -281,11 +281,16 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
         progress(force=True, rows_total=estimate)
         validator = Validator(access, job.headers, job.mapping, options, region_code=job.region_code, today=today)
 
+        first = []
+
         def on_rows(count: int) -> None:
+            fields = {"rows_read": count, "rows_validated": count}
+            if not first:  # the checking phase (and its time estimate) starts with the first rows, after reading
+                first.append(count)
+                fields["phase_started_at"] = timezone.now()
             if table.rows_declared > estimate:  # a sheet's size is known once its reader has loaded it
-                progress(rows_read=count, rows_validated=count, rows_total=table.rows_declared - job.header_row)
-            else:
-                progress(rows_read=count, rows_validated=count)
+                fields["rows_total"] = table.rows_declared - job.header_row
+            progress(force=len(first) == 1 and count == first[0], **fields)
 
         result = validate_rows(validator, numbered_rows(table, job.header_row), on_rows)
         RowIssue.objects.bulk_create([RowIssue(job_id=job.pk, row=i.row, column=i.column[:100], code=i.code,

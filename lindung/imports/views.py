@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -115,8 +116,11 @@ def detail(request, pk):
         severity = Severity.ERROR
     issues = job.issues.filter(severity=severity).order_by("row", "id")
     page = Paginator(issues, 100).get_page(request.GET.get("page"))
-    tabs = [(value, label, job.issues.filter(severity=value).count()) for value, label in Severity.choices] \
-        if job.finished else []
+    tabs = []
+    if job.finished:  # each tab says how many rows (what the tiles count) and how many findings it lists
+        found = {s: (rows, findings) for s, rows, findings in job.issues.order_by().values("severity").annotate(
+            rows=Count("row", distinct=True), findings=Count("id")).values_list("severity", "rows", "findings")}
+        tabs = [(value, label, *found.get(value, (0, 0))) for value, label in Severity.choices]
     return render(request, "imports/detail.html", {
         "job": job, "page": page, "show": severity, "tabs": tabs, "options": Options.from_json(job.options),
     })
