@@ -78,6 +78,27 @@ def test_importing_the_same_statement_twice_records_nothing_new(invoices, nation
     assert Payment.objects.count() == counts[2] + 1
 
 
+def test_references_recorded_by_a_concurrent_import_are_duplicates_and_the_rest_is_recorded(invoices, national_admin, monkeypatch):
+    """Finding: references recorded by a concurrent import between this import's check and its insert
+    failed the whole file with a uniqueness error (500), new rows included. Duplicates are duplicates."""
+    from lindung.billing import statements
+
+    data = statement(("2025-02-10", "VA-1", "33600", invoices["regency"].virtual_account, ""),
+                     ("2025-02-12", "TRF-4", "16800", "", "tanpa berita"))
+    first = import_statement(Access(national_admin), data, "bank.csv")
+    assert (first.rows, first.recorded, first.duplicates) == (2, 1, 0)
+
+    # Another import recorded VA-1 and TRF-4 after this one looked: its check saw nothing.
+    monkeypatch.setattr(statements, "known_references", lambda references: set())
+    overlapping = statement(("2025-02-10", "VA-1", "33600", invoices["regency"].virtual_account, ""),
+                            ("2025-02-12", "TRF-4", "16800", "", "tanpa berita"),
+                            ("2025-02-13", "VA-9", "16800", invoices["province"].virtual_account, ""))
+    second = import_statement(Access(national_admin), overlapping, "bank-2.csv")
+    assert (second.rows, second.recorded, second.duplicates) == (3, 1, 2)
+    assert set(StatementRow.objects.values_list("reference", flat=True)) == {"VA-1", "TRF-4", "VA-9"}
+    assert Payment.objects.filter(reference="VA-9").exists()
+
+
 def test_a_reference_recorded_by_hand_is_not_recorded_again_from_the_statement(invoices, national_admin):
     record_payment(invoices["regency"], amount=33_600, reference="TRF-77", paid_on=dt.date(2025, 2, 3))
     result = import_statement(Access(national_admin),

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,20 +194,32 @@ def import_statement(access, data: bytes, name: str = "statement.csv") -> Import
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     parsed = parse_statement(text)
-    references = [r.reference for r in parsed]
-    known = set(Payment.objects.filter(reference__in=references).values_list("reference", flat=True))
-    known |= set(StatementRow.objects.filter(reference__in=references).values_list("reference", flat=True))
     invoices = visible_invoices(access)
     user = actor(access)
     result = ImportResult(statement_id=None, rows=len(parsed))
     with transaction.atomic(), payment_batch():
-        statement = Statement.objects.create(name=name[:200], sha256=digest, imported_by=user, rows=len(parsed))
+        try:
+            with transaction.atomic():
+                statement = Statement.objects.create(name=name[:200], sha256=digest, imported_by=user,
+                                                     rows=len(parsed))
+        except IntegrityError:  # the same file, imported by someone else a moment ago
+            existing = Statement.objects.get(sha256=digest)
+            return ImportResult(statement_id=existing.pk, already_imported=True, rows=existing.rows)
         result.statement_id = statement.pk
+        known = known_references([r.reference for r in parsed])
         for row in parsed:
+            # A reference already recorded — earlier in this file, by another statement or by hand — is a
+            # duplicate, reported as such; the rest of the file is recorded.
             if row.reference in known:
                 result.duplicates += 1
                 continue
-            match = _apply(row, statement, invoices, user)
+            known.add(row.reference)
+            try:
+                with transaction.atomic():
+                    match = _apply(row, statement, invoices, user)
+            except IntegrityError:  # recorded by a concurrent import after ``known`` was read
+                result.duplicates += 1
+                continue
             result.by_match[match] = result.by_match.get(match, 0) + 1
             result.recorded += match != Match.UNMATCHED
         Statement.objects.filter(pk=statement.pk).update(duplicates=result.duplicates)
@@ -217,6 +229,13 @@ def import_statement(access, data: bytes, name: str = "statement.csv") -> Import
             changes=result.as_dict())
     result.open_items = sum(n for m, n in result.by_match.items() if m != Match.MATCHED)
     return result
+
+
+def known_references(references: list[str]) -> set[str]:
+    """References already recorded as payments or statement rows."""
+    known = set(Payment.objects.filter(reference__in=references).values_list("reference", flat=True))
+    known |= set(StatementRow.objects.filter(reference__in=references).values_list("reference", flat=True))
+    return known
 
 
 def _apply(row: ParsedRow, statement: Statement, invoices, user) -> str:
