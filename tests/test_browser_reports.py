@@ -7,7 +7,7 @@ import tempfile
 import pytest
 from openpyxl import load_workbook
 
-from lindung.imports import services as worker
+from lindung.imports import worker
 
 from .browser import browser_page, log_in
 from .conftest import DADAPKUNING, LENGKONG, create_worker, make_user

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from lindung.claims.dci import canonical, process_all
 from lindung.claims.models import LifeEvent, RegistryMessage, ReportState, TrustedSender
-from lindung.imports.services import work
+from lindung.imports.worker import work
 
 from .conftest import DADAPKUNING, create_worker
 

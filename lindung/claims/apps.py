@@ -10,7 +10,7 @@ class ClaimsConfig(AppConfig):
     def ready(self):
         # Civil-registry notifications are acknowledged at once and processed by the background
         # worker that also runs imports (lindung serve / lindung imports work).
-        from lindung.imports.services import other_queues
+        from lindung.imports.worker import other_queues
 
         from .dci import process_next
 
