@@ -98,6 +98,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "report.budget": GOVERNMENT | {Role.FUNDER_USER},
     "report.handover": ALL,
     "report.cards": GOVERNMENT | {Role.AGENT},
+    "report.claims": GOVERNMENT | {Role.FUNDER_USER},
+    "report.donor": {Role.NATIONAL_ADMIN, Role.FUNDER_USER},
 }
 
 

@@ -19,6 +19,7 @@ from lindung.tabular import DATE, ID, MONTH, NUMBER, Column, export_response
 
 from . import payments as payment_services
 from .forms import CollectForm, PaymentForm, PlanForm, ResolveForm, RunForm, StatementForm
+from .impact import funder_paid
 from .models import AgentCommission, BillingPlan, BillingRun, InvoiceStatus, Payment
 from .runs import bill, set_prepayment
 from .scope import (COLLECTED_KINDS, can_collect_for, visible_invoices, visible_lines, visible_statement_rows,
@@ -296,24 +297,13 @@ def funder_overview(request, funder_id=None):
     funder = get_object_or_404(Funder.objects.select_related("region"), pk=funder_id)
     if not invoices.exists() and not access.is_national and access.funder_id != funder.pk:
         raise Http404
-    lines = visible_lines(access).filter(invoice__funder=funder)
-    paid = lines.filter(paid_on__isnull=False)
-    by_month = (paid.order_by().values("month").annotate(workers=Count("worker_id", distinct=True),
-                                                         amount=Sum("paid")).order_by("month"))
-    by_regency = (paid.order_by().values("worker__regency_code")
-                  .annotate(workers=Count("worker_id", distinct=True), amount=Sum("paid")).order_by("-workers")[:20])
-    from lindung.regions.models import Region
-
-    names = dict(Region.objects.filter(code__in=[r["worker__regency_code"] for r in by_regency])
-                 .values_list("code", "name"))
+    figures = funder_paid(access, funder)
     context = {
         "funder": funder,
         "totals": invoices.aggregate(total=Sum("total"), paid=Sum("paid"), n=Count("id")),
         "invoices": invoices.order_by("-month", "seq")[:36],
         "payments": Payment.objects.filter(invoice__in=invoices).select_related("invoice").order_by("-paid_on")[:20],
-        "by_month": by_month, "max_workers": max([r["workers"] for r in by_month] or [0]),
-        "by_regency": [{**r, "name": names.get(r["worker__regency_code"], "")} for r in by_regency],
-        "workers": paid.values("worker_id").distinct().count(),
-        "worker_months": paid.values("worker_id", "month").distinct().count(),
+        "by_month": figures["by_month"], "max_workers": max([r["workers"] for r in figures["by_month"]] or [0]),
+        "by_regency": figures["by_regency"], "workers": figures["workers"], "worker_months": figures["worker_months"],
     }
     return render(request, "billing/funder.html", context)

@@ -37,6 +37,8 @@ class Report:
     # True: figures for a whole region (only a region inside the user's area). False: the region only
     # narrows rows that the access layer already limits to the user's scope.
     regional: bool = False
+    # Checks that need the database (e.g. "a company or donor"): raise ReportRefused before anything runs.
+    check: Callable[..., None] | None = None
 
     def form(self, access, data=None) -> forms.Form:
         return ParameterForm(self, access, data)
@@ -129,9 +131,10 @@ def from_json(report: Report, params: dict) -> dict:
 
 
 def _catalogue() -> dict[str, Report]:
-    from .library import budget, cards, coverage, handover, workers
+    from .library import budget, cards, claims, coverage, donor, handover, workers
 
-    return {r.name: r for r in (coverage.REPORT, budget.REPORT, handover.REPORT, workers.REPORT, cards.REPORT)}
+    return {r.name: r for r in (coverage.REPORT, budget.REPORT, handover.REPORT, claims.REPORT, donor.REPORT,
+                                workers.REPORT, cards.REPORT)}
 
 
 CATALOGUE: dict[str, Report] = {}

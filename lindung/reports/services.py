@@ -65,6 +65,8 @@ def request_report(access: Access, name: str, data: dict, *, language: str | Non
     """Check and record a request; generate it now unless it is large (or ``background`` is asked)."""
     report = get_report(access, name)
     params, fmt = clean_parameters(access, report, data)
+    if report.check is not None:
+        report.check(access, from_json(report, params))
     user = access.user if getattr(access.user, "is_authenticated", False) else None
     run = ReportRun.objects.create(report=name, params=params, format=fmt, created_by=user,
                                    language=language or translation.get_language() or settings.LANGUAGE_CODE,
