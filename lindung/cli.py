@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "lindung.billing.cli",
     "lindung.coverage.cli",
     "lindung.autodebit.cli",
+    "lindung.agents.cli",
     "lindung.claims.cli",
     "lindung.imports.cli",
     "lindung.reports.cli",

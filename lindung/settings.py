@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lindung.billing",
     "lindung.coverage",
     "lindung.autodebit",
+    "lindung.agents",
     "lindung.claims",
     "lindung.imports",
     "lindung.reports",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("billing/", include("lindung.billing.urls")),
     path("coverage/", include("lindung.coverage.urls")),
     path("autodebit/", include("lindung.autodebit.urls")),
+    path("agents/", include("lindung.agents.urls")),
     path("claims/", include("lindung.claims.urls")),
     path("imports/", include("lindung.imports.urls")),
     path("reports/", include("lindung.reports.urls")),

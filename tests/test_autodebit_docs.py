@@ -1,4 +1,5 @@
-"""docs/autodebit.md is checked against the code: commands, options, API paths, permissions."""
+"""docs/autodebit.md and docs/agents.md are checked against the code: commands, options, API paths,
+permissions."""
 
 import re
 from pathlib import Path

@@ -141,3 +141,63 @@ def _upload(text: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("return.csv", text.encode(), content_type="text/csv")
+
+
+# --- agents (lindung.agents) -----------------------------------------------------------------------
+
+AGENTS_SEEN = {  # role fixture → agents it follows
+    "national_admin": {"agen.cerme", "agen.jambi"},
+    "gresik_branch_officer": {"agen.cerme"},
+    "gresik_regency_operator": {"agen.cerme"},
+    "jambi_province_operator": {"agen.jambi"},
+    "dadapkuning_operator": {"agen.cerme"},
+    "cerme_agent": {"agen.cerme"},
+    "csr_donor_user": set(),
+}
+
+
+@pytest.fixture
+def jambi_agent(db):
+    from .conftest import make_user
+
+    return make_user("agen.jambi", "agent", ["1501"])
+
+
+@pytest.mark.parametrize("role", sorted(AGENTS_SEEN))
+def test_agent_pages_and_api_show_only_the_agents_in_scope(role, world, jambi_agent, client, request):
+    from lindung.accounts.models import User
+
+    client.force_login(request.getfixturevalue(role))
+    seen = AGENTS_SEEN[role]
+    activity = client.get("/api/v1/agents/activity")
+    page = client.get("/agents/")
+    statement = client.get("/api/v1/agents/commissions", {"month": "2026-04"})
+    if not seen:
+        assert {activity.status_code, page.status_code, statement.status_code} == {403}
+    else:
+        assert {a["agent"] for a in activity.json()} == seen
+        assert {r["agent"] for r in client.get("/api/v1/agents/acquisition").json()} <= seen
+        for name in ("agen.cerme", "agen.jambi"):
+            assert (name in page.content.decode()) == (name in seen)
+    for name in ("agen.cerme", "agen.jambi"):
+        agent = User.objects.get(username=name)
+        expected = 200 if name in seen else (403 if not seen else 404)
+        assert client.get(f"/agents/{agent.pk}/workers/").status_code == expected, (role, name)
+        assert client.get(f"/api/v1/agents/{agent.pk}/workers").status_code == expected, (role, name)
+
+
+@pytest.mark.parametrize("role", sorted(AGENTS_SEEN))
+def test_only_the_branch_and_the_national_administrator_reassign_workers(role, world, jambi_agent, client, request):
+    from lindung.accounts.models import User
+    from lindung.people.models import Worker
+
+    from .conftest import make_user
+
+    other = make_user("agen.cerme.baru", "agent", ["352511"])
+    cerme = User.objects.get(username="agen.cerme")
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(f"/api/v1/agents/{cerme.pk}/reassign", {"to_agent_id": other.pk},
+                           content_type="application/json")
+    allowed = role in {"national_admin", "gresik_branch_officer"}
+    assert response.status_code == (200 if allowed else 403), role
+    assert Worker.objects.filter(registered_by=other).exists() == allowed

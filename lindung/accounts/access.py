@@ -74,6 +74,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "autodebit.export": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
     "autodebit.import": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
     "autodebit.followup": GOVERNMENT | {Role.AGENT},
+    # Perisai agents (lindung.agents): an agent sees its own statement and workers; government roles the
+    # agents assigned in or above their regions; the branch reassigns an inactive agent's workers.
+    "agents.view": GOVERNMENT | {Role.AGENT},
+    "agents.reassign": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
     # Bulk enrolment from worker lists (rows still pass can_register_in, one by one).
     "import.run": GOVERNMENT | {Role.AGENT},
     # Claims and benefits (which events and claims a user sees is decided in lindung.claims.scope):

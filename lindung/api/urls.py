@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from lindung.agents.api import router as agents_router
 from lindung.autodebit.api import router as autodebit_router
 from lindung.billing.api import router as billing_router
 from lindung.claims.api import dci_router
@@ -33,6 +34,7 @@ api.add_router("/coverage", coverage_router)
 api.add_router("/reports", reports_router)
 api.add_router("/claims", claims_router)
 api.add_router("/autodebit", autodebit_router)
+api.add_router("/agents", agents_router)
 api.add_router("/", people_router)
 # Every refusal a service raises: {"message", "field", "detail", ...details} with the error's status.
 api.exception_handler(DomainError)(api_handler(api))
