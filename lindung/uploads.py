@@ -19,11 +19,15 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from lindung.errors import InvalidInput
+
 MB = 1024 * 1024
 
 
-class UploadTooLarge(ValueError):
-    """A file over ``LINDUNG_UPLOAD_MAX_MB``; the message (in the active language) says so."""
+class UploadTooLarge(InvalidInput):
+    """A file over ``LINDUNG_UPLOAD_MAX_MB``; the message (in the active language) says so (API: 413)."""
+
+    status = 413
 
 
 def max_upload_bytes() -> int:
@@ -38,7 +42,7 @@ def too_large_message(size: int) -> str:
 
 def check_upload_size(size: int) -> None:
     if size > max_upload_bytes():
-        raise UploadTooLarge(too_large_message(size))
+        raise UploadTooLarge(too_large_message(size), "file")
 
 
 def validate_upload_size(file) -> None:

@@ -184,6 +184,10 @@ def test_registered_workers_are_skipped_or_updated_as_the_operator_chooses(tmp_p
     assert updated.counts["updated"] == 1 and updated.counts["unchanged"] == 1 and updated.counts["created"] == 0
     worker = Worker.objects.get(nik=nik(1))
     assert (worker.name, worker.name_key, worker.declared_income) == ("Budi Baru", "BUDI BARU", 2_000_000)
+    from lindung.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(target_type="people.worker", target_id=str(worker.pk), action="update")
+    assert entry.changes == {"name": ["Budi Lama", "Budi Baru"], "declared_income": [1_000_000, 2_000_000]}
 
 
 def test_updating_a_worker_registered_outside_ones_scope_is_refused(tmp_path, dadapkuning_operator):

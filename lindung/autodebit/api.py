@@ -13,6 +13,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lindung.months import parse_month
+from lindung.uploads import check_upload_size
 
 from .models import BankLayout
 from .scope import visible_mandates
@@ -132,6 +133,7 @@ def export(request, month: str, bank: str):
 
 @router.post("/returns", summary="Import a bank's return file; the same file twice records nothing")
 def upload_return(request, file: File[UploadedFile], bank: str = "GENERIC"):
+    check_upload_size(file.size or 0)
     return import_return_file(request.access, bank_for(bank), file.name or "return.txt", file.read()).as_dict()
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.months import MonthField
+from lindung.uploads import validate_upload_size
 
 from .models import BankLayout, MandateState
 
@@ -33,7 +34,7 @@ class ExportForm(forms.Form):
 
 class ReturnFileForm(forms.Form):
     bank = forms.ChoiceField(label=_("Bank"), choices=bank_choices)
-    file = forms.FileField(label=_("Return file"), help_text=_("The bank's answer to a debit file, in its layout."))
+    file = forms.FileField(label=_("Return file"), validators=[validate_upload_size], help_text=_("The bank's answer to a debit file, in its layout."))
 
 
 class FollowUpForm(forms.Form):

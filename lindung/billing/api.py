@@ -9,12 +9,11 @@ import datetime as dt
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from lindung.funding.models import Funder
 from lindung.months import parse_month
-from lindung.uploads import UploadTooLarge, check_upload_size
+from lindung.uploads import check_upload_size
 
 from . import payments as payment_services
 from .models import AgentCommission, BillingRun, InvoiceStatus
@@ -248,10 +247,7 @@ def list_runs(request):
 
 @router.post("/statements", summary="Import a bank statement (CSV); the same file twice records nothing")
 def upload_statement(request, file: File[UploadedFile]):
-    try:
-        check_upload_size(file.size or 0)
-    except UploadTooLarge as exc:
-        raise HttpError(413, str(exc)) from None
+    check_upload_size(file.size or 0)  # UploadTooLarge: 413 through the API's domain-error handler
     return import_statement(request.access, file.read(), file.name or "statement.csv").as_dict()
 
 

@@ -98,7 +98,7 @@ class Result:
     blank: int = 0
     already_sponsored: int = 0  # the chosen funder already pays for them in that period
     spool: object = None      # the COPY-format file of rows to create
-    updates: list = field(default_factory=list)       # (worker id, {field: value})
+    updates: list = field(default_factory=list)       # (worker id, {field: new value}, {field: value before})
     sponsor_niks: list = field(default_factory=list)  # NIKs of accepted rows, for sponsorships
 
     @property
@@ -423,7 +423,8 @@ class Validator:
                 changes = _changes(found, data, flags)
                 if changes:
                     result.updated += 1
-                    result.updates.append((found[1], changes))
+                    before = dict(zip(UPDATE_FIELDS, found[2:]))
+                    result.updates.append((found[1], changes, {k: before[k] for k in changes}))
                 else:
                     result.unchanged += 1
                 if flags:

@@ -375,14 +375,14 @@ def _audit_updates(job: ImportJob, updates: list) -> None:
 
     entries = []
     region_of = {}
-    ids = [worker_id for worker_id, _changes in updates]
+    ids = [worker_id for worker_id, *_changes in updates]
     for start in range(0, len(ids), 5000):
         region_of.update(Worker.objects.filter(pk__in=ids[start:start + 5000]).values_list("id", "village_id"))
-    for worker_id, changes in updates:
+    for worker_id, changes, before in updates:
         entries.append(AuditEntry(actor=job.created_by, action=audit.Action.UPDATE, target_type="people.worker",
                                   target_id=str(worker_id), region_code=region_of.get(worker_id, ""),
                                   summary=_("Updated by import #%(id)s") % {"id": job.pk},
-                                  changes={k: [None, audit._safe(v)] for k, v in changes.items()}))
+                                  changes=audit.diff(before, changes)))  # [value before, value after]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
 
 

@@ -102,10 +102,10 @@ def sqlite_bulk_cache(raw):
         raw.execute(f"PRAGMA cache_size = {previous}")
 
 
-def update_workers(updates: list[tuple[int, dict]], *, now: dt.datetime) -> int:
+def update_workers(updates: list[tuple], *, now: dt.datetime) -> int:
     """Apply per-worker changes, grouped by the set of changed fields (one executemany per group)."""
     groups: dict[tuple, list] = defaultdict(list)
-    for worker_id, changes in updates:
+    for worker_id, changes, *_before in updates:
         values = dict(changes)
         if "name" in values:
             from lindung.people.models import normalise_name
