@@ -26,8 +26,8 @@ def test_every_report_is_documented_and_every_documented_report_exists():
 
 
 def test_documented_permissions_match_the_access_layer():
-    documented = set(re.findall(r"^\| `(report\.[a-z_]+)` \|", TEXT, flags=re.M))
-    assert documented == {p for p in PERMISSIONS if p.startswith("report.")}
+    documented = set(re.findall(r"^\| `((?:report|regulation)\.[a-z_]+)` \|", TEXT, flags=re.M))
+    assert documented == {p for p in PERMISSIONS if p.startswith(("report.", "regulation."))}
     assert {r.permission for r in catalogue().values()} <= documented
 
 
@@ -46,7 +46,7 @@ def test_documented_options_exist():
 def test_documented_api_paths_exist():
     routes = {(method, re.sub(r"\{[a-z_]+\}", "{}", path)) for path, view in router.path_operations.items()
               for op in view.operations for method in op.methods}
-    documented = re.findall(r"`(GET|POST) /api/v1/reports(/[a-z/{}_]*)?", TEXT)
-    assert len(documented) == 5
+    documented = re.findall(r"`(GET|POST|DELETE) /api/v1/reports(/[a-z/{}_]*)?", TEXT)
+    assert len(documented) == 8
     for method, path in documented:
         assert (method, re.sub(r"\{[a-z_]+\}", "{}", path or "")) in routes, f"{method} {path}"

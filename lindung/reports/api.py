@@ -1,9 +1,13 @@
 """Reports API under /api/v1/reports: the catalogue, requesting a report, its status and its file."""
 
+import datetime as dt
+
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from .catalogue import available
+from .regulations import add_regulation, remove_regulation, visible_regulations
 from .services import fetch, request_report, visible_runs
 
 router = Router(tags=["reports"])
@@ -30,6 +34,50 @@ def catalogue_list(request):
     request.access.require("report.view")
     return [{"name": r.name, "title": str(r.title), "description": str(r.description), "formats": list(r.formats),
              "parameters": list(r.params)} for r in available(request.access)]
+
+
+class RegulationIn(Schema):
+    region_code: str
+    kind: str
+    number: str
+    title: str
+    issued_on: dt.date
+
+
+def regulation_dict(row) -> dict:
+    return {"id": row.pk, "region_code": row.region_id, "kind": row.kind, "number": row.number, "title": row.title,
+            "issued_on": row.issued_on}
+
+
+@router.get("/regulations", summary="Regulations issued by the provinces and regencies of the user's area")
+def list_regulations(request):
+    request.access.require("report.view")
+    return [regulation_dict(r) for r in visible_regulations(request.access)]
+
+
+@router.post("/regulations", response={201: dict}, summary="Enter a regulation the region issued (Paritrana)")
+def create_regulation(request, payload: RegulationIn):
+    from lindung.errors import InvalidInput
+
+    from .models import RegulationKind
+
+    if payload.kind not in RegulationKind.values:
+        raise InvalidInput(_("Unknown kind of regulation; choose from %(kinds)s.") % {
+            "kinds": ", ".join(RegulationKind.values)}, "kind")
+    if not payload.number.strip() or not payload.title.strip():
+        raise InvalidInput(_("Give the regulation's number and title."), "number")
+    return Status(201, regulation_dict(add_regulation(request.access, **payload.dict())))
+
+
+@router.delete("/regulations/{regulation_id}", response={204: None}, summary="Remove a regulation entered by mistake")
+def delete_regulation(request, regulation_id: int):
+    from django.http import Http404
+
+    row = visible_regulations(request.access).filter(pk=regulation_id).first()
+    if row is None:
+        raise Http404
+    remove_regulation(request.access, row)
+    return Status(204, None)
 
 
 @router.post("/{name}", response={201: dict, 202: dict},

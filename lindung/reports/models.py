@@ -65,3 +65,36 @@ class ReportRun(models.Model):
         if self.status != Status.RUNNING or not self.rows_total:
             return 0
         return min(99, int(100 * self.rows_done / self.rows_total))
+
+
+class RegulationKind(models.TextChoices):
+    PERDA = "perda", _("Regional regulation (Perda)")
+    PERGUB = "pergub", _("Governor regulation (Pergub)")
+    PERBUP = "perbup", _("Regent or mayor regulation (Perbup/Perwal)")
+    KEPUTUSAN = "keputusan", _("Decree (Keputusan)")
+    INSTRUKSI = "instruksi", _("Instruction (Instruksi)")
+    SURAT_EDARAN = "surat_edaran", _("Circular (Surat Edaran)")
+    OTHER = "other", _("Other")
+
+
+class Regulation(models.Model):
+    """A regulation a province or regency issued for social-security cover (Inpres 2/2021), entered by its
+    regional operator as evidence for the Paritrana award."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               db_column="region_code", related_name="+")
+    kind = models.CharField(_("kind"), max_length=14, choices=RegulationKind.choices)
+    number = models.CharField(_("number"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    issued_on = models.DateField(_("issued on"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("entered"), default=timezone.now)
+
+    class Meta:
+        ordering = ["region", "-issued_on", "number"]
+        verbose_name = _("regional regulation")
+        verbose_name_plural = _("regional regulations")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"

@@ -7,7 +7,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .catalogue import available
+from django.utils.translation import gettext as _
+
+from lindung.errors import DomainError, to_form, to_messages
+
+from .catalogue import available, default_region
+from .regulations import RegulationForm, add_regulation, remove_regulation, visible_regulations
 from .services import ReportRefused, fetch, get_report, request_report, visible_runs
 
 
@@ -76,3 +81,38 @@ def _report_or_none(access, run):
     return catalogue().get(run.report)
 
 
+
+
+@login_required
+def regulations(request):
+    """The regulations of the user's area, and (with ``regulation.edit``) a form to enter one."""
+    access = request.access
+    access.require("report.view")
+    may_edit = access.can("regulation.edit")
+    form = RegulationForm(request.POST or None, initial={"region_code": default_region(access)})
+    if request.method == "POST":
+        access.require("regulation.edit")
+        if form.is_valid():
+            try:
+                add_regulation(access, region_code=form.cleaned_data["region_code"],
+                               **{k: form.cleaned_data[k] for k in ("kind", "number", "title", "issued_on")})
+                messages.success(request, _("Regulation saved."))
+                return redirect("report-regulations")
+            except DomainError as exc:
+                to_form(form, exc)
+    rows = visible_regulations(access).select_related("region", "created_by")
+    return render(request, "reports/regulations.html", {"form": form if may_edit else None, "rows": rows})
+
+
+@login_required
+@require_POST
+def regulation_delete(request, pk):
+    row = visible_regulations(request.access).filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    try:
+        remove_regulation(request.access, row)
+        messages.success(request, _("Regulation removed."))
+    except DomainError as exc:
+        to_messages(request, exc)
+    return redirect("report-regulations")
