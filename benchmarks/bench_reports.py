@@ -32,7 +32,11 @@ def in_child(fn, *args):
 
     def target():
         started = time.monotonic()
-        value = fn(*args)
+        try:
+            value = fn(*args)
+        except BaseException as exc:
+            queue.put(exc)
+            raise
         seconds = time.monotonic() - started
         queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, value))
 
@@ -40,6 +44,8 @@ def in_child(fn, *args):
     child.start()
     result = queue.get()
     child.join()
+    if isinstance(result, BaseException):
+        raise SystemExit(f"failed: {result}")
     return result
 
 
