@@ -104,6 +104,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "report.cards": GOVERNMENT | {Role.AGENT},
     "report.claims": GOVERNMENT | {Role.FUNDER_USER},
     "report.donor": {Role.NATIONAL_ADMIN, Role.FUNDER_USER},
+    "report.arrears": GOVERNMENT | {Role.AGENT},
     "report.paritrana": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.REGIONAL_OPERATOR},
     # Regulations a province or regency issued (entered as data for the Paritrana evidence pack).
     "regulation.edit": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR},

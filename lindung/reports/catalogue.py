@@ -131,10 +131,10 @@ def from_json(report: Report, params: dict) -> dict:
 
 
 def _catalogue() -> dict[str, Report]:
-    from .library import budget, cards, claims, coverage, donor, handover, paritrana, workers
+    from .library import arrears, budget, cards, claims, coverage, donor, handover, paritrana, workers
 
-    return {r.name: r for r in (coverage.REPORT, paritrana.REPORT, budget.REPORT, handover.REPORT, claims.REPORT,
-                                donor.REPORT, workers.REPORT, cards.REPORT)}
+    return {r.name: r for r in (coverage.REPORT, paritrana.REPORT, budget.REPORT, arrears.REPORT, handover.REPORT,
+                                claims.REPORT, donor.REPORT, workers.REPORT, cards.REPORT)}
 
 
 CATALOGUE: dict[str, Report] = {}
