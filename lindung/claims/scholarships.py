@@ -22,10 +22,12 @@ from .scope import in_region, visible_claims
 Y = ScholarshipYearState
 
 
-def renewals_due(access, year: int, region_code: str = ""):
-    """This year's scholarship payments still waiting for evidence or payment, in the user's scope."""
+def renewals_due(access, year: int, region_code: str = "", years: int = 1):
+    """Scholarship payments of ``year`` (and the ``years`` - 1 following) still waiting for evidence or
+    payment, in the user's scope."""
     claims = visible_claims(access).filter(kind=ClaimKind.SCHOLARSHIP, state=ClaimState.PAID)
-    rows = ScholarshipYear.objects.filter(claim__in=claims, year=year, state__in=[Y.DUE, Y.EVIDENCE])
+    rows = ScholarshipYear.objects.filter(claim__in=claims, year__gte=year, year__lt=year + years,
+                                          state__in=[Y.DUE, Y.EVIDENCE])
     rows = in_region(rows, region_code, "claim__worker__")
     return rows.select_related("claim__worker", "claim__child").order_by("due_on", "id")
 

@@ -74,7 +74,7 @@ def claims_home(request):
     return render(request, "claims/home.html", {
         "rows": rows, "states": ClaimState.choices, "state": state, "region": region,
         "unconfirmed": unconfirmed, "overdue": overdue(access)[:50],
-        "renewals": scholarships.renewals_due(access, year, region)[:50], "year": year,
+        "renewals": scholarships.renewals_due(access, year, region, years=2)[:50], "year": year, "next_year": year + 1,
         "stats": paid_statistics(access, region), "is_funder": access.role == "funder_user",
     })
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
 from lindung.rules import benefits
+from lindung.rules.formatting import rupiah
 from lindung.rules.services import RuleError
 
 from . import data
@@ -254,7 +255,8 @@ def submit(access, claim: Claim) -> Claim:
         _expect(locked, S.VERIFIED)
         if locked.verified_by_id == getattr(access.user, "pk", None):
             raise ClaimError(_("A claim is submitted by someone other than the user who verified it."))
-        if not (locked.bank_account and (locked.payee_id or locked.heir_id)):
+        paid_to_worker = locked.kind in (ClaimKind.STMB, ClaimKind.JKK_DISABILITY)  # the living worker himself
+        if not (locked.bank_account and (locked.payee_id or locked.heir_id or paid_to_worker)):
             raise ClaimError(_("Record the payee and the bank account before submitting."))
         if locked.payee_id is None and locked.heir is not None and is_minor(locked.heir.birth_date, timezone.localdate()):
             raise ClaimError(_("The heir is a minor: name an adult guardian as the payee."))
@@ -285,7 +287,7 @@ def record_paid(access, claim: Claim, *, amount: int, paid_on: dt.date, referenc
             first = locked.years.order_by("year").first()
             if first is not None:
                 ScholarshipYear.objects.filter(pk=first.pk).update(state="paid", paid_on=paid_on)
-        note = _("Rp%(amount)s, %(ref)s") % {"amount": f"{int(amount):,}", "ref": reference}
+        note = f"{rupiah(int(amount))}, {reference}"
         _step(locked, S.SUBMITTED, S.PAID, _actor(access), note)
     return locked
 

@@ -153,4 +153,7 @@ def seed(today: dt.date | None = None) -> dict:
     from .autodebit import seed_autodebit
 
     seed_autodebit(today)
+    from lindung.claims.demo import seed_claims
+
+    logins += seed_claims(today, PASSWORD, password_hash)["logins"]
     return {"workers": Worker.objects.count(), "logins": logins}
