@@ -218,6 +218,21 @@ CLAIMS_DOCUMENT_MAX_BYTES = env_int("LINDUNG_CLAIMS_DOCUMENT_MAX_BYTES", 5 * 102
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+def env_date(name: str, default: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(env_str(name, default))
+
+
+# Dates any door accepts (birth dates, payment dates, months); see lindung.limits.
+LINDUNG_DATE_MIN = env_date("LINDUNG_DATE_MIN", "1900-01-01")
+LINDUNG_DATE_MAX = env_date("LINDUNG_DATE_MAX", "2100-12-31")
+# Donor matching: workers per request, and confirmations plus cancellations per user per hour.
+LINDUNG_MATCHING_MAX_WORKERS = env_int("LINDUNG_MATCHING_MAX_WORKERS", 5000)
+LINDUNG_MATCHING_ACTIONS_PER_HOUR = env_int("LINDUNG_MATCHING_ACTIONS_PER_HOUR", 20)
+# Registering: refused registrations ("cannot register") per user per hour before a pause.
+LINDUNG_REGISTRATION_REFUSALS_PER_HOUR = env_int("LINDUNG_REGISTRATION_REFUSALS_PER_HOUR", 30)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LINDUNG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

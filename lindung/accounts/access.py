@@ -10,7 +10,13 @@ Scope by role:
 - regional government operator: the one province or regency assigned;
 - village operator: the one village assigned;
 - agent: the workers it registered; registers only inside its assigned regions;
-- funder user: the workers its funder pays or paid for (NIKs masked).
+- funder user: the workers its funder pays for through a live sponsorship (approved or active),
+  seen through ``WORKER_FIELDS`` (masked NIK, name, village, age band — no birth date, sex, phone or
+  income, from which the masked NIK digits could be rebuilt).
+
+What a role sees of a worker is decided by ``WORKER_FIELDS`` and served by ``Access.worker_view``;
+every door that shows workers in bulk (lists, API pages, exports) reports what it showed through
+``Access.disclose`` so that each worker's audit trail names every list that disclosed him.
 """
 
 from functools import cached_property
@@ -109,6 +115,37 @@ PERMISSIONS: dict[str, set[str]] = {
     # Regulations a province or regency issued (entered as data for the Paritrana evidence pack).
     "regulation.edit": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR},
 }
+
+
+# What each role sees of a worker (UU 27/2022: only what the role's work needs). Every door — pages,
+# API schemas, exports, CLI — reads a worker through ``Access.worker_view``; a field outside the
+# role's set is withheld (None). "nik" is the full NIK only with the "worker.full_nik" permission and
+# the masked NIK otherwise. A donor needs to know whom it pays and where: name, village, age band.
+WORKER_FIELDS_ALL = frozenset({
+    "id", "nik", "name", "birth_place", "birth_date", "age_band", "sex", "village_code", "district_code",
+    "regency_code", "province_code", "phone", "occupation", "segment", "ecosystem", "sector",
+    "declared_income", "nik_flags", "registered_by",
+})
+WORKER_FIELDS_FUNDER = frozenset({
+    "id", "nik", "name", "age_band", "village_code", "district_code", "regency_code", "province_code",
+    "occupation", "segment", "ecosystem", "sector",
+})
+WORKER_FIELDS: dict[str, frozenset] = {
+    Role.NATIONAL_ADMIN: WORKER_FIELDS_ALL,
+    Role.BRANCH_OFFICER: WORKER_FIELDS_ALL,
+    Role.REGIONAL_OPERATOR: WORKER_FIELDS_ALL,
+    Role.VILLAGE_OPERATOR: WORKER_FIELDS_ALL,
+    Role.AGENT: WORKER_FIELDS_ALL,
+    Role.FUNDER_USER: WORKER_FIELDS_FUNDER,
+}
+
+
+def _worker_of(row):
+    """The worker a row shows: itself, its already-loaded worker, or just the worker's id."""
+    if hasattr(row, "worker_id"):
+        loaded = row._state.fields_cache.get("worker")
+        return loaded if loaded is not None else row.worker_id
+    return row
 
 
 class Access:
@@ -220,6 +257,50 @@ class Access:
 
     def nik_for_display(self, worker) -> str:
         return worker.nik if self.sees_full_nik() else worker.masked_nik
+
+    @cached_property
+    def worker_fields(self) -> frozenset:
+        return WORKER_FIELDS.get(self.role, frozenset()) if self.role else frozenset()
+
+    def worker_view(self, worker) -> dict:
+        """The worker as this role may see him: every field of ``WORKER_FIELDS_ALL``, withheld ones None."""
+        shown = self.worker_fields
+        values = {}
+        for field in sorted(WORKER_FIELDS_ALL):
+            if field not in shown:
+                values[field] = None
+            elif field == "nik":
+                values[field] = self.nik_for_display(worker)
+            elif field == "village_code":
+                values[field] = worker.village_id
+            elif field == "registered_by":
+                values[field] = str(worker.registered_by) if worker.registered_by_id else None
+            else:
+                values[field] = getattr(worker, field)
+        return values
+
+    def may_search_nik(self) -> bool:
+        """Searching by NIK digits confirms a guessed NIK, so only roles that see full NIKs may."""
+        return self.sees_full_nik()
+
+    def disclose(self, rows, *, door: str, export: bool = False) -> None:
+        """Record that ``door`` showed these workers' personal data to the user: one audit entry
+        listing them, found again on each worker's own trail. ``rows`` are workers, rows pointing at
+        a worker (sponsorships, invoice lines, pool entries) or worker ids."""
+        from lindung.audit import services as audit
+
+        if self.role is None:
+            return
+        audit.disclosed(self.user, (_worker_of(row) for row in rows), door=door, export=export)
+
+    def worker_trail(self, worker):
+        """A worker's audit trail (changes and every disclosure), for users who may read the audit and
+        see the worker; entries are not region-filtered because the worker himself is in scope."""
+        from lindung.audit import services as audit
+
+        if not self.can("audit.view") or not self.workers().filter(pk=worker.pk).exists():
+            return audit.AuditEntry.objects.none()
+        return audit.trail(worker)
 
     def audit_entries(self, queryset):
         if not self.can("audit.view"):

@@ -35,3 +35,20 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_type}:{self.target_id}"
+
+
+class AuditSubject(models.Model):
+    """One object an entry concerns besides its target: the workers a list, API page or export showed.
+
+    A bulk disclosure is one ``AuditEntry`` with one subject row per worker, so it is written once and
+    still found on each worker's own trail.
+    """
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="subjects")
+    target_type = models.CharField(_("object type"), max_length=40)
+    target_id = models.CharField(_("object id"), max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_subject_target")]
+        verbose_name = _("audit subject")
+        verbose_name_plural = _("audit subjects")

@@ -1,6 +1,11 @@
-from django.db import models
+import datetime as dt
 
-from .models import Action, AuditEntry
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Action, AuditEntry, AuditSubject
+
+WORKER = "people.worker"
 
 
 def record(actor, action: str, obj: models.Model, *, region_code: str = "", summary: str = "",
@@ -21,8 +26,75 @@ def _safe(value):
     return value if value is None or isinstance(value, (str, int, float, bool, list, dict)) else str(value)
 
 
+def disclosed(actor, workers, *, door: str, export: bool = False) -> AuditEntry | None:
+    """One entry for a list, API page or export that showed these workers' personal data.
+
+    ``workers`` are Worker objects (their village codes give the entry a region) or plain ids. The
+    entry names the door and the number of workers; each worker is a subject of the entry, so
+    ``trail(worker)`` shows it.
+    """
+    ids, villages = [], set()
+    for w in workers:
+        if isinstance(w, models.Model):
+            ids.append(w.pk)
+            villages.add(getattr(w, "village_id", "") or "")
+        else:
+            ids.append(int(w))
+    ids = sorted(set(ids))
+    if not ids:
+        return None
+    label = "export" if export else "list"
+    with transaction.atomic():
+        entry = AuditEntry.objects.create(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=Action.EXPORT if export else Action.VIEW, target_type=f"disclosure.{label}", target_id=door[:40],
+            region_code=_common_region(villages), summary=f"{door} ({len(ids)})"[:300],
+            changes={"door": door, "workers": len(ids)})
+        AuditSubject.objects.bulk_create(
+            [AuditSubject(entry=entry, target_type=WORKER, target_id=str(i)) for i in ids], batch_size=2000)
+    return entry
+
+
+def event(actor, kind: str, *, summary: str, workers=(), region_code: str = "", changes: dict | None = None
+          ) -> AuditEntry:
+    """An entry for an action that is counted per user (``recent``), e.g. "matching.confirm", with the
+    workers it concerns as subjects."""
+    with transaction.atomic():
+        entry = AuditEntry.objects.create(
+            actor=actor if getattr(actor, "is_authenticated", False) else None, action=Action.OTHER,
+            target_type=kind[:40], target_id="", region_code=region_code, summary=summary[:300],
+            changes=changes or {})
+        AuditSubject.objects.bulk_create(
+            [AuditSubject(entry=entry, target_type=WORKER, target_id=str(i)) for i in sorted(set(workers))],
+            batch_size=2000)
+    return entry
+
+
+def recent(actor, kinds, *, seconds: int = 3600) -> int:
+    """How many ``event`` entries of these kinds the user left in the last ``seconds`` (rate limits)."""
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(seconds=seconds)
+    return AuditEntry.objects.filter(actor=actor, target_type__in=list(kinds), at__gte=since).count()
+
+
+def _common_region(codes: set[str]) -> str:
+    """The smallest region holding every village (a 2, 4, 6 or 10-digit code), or "" when unknown."""
+    codes = {c for c in codes if c}
+    if not codes:
+        return ""
+    for length in (10, 6, 4, 2):
+        if len({c[:length] for c in codes}) == 1:
+            return next(iter(codes))[:length]
+    return ""
+
+
 def trail(obj: models.Model):
-    return AuditEntry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk)).select_related("actor")
+    """Every entry about the object: those targeting it and the bulk disclosures that listed it."""
+    label, pk = obj._meta.label_lower, str(obj.pk)
+    listed = AuditSubject.objects.filter(entry=OuterRef("pk"), target_type=label, target_id=pk)
+    return (AuditEntry.objects.filter(Q(target_type=label, target_id=pk) | Exists(listed))
+            .select_related("actor"))
 
 
-__all__ = ["Action", "record", "diff", "trail"]
+__all__ = ["Action", "AuditEntry", "record", "diff", "disclosed", "event", "recent", "trail"]

@@ -181,12 +181,14 @@ def invoice_lines(request, invoice_id: int, page: int = 1, page_size: int = 200)
     qs = visible_lines(access, invoice).select_related("worker", "price").order_by("month", "id")
     page_size = max(1, min(page_size, 1000))
     start = (max(page, 1) - 1) * page_size
+    shown = list(qs[start:start + page_size])
+    access.disclose(shown, door="api:/billing/invoices/lines")
     return {"count": qs.count(), "page": page, "results": [
         {"id": line.pk, "worker_id": line.worker_id, "nik": access.nik_for_display(line.worker),
          "name": line.worker.name, "village_code": line.worker.village_id, "program": line.program,
          "month": _month(line.month), "amount": line.amount, "gross": line.price.gross,
          "discount": line.price.discount, "paid": line.paid, "paid_on": line.paid_on}
-        for line in qs[start:start + page_size]]}
+        for line in shown]}
 
 
 @router.get("/invoices/{invoice_id}/payments", response=list[PaymentOut])

@@ -68,6 +68,7 @@ def invoice_detail(request, pk):
     page = Paginator(lines.select_related("worker", "worker__village", "price").order_by("month", "id"), 100) \
         .get_page(request.GET.get("page"))
     rows = [(line, access.nik_for_display(line.worker)) for line in page]
+    access.disclose([line for line, _nik in rows], door="page:/billing/invoices/")
     funder = invoice.funder
     context = {
         "invoice": invoice, "summary": summary, "page": page, "rows": rows,
@@ -170,6 +171,8 @@ def invoice_lines_export(request, pk):
     invoice = get_object_or_404(visible_invoices(access), pk=pk)
     lines = visible_lines(access, invoice).select_related("worker").order_by("month", "id")
     audit.record(request.user, audit.Action.EXPORT, invoice, summary=f"invoice lines {invoice.number}")
+    access.disclose(lines.values_list("worker_id", flat=True).iterator(chunk_size=5000),
+                    door=f"export:invoice {invoice.number}"[:40], export=True)
     columns = [Column(_("Invoice number"), ID), Column(_("NIK"), ID), Column(_("Name")), Column(_("Village code"), ID),
                Column(_("Programme")), Column(_("Month"), MONTH), Column(_("Amount (Rp)"), NUMBER),
                Column(_("Paid (Rp)"), NUMBER), Column(_("Paid on"), DATE)]

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung.audit import services as audit
 from lindung.billing.models import InvoiceLine
 from lindung.errors import DomainError, to_messages
 from lindung.funding.models import FunderKind
@@ -82,6 +83,7 @@ def worker_cover(request, pk):
     access = request.access
     access.require("coverage.view")
     worker = get_object_or_404(access.workers().select_related("village"), pk=pk)
+    audit.record(request.user, audit.Action.VIEW, worker, region_code=worker.village_id, summary="page:/coverage/")
     month = selected_month(request)
     summary = worker_summary(worker, month)
     billed = (InvoiceLine.objects.filter(worker=worker).order_by().values("month")

@@ -280,8 +280,9 @@ def _page(request, qs, page: int, page_size: int) -> dict:
     qs = qs.select_related("worker", "funder").order_by("-start_month", "id")
     page_size = max(1, min(page_size, 500))
     start = (max(page, 1) - 1) * page_size
-    return {"count": qs.count(), "page": page,
-            "results": [_sponsorship(request.access, s) for s in qs[start:start + page_size]]}
+    shown = list(qs[start:start + page_size])
+    request.access.disclose(shown, door=f"api:{request.path}"[:40])
+    return {"count": qs.count(), "page": page, "results": [_sponsorship(request.access, s) for s in shown]}
 
 
 @router.get("/sponsorships", response=SponsorshipPage, summary="Sponsorships you may see (NIKs masked by role)")
@@ -327,7 +328,8 @@ def handover(request, sponsorship_id: int, payload: HandoverIn):
 
 @router.get("/pool", response=list[PoolEntryOut], summary="Workers waiting for a donor, longest first")
 def list_pool(request, limit: int = 500):
-    rows = matching.pool(request.access).order_by("since", "id")[:max(1, min(limit, 5000))]
+    rows = list(matching.pool(request.access).order_by("since", "id")[:limit])
+    request.access.disclose(rows, door="api:/funding/pool")
     return [{"id": e.pk, "worker_id": e.worker_id, "nik": request.access.nik_for_display(e.worker),
              "worker_name": e.worker.name, "village_code": e.worker.village_id, "since": e.since,
              "proposed_by": e.proposed_by.username if e.proposed_by else None, "note": e.note} for e in rows]

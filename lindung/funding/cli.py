@@ -217,10 +217,11 @@ def ending(days, today, username, as_json):
     from .services import ending_soon
 
     access = _user_access(username)
-    rows = [{"id": s.pk, "worker": s.worker.name, "nik": access.nik_for_display(s.worker),
+    rows = [{"id": s.pk, "worker_id": s.worker_id, "worker": s.worker.name, "nik": access.nik_for_display(s.worker),
              "village": s.worker.village_id, "funder": s.funder.name, "end_month": f"{s.end_month:%Y-%m}",
              "continued_by": s.continued_by.funder.name if s.continued_by else None}
             for s in ending_soon(access, today=_date(today, "--today"), days=days)[:5000]]
+    access.disclose([r["worker_id"] for r in rows], door="cli:sponsorships ending")
     emit(rows, as_json, "\n".join(f"{r['end_month']} {r['nik']} {r['worker']:30} {r['funder']}"
                                   f"{' → ' + r['continued_by'] if r['continued_by'] else ''}" for r in rows)
          or "Nothing ends in this period.")

@@ -12,6 +12,12 @@ class FundingError(DomainError):
         super().__init__(message, field, **details)
 
 
+class TooManyRequests(FundingError):
+    """A user repeated a counted action (e.g. confirming and cancelling matches) too often."""
+
+    status = 429
+
+
 class BudgetShortfall(FundingError):
     """Approving would spend more than is left of a budget: the shortfall per fiscal year is shown."""
 

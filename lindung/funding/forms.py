@@ -1,11 +1,12 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from lindung.months import MonthField, next_month
 from lindung.people.models import Segment
 from lindung.rules.choices import FundingSource
 
-from .matching import PACKAGES, MatchRequest
+from .matching import PACKAGES, MatchRequest, max_workers
 
 
 class BudgetForm(forms.Form):
@@ -36,11 +37,16 @@ class ProposeForm(TermsForm):
 
 
 class MatchForm(TermsForm):
-    count = forms.IntegerField(label=_("How many workers"), min_value=1, max_value=100_000, initial=100)
+    count = forms.IntegerField(label=_("How many workers"), min_value=1, initial=100)
     region = forms.CharField(label=_("Region code (any level, empty: anywhere)"), max_length=13, required=False)
     segment = forms.ChoiceField(label=_("Segment"), required=False,
                                 choices=[("", _("any"))] + list(Segment.choices))
     occupation = forms.CharField(label=_("Occupation contains"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["count"].max_value = max_workers()
+        self.fields["count"].validators.append(MaxValueValidator(max_workers()))
 
     def request(self) -> MatchRequest:
         d = self.cleaned_data

@@ -31,12 +31,19 @@ from .models import (
 )
 from .pricing import QuoteCache, cost_by_year
 from .scope import can_act_for
-from .services import _actor, _approve, _check_programs, _chunks, _create_batch, _programs_overlap_q, _today
+from .services import _actor, _approve, check_matching_rate, _check_programs, _chunks, _create_batch, _programs_overlap_q, _today
 
 PACKAGES = {
     "jkk,jkm": gettext_lazy("JKK + JKM (standard package for vulnerable workers)"),
     "jht,jkk,jkm": gettext_lazy("JKK + JKM + JHT"),
 }
+
+
+def max_workers() -> int:
+    """Workers one matching request may ask for (``LINDUNG_MATCHING_MAX_WORKERS``)."""
+    from django.conf import settings
+
+    return settings.LINDUNG_MATCHING_MAX_WORKERS
 
 
 @dataclass
@@ -56,8 +63,8 @@ class MatchRequest:
             raise FundingError(_("A region code has 2, 4, 6 or 10 digits."))
         if self.segment and self.segment not in Segment.values:
             raise FundingError(_("Unknown segment %(segment)s.") % {"segment": self.segment})
-        if not 1 <= int(self.count) <= 100_000:
-            raise FundingError(_("Ask for between 1 and 100,000 workers."))
+        if not 1 <= int(self.count) <= max_workers():
+            raise FundingError(_("Ask for between 1 and %(n)s workers.") % {"n": f"{max_workers():,}"})
         if not 1 <= int(self.months) <= 60:
             raise FundingError(_("A sponsorship runs for 1 to 60 months."))
         self.start_month = first_of_month(self.start_month)
@@ -224,6 +231,9 @@ def confirm(access, funder: Funder, worker_ids: list[int], request: MatchRequest
     ids = sorted({int(i) for i in worker_ids})
     if not ids:
         raise FundingError(_("Choose at least one worker."))
+    if len(ids) > max_workers():
+        raise FundingError(_("Ask for between 1 and %(n)s workers.") % {"n": f"{max_workers():,}"})
+    check_matching_rate(access)
     still = set()
     for chunk in _chunks(ids):
         still.update(eligible_entries(request).filter(worker_id__in=chunk).values_list("worker_id", flat=True))
@@ -238,6 +248,9 @@ def confirm(access, funder: Funder, worker_ids: list[int], request: MatchRequest
                               skip_covered=False)
         batch = SponsorshipBatch.objects.select_for_update().get(pk=batch.pk)
         _approve(actor, batch, funder, today=_today(today))
+        audit.event(actor, "matching.confirm", workers=ids, region_code=funder.region_id or "",
+                    summary=_("%(n)d workers confirmed for %(funder)s (list #%(batch)d)") % {
+                        "n": len(ids), "funder": funder.name, "batch": batch.pk})
         for chunk in _chunks(ids):
             WaitingEntry.objects.filter(closed_at__isnull=True, worker_id__in=chunk).update(
                 closed_at=timezone.now(),

@@ -18,26 +18,32 @@ from django.db.models import Exists, OuterRef, Q
 
 from lindung.accounts.models import Role
 
-from .models import Funder, FunderKind, Sponsorship, SponsorshipBatch
+from .models import Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState
+
+
+LIVE = (SponsorshipState.APPROVED, SponsorshipState.ACTIVE)
 
 
 def funder_worker_ids(funder_id: int):
-    """Subquery of the ids of workers with any sponsorship of the funder (any state).
+    """Subquery of the ids of workers the funder pays for now: a live (approved or active) sponsorship.
 
-    Used by the access layer for funder users; it stays a subquery so scope filters remain one SQL
-    statement however many workers a funder pays for.
+    Used by the access layer for funder users. A proposed, cancelled or ended sponsorship gives no
+    sight of the worker, so confirming a match and cancelling it cannot be used to collect personal
+    data. It stays a subquery so scope filters remain one SQL statement however many workers a
+    funder pays for.
     """
-    return Sponsorship.objects.filter(funder_id=funder_id).values("worker_id")
+    return Sponsorship.objects.filter(funder_id=funder_id, state__in=LIVE).values("worker_id")
 
 
 def visible_sponsorships(access, queryset=None):
+    """Sponsorships the user may see: those of workers in scope; a funder user sees its own funder's
+    sponsorships in every state (its history), each showing only what ``WORKER_FIELDS`` allows."""
     qs = Sponsorship.objects.all() if queryset is None else queryset
     if not access.can("funding.view"):
         return qs.none()
-    qs = qs.filter(access.worker_q("worker__"))
     if access.role == Role.FUNDER_USER:
-        qs = qs.filter(funder_id=access.funder_id)
-    return qs
+        return qs.filter(funder_id=access.funder_id) if access.funder_id else qs.none()
+    return qs.filter(access.worker_q("worker__"))
 
 
 def visible_funders(access):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.accounts.models import Role
 from lindung.audit.models import AuditEntry
 from lindung.months import add_months, first_of_month, months_between
 from lindung.months import today as local_today
@@ -23,7 +24,7 @@ from lindung.people.models import Worker
 from lindung.rules.choices import Program
 
 from . import budget as budgets
-from .errors import AlreadyCovered, FundingError
+from .errors import AlreadyCovered, FundingError, TooManyRequests
 from .kinds import allowed_sources
 from .models import (
     BatchOrigin, BatchState, Budget, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch,
@@ -420,6 +421,21 @@ def _link_continuations(batch: SponsorshipBatch) -> int:
     return linked
 
 
+MATCHING_EVENTS = ("matching.confirm", "matching.cancel")
+
+
+def check_matching_rate(access) -> None:
+    """Confirming donor matches and cancelling a private funder's sponsorships are counted per user
+    (``LINDUNG_MATCHING_ACTIONS_PER_HOUR``): repeating them cannot be used to collect workers' data."""
+    from django.conf import settings
+
+    limit = settings.LINDUNG_MATCHING_ACTIONS_PER_HOUR
+    if access.role and audit.recent(access.user, MATCHING_EVENTS) >= limit:
+        raise TooManyRequests(_(
+            "You confirmed or cancelled sponsorships %(n)d times in the last hour; please wait before trying "
+            "again.") % {"n": limit})
+
+
 def cancel_batch(access, batch: SponsorshipBatch) -> SponsorshipBatch:
     """Reject a proposed list (its proposer or an approver may)."""
     funder = Funder.objects.get(pk=batch.funder_id)
@@ -448,10 +464,17 @@ def cancel_sponsorship(access, sponsorship: Sponsorship, *, today: dt.date | Non
     if not (can_approve_for(access, funder) or own_proposal):
         raise PermissionDenied(_("You may not cancel this funder's sponsorships."))
     month = first_of_month(_today(today))
+    counted = not funder.is_public and access.role == Role.FUNDER_USER
+    if counted:
+        check_matching_rate(access)
     with transaction.atomic():
         locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
         if locked.state not in S.open():
             raise FundingError(_("This sponsorship is already %(state)s.") % {"state": locked.get_state_display()})
+        if counted:
+            audit.event(_actor(access), "matching.cancel", workers=[locked.worker_id],
+                        summary=_("sponsorship #%(id)d of %(funder)s cancelled") % {"id": locked.pk,
+                                                                                 "funder": funder.name})
         released, _n = CoveredMonth.objects.filter(sponsorship=locked, month__gt=month).delete()
         before = locked.state
         locked.state, locked.ended_at = S.CANCELLED, timezone.now()

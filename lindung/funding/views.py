@@ -29,6 +29,14 @@ from .scope import (
 )
 
 
+def _disclosed_page(access, rows, per_page: int, request, door: str):
+    """One page of rows showing workers, recorded as a disclosure of those workers."""
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    access.disclose(page.object_list, door=door)
+    return page
+
+
 def awaiting_approval(access):
     """Proposed lists this user may approve (excluding his own proposals of public money)."""
     if not access.can("sponsorship.approve"):
@@ -96,7 +104,7 @@ def funder_detail(request, pk):
         "funder": funder, "form": form if may_budget else None,
         "budgets": [budgets.summary(b, cache) for b in funder.budgets.order_by("-fiscal_year", "source")],
         "impact": services.funder_impact(access, funder),
-        "page": Paginator(sponsorships, 50).get_page(request.GET.get("page")),
+        "page": _disclosed_page(access, sponsorships, 50, request, "page:/funding/funders/"),
         "can_match": access.can("matching.run") and can_act_for(access, funder) and funder.kind in (
             FunderKind.COMPANY, FunderKind.DONOR, FunderKind.SERTAKAN),
     })
@@ -125,7 +133,7 @@ def batch_detail(request, pk):
     may_approve = (batch.state == BatchState.PROPOSED and can_approve_for(access, batch.funder)
                    and not (batch.funder.is_public and batch.proposed_by_id == request.user.pk))
     return render(request, "funding/batch_detail.html", {
-        "batch": batch, "page": Paginator(rows, 100).get_page(request.GET.get("page")),
+        "batch": batch, "page": _disclosed_page(access, rows, 100, request, "page:/funding/lists/"),
         "total": batch.sponsorships.count(), "visible": rows.count(),
         "impact": services.budget_impact(batch) if batch.state == BatchState.PROPOSED else [],
         "may_approve": may_approve,
@@ -188,8 +196,10 @@ def propose(request):
             return redirect("funding-list", pk=batch.pk)
         except DomainError as exc:
             to_messages(request, exc)
+    shown = list(workers[:200])
+    access.disclose(shown, door="page:/funding/propose/")
     return render(request, "funding/propose.html", {
-        "form": form, "workers": workers[:200], "count": workers.count(), "params": params,
+        "form": form, "workers": shown, "count": workers.count(), "params": params,
         "segments": Segment.choices, "full_nik": access.sees_full_nik(),
     })
 
@@ -212,10 +222,12 @@ def pool_page(request):
     if may_add:
         waiting = entries.values("worker_id")
         open_sponsorship = Sponsorship.objects.filter(worker=OuterRef("pk"), state__in=SponsorshipState.open())
-        candidates = (_filtered_workers(access, request.GET).exclude(pk__in=waiting)
-                      .exclude(Exists(open_sponsorship)))[:200]
+        candidates = list((_filtered_workers(access, request.GET).exclude(pk__in=waiting)
+                           .exclude(Exists(open_sponsorship)))[:200])
+    page = _disclosed_page(access, entries, 50, request, "page:/funding/pool/")
+    access.disclose(candidates, door="page:/funding/pool/ (candidates)")
     return render(request, "funding/pool.html", {
-        "page": Paginator(entries, 50).get_page(request.GET.get("page")), "candidates": candidates,
+        "page": page, "candidates": candidates,
         "may_add": may_add, "params": request.GET, "segments": Segment.choices, "now": timezone.now(),
         "full_nik": access.sees_full_nik(),
     })
@@ -262,7 +274,7 @@ def ending(request):
         days = 30
     rows = services.ending_soon(access, days=days)
     return render(request, "funding/ending.html", {
-        "page": Paginator(rows, 100).get_page(request.GET.get("page")), "days": days,
+        "page": _disclosed_page(access, rows, 100, request, "page:/funding/ending/"), "days": days,
         "may_handover": access.can("sponsorship.handover"), "full_nik": access.sees_full_nik(),
     })
 
@@ -313,7 +325,8 @@ def sponsorship_list(request):
     request.access.require("funding.view")
     rows = _sponsorship_rows(request)
     return render(request, "funding/sponsorship_list.html", {
-        "page": Paginator(rows, 50).get_page(request.GET.get("page")), "params": request.GET,
+        "page": _disclosed_page(request.access, rows, 50, request, "page:/funding/sponsorships/"),
+        "params": request.GET,
         "states": SponsorshipState.choices, "funders": visible_funders(request.access).exclude(kind=FunderKind.SELF),
         "full_nik": request.access.sees_full_nik(),
     })
@@ -327,7 +340,8 @@ def sponsorship_export(request):
     access.require("worker.export")
     rows = _sponsorship_rows(request)
     full = access.sees_full_nik()
-    audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"sponsorships {request.GET.urlencode()}")
+    access.disclose(rows.values_list("worker_id", flat=True).iterator(chunk_size=5000),
+                    door="export:/funding/sponsorships/export", export=True)
     field = Sponsorship._meta.get_field
     columns = [Column(_("Sponsorship"), ID), Column(capfirst(field("funder").verbose_name)), Column(_("NIK"), ID),
                Column(_("Name")), Column(_("Village code"), ID), Column(capfirst(field("programs").verbose_name)),

@@ -15,6 +15,14 @@ class WorkerAdmin(admin.ModelAdmin):
     raw_id_fields = ["village", "registered_by"]
     readonly_fields = ["created_at", "updated_at", "nik_flags"]
 
+    def changelist_view(self, request, extra_context=None):
+        """The back-office list shows full NIKs: recorded like every other list."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            request.access.disclose(changelist.result_list, door="admin:/admin/people/worker/")
+        return response
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         changes = {f: [None, str(form.cleaned_data.get(f))] for f in form.changed_data}

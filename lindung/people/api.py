@@ -3,6 +3,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from lindung.api.fields import Day, Id, Income, Page, Query, page_size, text
 from lindung.audit import services as audit
 
 from .services import describe_nik, register_worker, search_workers, update_worker
@@ -11,51 +12,55 @@ router = Router(tags=["workers"])
 
 
 class WorkerIn(Schema):
-    nik: str
-    name: str
-    birth_date: dt.date
-    sex: str = Field(description="M or F")
-    village_code: str = Field(description="10-digit Kemendagri village code")
-    declared_income: int
-    segment: str = "bpu_rentan"
-    ecosystem: str = "rentan"
-    sector: str = "other"
-    birth_place: str = ""
-    phone: str = ""
-    occupation: str = ""
+    nik: text(16)
+    name: text(150)
+    birth_date: Day
+    sex: text(1) = Field(description="M or F")
+    village_code: text(13) = Field(description="10-digit Kemendagri village code")
+    declared_income: Income
+    segment: text(20) = "bpu_rentan"
+    ecosystem: text(10) = "rentan"
+    sector: text(10) = "other"
+    birth_place: text(100) = ""
+    phone: text(20) = ""
+    occupation: text(100) = ""
 
 
 class WorkerPatch(Schema):
-    name: str | None = None
-    birth_date: dt.date | None = None
-    sex: str | None = None
-    village_code: str | None = None
-    declared_income: int | None = None
-    segment: str | None = None
-    ecosystem: str | None = None
-    sector: str | None = None
-    birth_place: str | None = None
-    phone: str | None = None
-    occupation: str | None = None
+    name: text(150) | None = None
+    birth_date: Day | None = None
+    sex: text(1) | None = None
+    village_code: text(13) | None = None
+    declared_income: Income | None = None
+    segment: text(20) | None = None
+    ecosystem: text(10) | None = None
+    sector: text(10) | None = None
+    birth_place: text(100) | None = None
+    phone: text(20) | None = None
+    occupation: text(100) | None = None
 
 
 class WorkerOut(Schema):
+    """A worker as the caller's role may see him: withheld fields are null (see docs/security.md)."""
+
     id: int
-    nik: str
+    nik: str = Field(description="Full NIK, or masked for roles that may not see it in full")
     name: str
-    birth_date: dt.date
-    sex: str
+    birth_place: str | None
+    birth_date: dt.date | None
+    age_band: str | None = Field(description='Ten-year age band, e.g. "30–39"')
+    sex: str | None
     village_code: str
-    district_code: str
-    regency_code: str
-    province_code: str
-    phone: str
-    occupation: str
-    segment: str
-    ecosystem: str
-    sector: str
-    declared_income: int
-    nik_flags: list[str]
+    district_code: str | None
+    regency_code: str | None
+    province_code: str | None
+    phone: str | None
+    occupation: str | None
+    segment: str | None
+    ecosystem: str | None
+    sector: str | None
+    declared_income: int | None
+    nik_flags: list[str] | None
 
 
 class WorkerPage(Schema):
@@ -73,18 +78,17 @@ class AuditOut(Schema):
 
 
 def _out(request, worker) -> dict:
-    data = {f: getattr(worker, f) for f in WorkerOut.model_fields if f not in ("nik", "village_code")}
-    data["nik"] = request.access.nik_for_display(worker)
-    data["village_code"] = worker.village_id
-    return data
+    return request.access.worker_view(worker)
 
 
 @router.get("/workers", response=WorkerPage, summary="Search workers in your scope")
-def list_workers(request, q: str = "", region: str = "", page: int = 1, page_size: int = 50):
+def list_workers(request, q: Query = "", region: text(13) = "", page: Page = 1, page_size: page_size(500) = 50):
+    """Search by name, or by NIK (full or leading digits) for roles that see full NIKs."""
     qs = search_workers(request.access, q=q, region=region)
-    page_size = max(1, min(page_size, 500))
-    start = (max(page, 1) - 1) * page_size
-    return {"count": qs.count(), "page": page, "results": [_out(request, w) for w in qs[start:start + page_size]]}
+    start = (page - 1) * page_size
+    shown = list(qs[start:start + page_size])
+    request.access.disclose(shown, door="api:/workers")
+    return {"count": qs.count(), "page": page, "results": [_out(request, w) for w in shown]}
 
 
 @router.post("/workers", response={201: WorkerOut}, summary="Register a worker")
@@ -94,29 +98,28 @@ def create_worker(request, payload: WorkerIn):
 
 
 @router.get("/workers/{worker_id}", response=WorkerOut)
-def get_worker(request, worker_id: int):
+def get_worker(request, worker_id: Id):
     worker = get_object_or_404(request.access.workers(), pk=worker_id)
-    if request.access.sees_full_nik():
-        audit.record(request.user, audit.Action.VIEW, worker, region_code=worker.village_id)
+    audit.record(request.user, audit.Action.VIEW, worker, region_code=worker.village_id)
     return _out(request, worker)
 
 
 @router.patch("/workers/{worker_id}", response=WorkerOut)
-def patch_worker(request, worker_id: int, payload: WorkerPatch):
+def patch_worker(request, worker_id: Id, payload: WorkerPatch):
     worker = get_object_or_404(request.access.workers(), pk=worker_id)
     worker = update_worker(request.access, worker, payload.dict(exclude_none=True))
     return _out(request, worker)
 
 
 @router.get("/workers/{worker_id}/audit", response=list[AuditOut])
-def worker_audit(request, worker_id: int):
+def worker_audit(request, worker_id: Id):
     worker = get_object_or_404(request.access.workers(), pk=worker_id)
     request.access.require("audit.view")
-    entries = request.access.audit_entries(audit.trail(worker))[:200]
+    entries = request.access.worker_trail(worker)[:200]
     return [{"at": e.at, "actor": e.actor.username if e.actor else None, "action": e.action,
              "summary": e.summary, "changes": e.changes} for e in entries]
 
 
 @router.get("/nik/{nik}", summary="Decode a NIK: validity, region of issue, birth date, sex")
-def nik(request, nik: str):
+def nik(request, nik: text(32)):
     return describe_nik(nik)

@@ -10,6 +10,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.regions.models import Region
@@ -54,6 +55,12 @@ def normalise_name(name: str) -> str:
     """Upper-case ASCII with single spaces: the key for search and possible-duplicate checks."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Z0-9]+", " ", text.upper()).strip()
+
+
+def age_band(birth_date, on) -> str:
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    low = max(age, 0) // 10 * 10
+    return f"{low}–{low + 9}"
 
 
 class Worker(models.Model):
@@ -111,6 +118,11 @@ class Worker(models.Model):
     @property
     def masked_nik(self) -> str:
         return mask_nik(self.nik)
+
+    @property
+    def age_band(self) -> str:
+        """Ten-year age band today, e.g. "30–39": what a donor may know of a worker's age."""
+        return age_band(self.birth_date, timezone.localdate()) if self.birth_date else ""
 
     def fill_derived(self) -> None:
         code = self.village_id or ""

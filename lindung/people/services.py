@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.access import Access
 from lindung.audit import services as audit
-from lindung.errors import InvalidInput
+from lindung.errors import DomainError, InvalidInput
 from lindung.regions.models import Region, ancestor_codes
 
 from .models import Worker
@@ -54,11 +54,38 @@ def _validate(access: Access, data: dict, *, current: Worker | None) -> WorkerCh
         taken = Worker.objects.filter(nik=nik)
         if current is not None:
             taken = taken.exclude(pk=current.pk)
-        if taken.exists():
-            check.add("nik", _("A worker with this NIK is already registered."))
+        existing = taken.values_list("id", flat=True).first()
+        if existing is not None:
+            check.add("nik", _refuse_taken(access, existing))
     if not check.ok:
         raise WorkerInvalid(check.errors)
     return check
+
+
+class TooManyRefusals(DomainError):
+    """A user whose registrations were refused as duplicates too often in the last hour."""
+
+    status = 429
+
+
+def _refuse_taken(access: Access, worker_id: int) -> str:
+    """The answer to registering a NIK that is already registered.
+
+    Inside the user's scope the worker is named as a duplicate. Outside it nothing about the record is
+    disclosed ("contact the branch office"). Every refusal is an audit event on the existing worker's
+    trail, and ``LINDUNG_REGISTRATION_REFUSALS_PER_HOUR`` refusals an hour stop further attempts, so the
+    form cannot be used to test NIKs nationwide.
+    """
+    from django.conf import settings
+
+    if access.role and audit.recent(access.user, ["registry.refused"]) >= settings.LINDUNG_REGISTRATION_REFUSALS_PER_HOUR:
+        raise TooManyRefusals(_("Too many registrations were refused in the last hour; please wait, or contact "
+                                "the branch office."))
+    audit.event(access.user, "registry.refused", workers=[worker_id],
+                summary=_("registration refused: NIK already registered"))
+    if access.workers().filter(pk=worker_id).exists():
+        return _("A worker with this NIK is already registered.")
+    return _("This NIK cannot be registered here; please contact the BPJS Ketenagakerjaan branch office.")
 
 
 def _apply(worker: Worker, data: dict, check: WorkerCheck) -> None:
@@ -105,12 +132,18 @@ def update_worker(access: Access, worker: Worker, data: dict) -> Worker:
 
 
 def search_workers(access: Access, *, q: str = "", region: str = ""):
-    """Search by NIK (full or prefix), name, and region code, inside the user's scope."""
+    """Search by NIK (full or prefix), name, and region code, inside the user's scope.
+
+    Roles that see masked NIKs find nobody by NIK digits: otherwise a search would confirm a guessed
+    NIK rebuilt from the masked one (``Access.may_search_nik``).
+    """
     from .models import normalise_name
 
-    qs = access.workers().select_related("village")
+    qs = access.workers().select_related("village", "registered_by")
     q = (q or "").strip()
     if q.isdigit():
+        if not access.may_search_nik():
+            return qs.none()
         qs = qs.filter(nik__startswith=q) if len(q) < 16 else qs.filter(nik=q)
     elif q:
         qs = qs.filter(name_key__contains=normalise_name(q))

@@ -21,6 +21,7 @@ def worker_list(request):
     region = request.GET.get("region", "")
     workers = search_workers(request.access, q=q, region=region)
     page = Paginator(workers, 50).get_page(request.GET.get("page"))
+    request.access.disclose(page.object_list, door="page:/workers/")
     return render(request, "people/worker_list.html", {"form": form, "page": page, "q": q, "region": region})
 
 
@@ -54,11 +55,11 @@ def worker_create(request):
 @login_required
 def worker_detail(request, pk):
     worker = get_object_or_404(request.access.workers().select_related("village", "registered_by"), pk=pk)
-    if request.access.sees_full_nik():
-        audit.record(request.user, audit.Action.VIEW, worker, region_code=worker.village_id)
-    trail = request.access.audit_entries(audit.trail(worker))[:50]
+    audit.record(request.user, audit.Action.VIEW, worker, region_code=worker.village_id)
+    trail = request.access.worker_trail(worker)[:50]
     return render(request, "people/worker_detail.html", {
         "worker": worker, "nik": request.access.nik_for_display(worker),
+        "person": request.access.worker_view(worker), "shown": request.access.worker_fields,
         "ancestors": worker.village.ancestors(), "trail": trail,
         "can_edit": request.access.can_edit(worker),
     })
@@ -83,14 +84,18 @@ def worker_edit(request, pk):
 @login_required
 def worker_export(request):
     """The workers the user may see, as CSV or XLSX (``?format=xlsx``), through the one tabular writer:
-    headers and labels in the user's language, NIKs as text (masked for roles that may not see them)."""
-    request.access.require("worker.export")
-    workers = search_workers(request.access, q=request.GET.get("q", ""), region=request.GET.get("region", ""))
-    full = request.access.sees_full_nik()
-    audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"workers q={request.GET.urlencode()}")
+    headers and labels in the user's language, NIKs as text, and only the fields the role may see
+    (``Access.worker_view``: masked NIK, no birth date, sex or income for donors). The export is one
+    audit entry listing every exported worker."""
+    access = request.access
+    access.require("worker.export")
+    workers = search_workers(access, q=request.GET.get("q", ""), region=request.GET.get("region", ""))
+    access.disclose(workers.values_list("id", flat=True).iterator(chunk_size=5000), door="export:/workers/export",
+                    export=True)
     field = Worker._meta.get_field
     columns = [Column(capfirst(field("nik").verbose_name), ID), Column(capfirst(field("name").verbose_name)),
-               Column(capfirst(field("birth_date").verbose_name), DATE), Column(capfirst(field("sex").verbose_name)),
+               Column(capfirst(field("birth_date").verbose_name), DATE), Column(_("Age")),
+               Column(capfirst(field("sex").verbose_name)),
                Column(_("Village code"), ID), Column(capfirst(field("village").verbose_name)),
                Column(capfirst(field("occupation").verbose_name)), Column(capfirst(field("segment").verbose_name)),
                Column(capfirst(field("ecosystem").verbose_name)),
@@ -98,8 +103,9 @@ def worker_export(request):
 
     def rows():
         for w in workers.order_by("id").iterator(chunk_size=2000):
-            yield [w.nik if full else w.masked_nik, w.name, w.birth_date, w.get_sex_display(), w.village_id,
-                   w.village.name, w.occupation, w.get_segment_display(), w.get_ecosystem_display(),
-                   w.declared_income]
+            view = access.worker_view(w)
+            yield [view["nik"], w.name, view["birth_date"], view["age_band"],
+                   w.get_sex_display() if view["sex"] else None, w.village_id, w.village.name, w.occupation,
+                   w.get_segment_display(), w.get_ecosystem_display(), view["declared_income"]]
 
     return export_response(request, "lindung-workers", columns, rows(), title=_("Workers"))
