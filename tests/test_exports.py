@@ -45,7 +45,7 @@ def test_the_worker_export_in_indonesian_csv_and_xlsx(client, national_admin):
     response = client.get("/workers/export.csv", HTTP_ACCEPT_LANGUAGE="id")
     rows = read_csv(b"".join(response.streaming_content))
     assert rows[0] == ["NIK", "Nama", "Tanggal lahir", "Jenis kelamin", "Kode desa", "Desa domisili", "Pekerjaan",
-                       "Segmen", "Ekosistem", "Penghasilan bulanan yang dilaporkan (Rp)"]
+                       "Segmen", "Ekosistem", "Penghasilan bulanan yang dilaporkan (Rp)", "Usia"]
     record = dict(zip(rows[0], rows[1]))
     assert record["NIK"] == worker.nik and record["Nama"] == "'" + HOSTILE
     assert record["Jenis kelamin"] == "Perempuan" and record["Segmen"] != worker.segment  # labels, not codes

@@ -94,18 +94,17 @@ def worker_export(request):
                     export=True)
     field = Worker._meta.get_field
     columns = [Column(capfirst(field("nik").verbose_name), ID), Column(capfirst(field("name").verbose_name)),
-               Column(capfirst(field("birth_date").verbose_name), DATE), Column(_("Age")),
-               Column(capfirst(field("sex").verbose_name)),
+               Column(capfirst(field("birth_date").verbose_name), DATE), Column(capfirst(field("sex").verbose_name)),
                Column(_("Village code"), ID), Column(capfirst(field("village").verbose_name)),
                Column(capfirst(field("occupation").verbose_name)), Column(capfirst(field("segment").verbose_name)),
                Column(capfirst(field("ecosystem").verbose_name)),
-               Column(capfirst(field("declared_income").verbose_name), NUMBER)]
+               Column(capfirst(field("declared_income").verbose_name), NUMBER), Column(_("Age"))]
 
     def rows():
         for w in workers.order_by("id").iterator(chunk_size=2000):
             view = access.worker_view(w)
-            yield [view["nik"], w.name, view["birth_date"], view["age_band"],
-                   w.get_sex_display() if view["sex"] else None, w.village_id, w.village.name, w.occupation,
-                   w.get_segment_display(), w.get_ecosystem_display(), view["declared_income"]]
+            yield [view["nik"], w.name, view["birth_date"], w.get_sex_display() if view["sex"] else None,
+                   w.village_id, w.village.name, w.occupation, w.get_segment_display(), w.get_ecosystem_display(),
+                   view["declared_income"], view["age_band"]]
 
     return export_response(request, "lindung-workers", columns, rows(), title=_("Workers"))

@@ -2,7 +2,8 @@
 
 Rows come from ``lindung.people.services.search_workers`` — the query behind the worker list page
 and its CSV export, so the list holds exactly the workers the user's scope allows. NIKs pass through
-``access.nik_for_display`` (masked for roles that may not see them) and are written as text cells.
+``access.worker_view`` (masked NIK, no birth date, sex or income for roles that may not see them) and
+are written as text cells; the list is one audit entry naming every worker in it.
 XLSX only: a list of thousands of people is not for paper.
 """
 
@@ -37,17 +38,22 @@ def build(access, params: dict, progress=None) -> d.Document:
 
     # Plain values rather than model instances: a million rows stream at the speed of the writer. The
     # NIK is shown as ``access.nik_for_display`` would (full only for roles that may see it).
+    # Only the fields the role may see (``access.worker_fields``, docs/security.md); the list is one
+    # audit entry naming every worker in it.
     show_nik = (lambda nik: nik) if access.sees_full_nik() else mask_nik
+    shown = access.worker_fields
+    access.disclose(qs.values_list("id", flat=True).iterator(chunk_size=5000), door="report:workers", export=True)
     fields = ("nik", "name", "sex", "birth_date", "village_id", "village__name", "segment", "ecosystem",
               "occupation", "declared_income")
 
     def rows():
         for nik, name, sex, born, village_code, village, segment, ecosystem, occupation, income in (
                 qs.values_list(*fields).iterator(chunk_size=5000)):
-            yield {"nik": show_nik(nik), "name": name, "sex": sexes.get(sex, sex), "birth_date": born,
+            yield {"nik": show_nik(nik), "name": name, "sex": sexes.get(sex, sex) if "sex" in shown else None,
+                   "birth_date": born if "birth_date" in shown else None,
                    "village_code": village_code, "village": village, "segment": segments.get(segment, segment),
                    "ecosystem": ecosystems.get(ecosystem, ecosystem), "occupation": occupation,
-                   "declared_income": income}
+                   "declared_income": income if "declared_income" in shown else None}
 
     columns = [d.Column("nik", "NIK", d.NIK), d.Column("name", _("Name")), d.Column("sex", _("Sex")),
                d.Column("birth_date", _("Date of birth"), d.DATE), d.Column("village_code", _("Village code")),
