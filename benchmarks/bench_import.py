@@ -23,6 +23,7 @@ region names loaded for village look-ups).
 """
 
 import argparse
+import os
 import datetime as dt
 import random
 import resource
@@ -193,6 +194,9 @@ def main():
     parser.add_argument("--xlsx-rows", type=int, default=78_000)
     args = parser.parse_args()
 
+    # The 1,000,000-row CSV is 115 MB: above the upload limit a web user gets (LINDUNG_UPLOAD_MAX_MB,
+    # default 25), which is the point of the limit; the benchmark measures speed, so it lifts it.
+    os.environ.setdefault("LINDUNG_UPLOAD_MAX_MB", "500")
     label = synthetic.open_throwaway_database("bench-import")
     work = Path(tempfile.mkdtemp(prefix="lindung-imports-bench-files-"))
     print(f"Database: {label}; {args.rows:,} rows", flush=True)

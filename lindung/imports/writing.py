@@ -15,26 +15,10 @@ from django.db import connection
 
 from lindung.people.models import Worker
 
-from .pipeline import WORKER_COLUMNS
+from .copyformat import WORKER_COLUMNS, unescape
 
 CHUNK = 5000
 COLUMNS = [*WORKER_COLUMNS, "registered_by_id", "created_at", "updated_at"]
-
-
-def _unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    out, i = [], 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\" and i + 1 < len(value):
-            nxt = value[i + 1]
-            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(nxt, nxt))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
 
 
 def insert_workers(spool, *, registered_by_id: int | None, now: dt.datetime,
@@ -73,7 +57,7 @@ def insert_workers(spool, *, registered_by_id: int | None, now: dt.datetime,
         for line in spool:
             values = line[:-1].split("\t")
             if "\\" in line:
-                values = [_unescape(v) for v in values]
+                values = [unescape(v) for v in values]
             chunk.append((*values, *tail))
             if len(chunk) == CHUNK:
                 raw.executemany(sql, chunk)
