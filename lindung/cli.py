@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "lindung.coverage.cli",
     "lindung.autodebit.cli",
     "lindung.agents.cli",
+    "lindung.programmes.cli",
     "lindung.claims.cli",
     "lindung.imports.cli",
     "lindung.reports.cli",

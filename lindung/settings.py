@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "lindung.coverage",
     "lindung.autodebit",
     "lindung.agents",
+    "lindung.programmes",
     "lindung.claims",
     "lindung.imports",
     "lindung.reports",

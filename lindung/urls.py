@@ -30,6 +30,7 @@ urlpatterns = [
     path("coverage/", include("lindung.coverage.urls")),
     path("autodebit/", include("lindung.autodebit.urls")),
     path("agents/", include("lindung.agents.urls")),
+    path("programmes/", include("lindung.programmes.urls")),
     path("claims/", include("lindung.claims.urls")),
     path("imports/", include("lindung.imports.urls")),
     path("reports/", include("lindung.reports.urls")),

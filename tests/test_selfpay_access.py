@@ -201,3 +201,59 @@ def test_only_the_branch_and_the_national_administrator_reassign_workers(role, w
     allowed = role in {"national_admin", "gresik_branch_officer"}
     assert response.status_code == (200 if allowed else 403), role
     assert Worker.objects.filter(registered_by=other).exists() == allowed
+
+
+# --- programmes (lindung.programmes) -------------------------------------------------------------------
+
+PROGRAMMES_SEEN = {  # role fixture → programmes it sees (the CSR company is based in Gresik)
+    "national_admin": {"gresik", "jambi", "csr"},
+    "gresik_branch_officer": {"gresik", "csr"},
+    "gresik_regency_operator": {"gresik", "csr"},
+    "jambi_province_operator": {"jambi"},
+    "dadapkuning_operator": {"gresik", "csr"},
+    "cerme_agent": {"gresik", "csr"},
+    "csr_donor_user": {"csr"},
+}
+PROGRAMME_MANAGERS = {"national_admin", "gresik_regency_operator"}  # act for the Gresik regency
+
+
+@pytest.fixture
+def programmes(db, national_admin, csr_funder):
+    from lindung.accounts.access import Access
+    from lindung.programmes.services import create_programme
+
+    from .billing_support import funder
+
+    admin = Access(national_admin)
+    out = {}
+    for key, payer in (("gresik", funder("regency", "Pemerintah Kabupaten Gresik", "3525")),
+                       ("jambi", funder("province", "Pemerintah Provinsi Jambi", "15")), ("csr", csr_funder)):
+        out[key] = create_programme(admin, payer, name=f"Programme {key}", legal_basis="", start_month=APRIL,
+                                    end_month=month("2026-12"), target_workers=100)
+    return out
+
+
+@pytest.mark.parametrize("role", sorted(PROGRAMMES_SEEN))
+def test_programme_pages_and_api_show_only_the_programmes_in_scope(role, programmes, client, request):
+    client.force_login(request.getfixturevalue(role))
+    seen = PROGRAMMES_SEEN[role]
+    assert {p["name"] for p in client.get("/api/v1/programmes").json()} == {f"Programme {k}" for k in seen}
+    page = client.get("/programmes/").content.decode()
+    for key, programme in programmes.items():
+        assert (programme.name in page) == (key in seen), (role, key)
+        expected = 200 if key in seen else 404
+        assert client.get(f"/programmes/{programme.pk}/").status_code == expected, (role, key)
+        assert client.get(f"/api/v1/programmes/{programme.pk}/progress").status_code == expected, (role, key)
+
+
+@pytest.mark.parametrize("role", sorted(PROGRAMMES_SEEN))
+def test_only_those_acting_for_the_funder_change_a_programme(role, programmes, client, request):
+    client.force_login(request.getfixturevalue(role))
+    gresik = programmes["gresik"]
+    response = client.put(f"/api/v1/programmes/{gresik.pk}/villages", {"targets": {"3525112001": 120}},
+                          content_type="application/json")
+    if role in PROGRAMME_MANAGERS:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (403, 404), role
+        assert not gresik.villages.exists()

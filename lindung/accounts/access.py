@@ -84,6 +84,10 @@ PERMISSIONS: dict[str, set[str]] = {
     # agents assigned in or above their regions; the branch reassigns an inactive agent's workers.
     "agents.view": GOVERNMENT | {Role.AGENT},
     "agents.reassign": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
+    # Programmes with targets (lindung.programmes): seen with the funders they belong to; created by
+    # those who act for the running funder (lindung.funding.scope.can_act_for).
+    "programme.view": ALL,
+    "programme.manage": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR},
     # Bulk enrolment from worker lists (rows still pass can_register_in, one by one).
     "import.run": GOVERNMENT | {Role.AGENT},
     # Claims and benefits (which events and claims a user sees is decided in lindung.claims.scope):

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from lindung.agents.api import router as agents_router
 from lindung.autodebit.api import router as autodebit_router
+from lindung.programmes.api import router as programmes_router
 from lindung.billing.api import router as billing_router
 from lindung.claims.api import dci_router
 from lindung.claims.api import router as claims_router
@@ -35,6 +36,7 @@ api.add_router("/reports", reports_router)
 api.add_router("/claims", claims_router)
 api.add_router("/autodebit", autodebit_router)
 api.add_router("/agents", agents_router)
+api.add_router("/programmes", programmes_router)
 api.add_router("/", people_router)
 # Every refusal a service raises: {"message", "field", "detail", ...details} with the error's status.
 api.exception_handler(DomainError)(api_handler(api))

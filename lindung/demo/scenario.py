@@ -153,6 +153,9 @@ def seed(today: dt.date | None = None) -> dict:
     from .autodebit import seed_autodebit
 
     seed_autodebit(today)
+    from .programmes import seed_programmes
+
+    seed_programmes(today)
     from lindung.claims.demo import seed_claims
 
     logins += seed_claims(today, PASSWORD, password_hash)["logins"]
