@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "lindung.autodebit.cli",
     "lindung.agents.cli",
     "lindung.programmes.cli",
+    "lindung.reminders.cli",
     "lindung.claims.cli",
     "lindung.imports.cli",
     "lindung.reports.cli",

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "lindung.autodebit",
     "lindung.agents",
     "lindung.programmes",
+    "lindung.reminders",
     "lindung.claims",
     "lindung.imports",
     "lindung.reports",
@@ -246,3 +247,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LINDUNG_LOG_LEVEL", "WARNING")},
 }
+
+# Reminders (lindung.reminders): "console" (printed) or "email" (Django's EMAIL_* settings below), or the
+# dotted path of a deployment's own sender class (an SMS or WhatsApp gateway).
+LINDUNG_REMINDER_SENDER = env_str("LINDUNG_REMINDER_SENDER", "console")
+EMAIL_HOST = env_str("LINDUNG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LINDUNG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("LINDUNG_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("LINDUNG_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("LINDUNG_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("LINDUNG_EMAIL_FROM", "lindung@localhost")

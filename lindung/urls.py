@@ -31,6 +31,7 @@ urlpatterns = [
     path("autodebit/", include("lindung.autodebit.urls")),
     path("agents/", include("lindung.agents.urls")),
     path("programmes/", include("lindung.programmes.urls")),
+    path("reminders/", include("lindung.reminders.urls")),
     path("claims/", include("lindung.claims.urls")),
     path("imports/", include("lindung.imports.urls")),
     path("reports/", include("lindung.reports.urls")),

@@ -257,3 +257,20 @@ def test_only_those_acting_for_the_funder_change_a_programme(role, programmes, c
     else:
         assert response.status_code in (403, 404), role
         assert not gresik.villages.exists()
+
+
+# --- reminders (lindung.reminders) ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_reminders_list_only_the_workers_in_scope(role, world, client, request):
+    # The three self-payers' April invoices are unpaid after the due date on 1 May 2026.
+    client.force_login(request.getfixturevalue(role))
+    response = client.get("/api/v1/reminders", {"date": "2026-05-01"})
+    page = client.get("/reminders/", {"date": "2026-05-01"})
+    if role == "csr_donor_user":
+        assert response.status_code == 403 and page.status_code == 403
+        return
+    assert {r["worker"] for r in response.json() if r["kind"] == "overdue"} == {
+        world[n].worker.name for n in VISIBLE[role]}
+    for name, mandate in world.items():
+        assert (mandate.worker.name in page.content.decode()) == (name in VISIBLE[role]), (role, name)

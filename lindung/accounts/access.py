@@ -88,6 +88,8 @@ PERMISSIONS: dict[str, set[str]] = {
     # those who act for the running funder (lindung.funding.scope.can_act_for).
     "programme.view": ALL,
     "programme.manage": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR},
+    # Daily reminders (lindung.reminders): for those who follow workers up — scoped like the workers.
+    "reminders.view": GOVERNMENT | {Role.AGENT},
     # Bulk enrolment from worker lists (rows still pass can_register_in, one by one).
     "import.run": GOVERNMENT | {Role.AGENT},
     # Claims and benefits (which events and claims a user sees is decided in lindung.claims.scope):

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from lindung.agents.api import router as agents_router
 from lindung.autodebit.api import router as autodebit_router
 from lindung.programmes.api import router as programmes_router
+from lindung.reminders.api import router as reminders_router
 from lindung.billing.api import router as billing_router
 from lindung.claims.api import dci_router
 from lindung.claims.api import router as claims_router
@@ -37,6 +38,7 @@ api.add_router("/claims", claims_router)
 api.add_router("/autodebit", autodebit_router)
 api.add_router("/agents", agents_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/reminders", reminders_router)
 api.add_router("/", people_router)
 # Every refusal a service raises: {"message", "field", "detail", ...details} with the error's status.
 api.exception_handler(DomainError)(api_handler(api))

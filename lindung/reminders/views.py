@@ -1,0 +1,35 @@
+"""The reminders page and its export (CSV or XLSX through the project's tabular writer)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from lindung import months
+from lindung.audit import services as audit
+from lindung.errors import InvalidInput, to_messages
+from lindung.tabular import DATE, ID, NUMBER, Column, export_response
+
+from .services import grouped, kind_label, reminders
+
+
+@login_required
+def reminder_page(request):
+    access = request.access
+    day = months.today()
+    if request.GET.get("date"):
+        try:
+            day = months.parse_day(request.GET["date"])
+        except InvalidInput as exc:
+            to_messages(request, exc)
+    items = reminders(access, day)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"reminders {day.isoformat()}")
+        columns = [Column(_("Village"), ID), Column(_("Village")), Column(_("Agent")), Column(_("Reminder")),
+                   Column(_("Worker")), Column(_("Date"), DATE), Column(_("Amount (Rp)"), NUMBER),
+                   Column(_("Detail"))]
+        rows = [[r.village_code, r.village, r.agent, kind_label(r.kind), r.worker, r.day, r.amount, r.detail]
+                for r in items]
+        return export_response(request, f"reminders-{day.isoformat()}", columns, rows, title=_("Reminders"))
+    villages = [(code, own[0].village, [(r, kind_label(r.kind)) for r in own])
+                for code, own in grouped(items)["villages"].items()]
+    return render(request, "reminders/page.html", {"day": day, "villages": villages, "count": len(items)})
