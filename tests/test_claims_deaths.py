@@ -121,3 +121,15 @@ def test_a_second_death_report_and_a_future_date_are_refused(fisherman, reported
     with pytest.raises(ClaimError):
         report_event(Access(dadapkuning_operator), fisherman, kind="accident", date=dt.date(2025, 4, 1),
                      today=dt.date(2025, 3, 20))
+
+
+def test_the_funder_sees_its_credit_and_the_event_page_shows_it(client, village_payer, fisherman, reported_death,
+                                                                 gresik_branch_officer):
+    confirm_event(Access(gresik_branch_officer), reported_death)
+    client.force_login(gresik_branch_officer)
+    page = client.get(f"/claims/events/{reported_death.pk}/").content.decode()
+    assert 'id="credits"' in page and "Rp50.400" in page
+    funder_user = make_user("desa.bendahara", "funder_user", funder=village_payer)
+    client.force_login(funder_user)
+    home = client.get("/claims/").content.decode()
+    assert 'id="funder-credit"' in home and "Rp50.400" in home

@@ -14,7 +14,7 @@ from lindung.claims.errors import ClaimError
 from lindung.claims.events import confirm_event, report_event
 from lindung.claims.heirs import add_family_member
 from lindung.claims.models import ClaimState, ScholarshipYear
-from lindung.claims.scholarships import record_year_paid, renewals_due
+from lindung.claims.scholarships import record_year_paid, renewals_due, stop
 
 from .billing_support import funder, month
 from .claims_support import PDF, SUKABUMI_VILLAGE, pay_on_time, pdf
@@ -148,6 +148,13 @@ def test_sukabumi_two_children_receive_scholarships_year_by_year(worker, family,
     upload_document(desa, claims["rina"], kind="enrolment_letter", year=2026, upload=pdf())
     record_year_paid(checker, second, paid_on=dt.date(2026, 6, 1))
     assert [r.claim.child.name for r in renewals_due(checker, 2026)] == ["Ujang"]
+
+    # Rina marries at 19: no payments from 2035 on.
+    stopped = stop(desa, claims["rina"], reason="married", from_year=2035)
+    assert stopped == ScholarshipYear.objects.filter(claim=claims["rina"], year__gte=2035).count() > 0
+    assert not ScholarshipYear.objects.filter(claim=claims["rina"], year__gte=2035).exclude(state="stopped").exists()
+    with pytest.raises(ClaimError):
+        stop(desa, claims["ujang"], reason="moved away", from_year=2030)
 
 
 def test_documents_are_checked_by_content_and_every_view_is_audited(worker, family, users, settings, tmp_path):

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people.models import Worker
+from lindung.rules.choices import SchoolLevel
 
 
 class EventKind(models.TextChoices):
@@ -83,15 +84,6 @@ class Relationship(models.TextChoices):
     PARENT_IN_LAW = "parent_in_law", _("parent-in-law")
     WILL = "will", _("person named in a will")
     GUARDIAN = "guardian", _("guardian (not an heir)")
-
-
-class SchoolLevel(models.TextChoices):
-    NONE = "none", _("not yet at school")
-    TK = "tk", _("kindergarten (TK)")
-    SD = "sd", _("primary (SD)")
-    SMP = "smp", _("junior high (SMP)")
-    SMA = "sma", _("senior high (SMA)")
-    UNIVERSITY = "university", _("university (S1) or training")
 
 
 class FamilyMember(models.Model):

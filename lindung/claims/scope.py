@@ -6,6 +6,7 @@ pages (``Access.nik_for_display``). Agents see none.
 """
 
 from lindung.accounts.models import Role
+from lindung.funding.services import WORKER_REGION_FIELD
 
 from .models import Claim, ClaimState, LifeEvent
 
@@ -29,9 +30,6 @@ def visible_events(access, queryset=None):
 
 def worker_in_scope(access, worker) -> bool:
     return access.workers().filter(pk=worker.pk).exists()
-
-
-WORKER_REGION_FIELD = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}
 
 
 def in_region(queryset, code: str, prefix: str = "worker__"):

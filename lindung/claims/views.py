@@ -22,7 +22,7 @@ from . import data, scholarships, workflow
 from .deadlines import claim_deadlines, overdue
 from .documents import checklist_status, open_document, upload_document
 from .eligibility import check
-from .events import confirm_event, reject_event, report_event
+from .events import confirm_event, funder_credits, prepaid_after_death, reject_event, report_event
 from .heirs import add_family_member
 from .models import (
     ClaimKind, ClaimState, DeathCause, EventKind, Relationship, ReportState, ScholarshipYear, SchoolLevel,
@@ -76,6 +76,7 @@ def claims_home(request):
         "unconfirmed": unconfirmed, "overdue": overdue(access)[:50],
         "renewals": scholarships.renewals_due(access, year, region, years=2)[:50], "year": year, "next_year": year + 1,
         "stats": paid_statistics(access, region), "is_funder": access.role == "funder_user",
+        "credit": funder_credits(access.funder_id) if access.funder_id else None,
     })
 
 
@@ -120,6 +121,7 @@ def event_detail(request, pk):
         "kinds": [(k, ClaimKind(k).label) for k in kinds],
         "claims": visible_claims(access).filter(event=event).order_by("id"),
         "children": [m for m in family if m.relationship == Relationship.CHILD],
+        "credits": prepaid_after_death(event.worker) if event.kind == EventKind.DEATH else [],
     })
 
 

@@ -13,12 +13,11 @@ from django.utils.translation import gettext as _
 
 from lindung.months import parse_day, today
 
+from .choices import SchoolLevel
 from .services import HUNDRED, RuleError, check_amount, required_parameter, round_rupiah
 
 def level_label(code: str) -> str:
-    return {"tk": _("kindergarten (TK)"), "sd": _("primary (SD)"), "smp": _("junior high (SMP)"),
-            "sma": _("senior high (SMA)"), "university": _("university (S1) or training"),
-            "none": _("not yet at school")}.get(code, code)
+    return str(dict(SchoolLevel.choices).get(code, code))
 
 
 @dataclass

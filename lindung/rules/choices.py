@@ -22,3 +22,14 @@ class FundingSource(models.TextChoices):
     CSR = "csr", _("Company CSR/TJSL")
     DONOR = "donor", _("Individual donor or SERTAKAN member")
     SELF = "self", _("The worker himself")
+
+
+class SchoolLevel(models.TextChoices):
+    """A child's school level, as the scholarship rule (benefit.scholarship) pays it."""
+
+    NONE = "none", _("not yet at school")
+    TK = "tk", _("kindergarten (TK)")
+    SD = "sd", _("primary (SD)")
+    SMP = "smp", _("junior high (SMP)")
+    SMA = "sma", _("senior high (SMA)")
+    UNIVERSITY = "university", _("university (S1) or training")
