@@ -54,6 +54,7 @@ class Document:
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    intro: list[str] = field(default_factory=list)  # paragraphs printed before the figures (a letter's text)
     generated_at: dt.datetime | None = None
     generated_by: str = ""
     # Member cards and letters lay out their own pages; the PDF renderer hands them the canvas.

@@ -54,6 +54,10 @@ def render(doc: d.Document, out) -> int:
     else:
         pdf.add_page()
         header(pdf, doc)
+        for paragraph in doc.intro:
+            pdf.set_font(FAMILY, size=10)
+            pdf.multi_cell(0, 5, paragraph, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
         figures(pdf, doc.figures)
         for chart in doc.charts:
             draw_chart(pdf, chart)

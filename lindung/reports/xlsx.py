@@ -59,6 +59,8 @@ def render(doc: d.Document, handle, *, progress=None) -> int:
     out.append([_cell(out, doc.title, bold=True)])
     if doc.subtitle:
         out.append([_cell(out, doc.subtitle)])
+    for paragraph in doc.intro:
+        out.append([_cell(out, paragraph)])
     out.append([])
     out.append([_cell(out, _("Parameters"), bold=True)])
     for label, value in doc.parameters:

@@ -63,7 +63,7 @@ def build(access, params: dict, progress=None) -> d.Document:
         subtitle=_("For %(funder)s") % {"funder": funder.name},
         parameters=[(_("Funder"), funder.name), (_("Year"), str(year))],
     )
-    doc.notes.append(_(
+    doc.intro.append(_(
         "In %(year)s your contributions paid %(months)s months of work-accident and death cover (JKK, JKM) for "
         "%(workers)s workers in %(regencies)s regencies and cities, a total of %(amount)s. Thank you.") % {
         "year": year, "months": display(paid["worker_months"], d.INT), "workers": display(paid["workers"], d.INT),
