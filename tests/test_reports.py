@@ -182,3 +182,16 @@ def test_generated_at_is_jakarta_time(gresik_members, national_admin):
     rows = cell_values(read_xlsx(run_bytes(run)).worksheets[0])
     stamp = next(r[1] for r in rows if r[0] == "Dibuat")
     assert str(dt.date.today().year) in stamp or str(dt.date.today().year + 1) in stamp
+
+
+def test_report_page_and_api_show_the_same_coverage(gresik_members, gresik_branch_officer):
+    client = Client()
+    client.force_login(gresik_branch_officer)
+    api = client.get("/api/v1/coverage/indicators?region=3525&month=2025-03").json()
+    page = client.get("/coverage/region/3525/?month=2025-03").content.decode()
+    run = request_report(Access(gresik_branch_officer), "coverage",
+                         {"region": "3525", "period": "2025-03", "format": "xlsx"})
+    found = figures_of(read_xlsx(run_bytes(run)))
+    assert found["Peserta aktif"] == api["active"] == 6
+    assert found["Cakupan (UCJ)"] == api["coverage_pct"] == 15.0
+    assert 'id="active-members">6<' in page and "15,00 %" in page
