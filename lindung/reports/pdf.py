@@ -21,6 +21,7 @@ FAMILY = "DejaVu"
 GREEN = (10, 110, 79)
 MUTED = (95, 111, 122)
 NUMERIC = (d.INT, d.RUPIAH, d.PERCENT)
+PAGES = "{pages}"  # replaced by the page count; as wide as six digits, so a 1,000-page PDF still fits
 
 
 class ReportPDF(FPDF):
@@ -33,7 +34,7 @@ class ReportPDF(FPDF):
         self.set_auto_page_break(True, margin=16)
         self.set_title(doc.title)
         self.set_creator("Lindung")
-        self.alias_nb_pages()
+        self.alias_nb_pages(PAGES)
 
     def footer(self):
         self.set_y(-12)
@@ -42,7 +43,7 @@ class ReportPDF(FPDF):
         generated = display(self.doc.generated_at, d.DATE) if self.doc.generated_at else ""
         self.cell(0, 5, f"{self.doc.title} · {_('Generated')} {generated}", align="L")
         self.set_x(self.l_margin)
-        self.cell(0, 5, _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}, align="R")
+        self.cell(0, 5, _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": PAGES}, align="R")
         self.set_text_color(0, 0, 0)
 
 
