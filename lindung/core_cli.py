@@ -60,4 +60,30 @@ def check(as_json):
     emit(info, as_json, "\n".join(f"{k}: {v}" for k, v in info.items()))
 
 
-commands = [migrate, setup, serve, manage, check]
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def backup_command(target):
+    """Back up the whole database to TARGET while Lindung keeps running (SQLite: online backup;
+    PostgreSQL: pg_dump custom format). The file is readable by its owner only."""
+    from lindung.backup import backup
+
+    path = backup(target)
+    click.echo(f"{path} ({path.stat().st_size:,} bytes)")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source, yes):
+    """Replace the configured database's contents with the backup SOURCE (stop `lindung serve` first)."""
+    from django.db import connection
+
+    from lindung.backup import restore
+
+    if not yes:
+        click.confirm(f"Replace everything in the {connection.vendor} database with {source}?", abort=True)
+    restore(source)
+    click.echo(f"restored {source}")
+
+
+commands = [migrate, setup, serve, manage, check, backup_command, restore_command]

@@ -23,3 +23,25 @@ MAX_COUNT = 1_000_000                    # any other count a request may carry (
 def date_window() -> tuple[dt.date, dt.date]:
     """Dates any door accepts: ``LINDUNG_DATE_MIN`` … ``LINDUNG_DATE_MAX`` (1900-01-01 … 2100-12-31)."""
     return settings.LINDUNG_DATE_MIN, settings.LINDUNG_DATE_MAX
+
+
+def check_date(value: dt.date) -> dt.date:
+    """Refuse a date outside the configured window (ValueError with a message in the active language)."""
+    from django.utils.translation import gettext as _
+
+    low, high = date_window()
+    if not low <= value <= high:
+        raise ValueError(_("%(date)s is outside the dates Lindung accepts (%(low)s … %(high)s).") % {
+            "date": value.isoformat(), "low": low.isoformat(), "high": high.isoformat()})
+    return value
+
+
+def validate_date(value: dt.date) -> None:
+    """``check_date`` as a Django form validator."""
+    from django.core.exceptions import ValidationError
+
+    if value is not None:
+        try:
+            check_date(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="date_window") from None

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lindung.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -236,8 +237,18 @@ LINDUNG_MATCHING_ACTIONS_PER_HOUR = env_int("LINDUNG_MATCHING_ACTIONS_PER_HOUR",
 LINDUNG_REGISTRATION_REFUSALS_PER_HOUR = env_int("LINDUNG_REGISTRATION_REFUSALS_PER_HOUR", 30)
 
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: a session ends after LINDUNG_SESSION_IDLE_MINUTES without a request (each request
+# renews it), and when the browser closes.
+SESSION_COOKIE_AGE = env_int("LINDUNG_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# API tokens expire after this many days unless issued with another lifetime (lindung users token --days).
+LINDUNG_TOKEN_DAYS = env_int("LINDUNG_TOKEN_DAYS", 90)
 SESSION_COOKIE_SECURE = env_bool("LINDUNG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over HTTPS (secure cookies on): browsers are told to use HTTPS only, for a year by default.
+SECURE_HSTS_SECONDS = env_int("LINDUNG_HSTS_SECONDS", 31_536_000) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,4 +1,5 @@
 import click
+from django.utils.translation import gettext as _
 
 from lindung.cli import emit
 
@@ -14,34 +15,90 @@ def users():
     ["national_admin", "branch_officer", "regional_operator", "village_operator", "funder_user", "agent"]))
 @click.option("--region", "regions", multiple=True, help="Assigned region code (repeatable).")
 @click.option("--funder", "funder_id", type=int, help="Funder id, for funder users.")
-@click.password_option()
-def create(username, role, regions, funder_id, password):
-    """Create a user with a role and its regions."""
+@click.option("--password-file", type=click.File("r"),
+              help="Read the password from this file's first line ('-' for standard input).")
+def create(username, role, regions, funder_id, password_file):
+    """Create a user with a role and its regions.
+
+    The role, regions and funder are checked before the password is asked for. Without a terminal
+    (scripts, containers) the password is read from --password-file or the first line of standard
+    input. Django's password validators apply: at least 8 characters, not common, not all digits, not
+    like the username.
+    """
     from django.core.exceptions import ValidationError
 
     from lindung.funding.models import Funder
 
-    from .services import create_user
+    from .services import check_new_user, create_user
 
     funder = Funder.objects.filter(pk=funder_id).first() if funder_id else None
+    if funder_id and funder is None:
+        raise click.ClickException(_("No funder with id %(id)s.") % {"id": funder_id})
     try:
+        check_new_user(username, role, regions, funder)
+        password = _password(password_file)
         user = create_user(username, password, role, regions, funder)
     except ValidationError as exc:
-        raise click.ClickException("; ".join(exc.messages)) from None
+        raise click.ClickException(" ".join(exc.messages)) from None
     click.echo(f"{user.username} ({user.get_role_display()})")
+
+
+def _password(password_file) -> str:
+    import sys
+
+    if password_file is not None:
+        return password_file.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
 
 
 @users.command("token")
 @click.argument("username")
 @click.option("--name", default="cli", show_default=True)
-def token(username, name):
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="Days until the token expires (default LINDUNG_TOKEN_DAYS, 90).")
+def token(username, name, days):
     """Issue an API bearer token for a user (shown once)."""
     from .models import ApiToken, User
 
     user = User.objects.filter(username=username).first()
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
-    click.echo(ApiToken.issue(user, name))
+    click.echo(ApiToken.issue(user, name, days=days))
+
+
+@users.command("tokens")
+@click.argument("username")
+@click.option("--json", "as_json", is_flag=True)
+def tokens(username, as_json):
+    """List a user's API tokens: name, created, expires, last used, revoked."""
+    from django.utils import timezone
+
+    from .models import ApiToken
+
+    def when(value):  # in the configured time zone, like the pages
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else None
+
+    rows = [{"id": t.pk, "name": t.name, "created": when(t.created_at), "expires": when(t.expires_at),
+             "last_used": when(t.last_used_at), "revoked": when(t.revoked_at), "usable": t.is_usable}
+            for t in ApiToken.objects.filter(user__username=username).order_by("created_at", "id")]
+    emit(rows, as_json, "\n".join(
+        f"{r['id']:>5} {r['name']:20} {_('usable') if r['usable'] else _('revoked or expired')}, "
+        f"{_('expires')} {r['expires'] or '–'}" for r in rows) or _("No tokens."))
+
+
+@users.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token(token_id):
+    """Revoke an API token at once (its id from `lindung users tokens`)."""
+    from django.utils import timezone
+
+    from .models import ApiToken
+
+    if not ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        raise click.ClickException(_("No active token with id %(id)s.") % {"id": token_id})
+    click.echo(_("Token %(id)s revoked.") % {"id": token_id})
 
 
 @users.command("list")

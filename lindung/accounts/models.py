@@ -70,13 +70,22 @@ def validate_assignment(role: str, regions: list[Region], funder=None) -> None:
 
 
 class ApiToken(models.Model):
-    """A bearer token for scripts calling the API as a user. Only a hash is stored."""
+    """A bearer token for scripts calling the API as a user. Only a hash is stored; a token expires
+    (``LINDUNG_TOKEN_DAYS`` by default) and can be revoked (``lindung users revoke-token``)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    @property
+    def is_usable(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
     class Meta:
         verbose_name = _("API token")
@@ -89,10 +98,17 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str) -> str:
-        """Create a token and return its key; the key is shown once and never stored."""
+    def issue(cls, user, name: str, *, days: int | None = None) -> str:
+        """Create a token valid for ``days`` (default ``LINDUNG_TOKEN_DAYS``) and return its key; the key is
+        shown once and never stored."""
+        import datetime as dt
         import secrets
 
+        from django.conf import settings
+        from django.utils import timezone
+
+        days = settings.LINDUNG_TOKEN_DAYS if days is None else days
         key = "lin_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, name=name, key_hash=cls.hash(key))
+        cls.objects.create(user=user, name=name, key_hash=cls.hash(key),
+                           expires_at=timezone.now() + dt.timedelta(days=days))
         return key

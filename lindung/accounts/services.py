@@ -1,26 +1,45 @@
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lindung.regions.models import Region
 
 from .models import Role, User, validate_assignment
 
 
-@transaction.atomic
-def create_user(username: str, password: str, role: str, region_codes=(), funder=None, *,
-                password_hash: str | None = None, **extra) -> User:
-    """Create an account with a validated role/region assignment. National admins get the back office."""
-    codes = [c.replace(".", "") for c in region_codes]
+def _regions(region_codes) -> list[Region]:
+    codes = [c.replace(".", "").strip() for c in region_codes]
     regions = list(Region.objects.filter(code__in=codes))
     missing = set(codes) - {r.code for r in regions}
     if missing:
-        raise ValidationError(f"Unknown region code(s): {', '.join(sorted(missing))}")
+        raise ValidationError(_("Unknown region code(s): %(codes)s") % {"codes": ", ".join(sorted(missing))})
+    return regions
+
+
+def check_new_user(username: str, role: str, region_codes=(), funder=None) -> None:
+    """Everything about a new account except its password: a free username, known regions of the
+    right level for the role, a funder for funder users (so the CLI asks for a password only after)."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("A user named %(name)s already exists.") % {"name": username})
+    validate_assignment(role, _regions(region_codes), funder)
+
+
+@transaction.atomic
+def create_user(username: str, password: str, role: str, region_codes=(), funder=None, *,
+                password_hash: str | None = None, **extra) -> User:
+    """Create an account with a validated role/region assignment. National admins get the back office.
+
+    The password passes Django's password validators (``AUTH_PASSWORD_VALIDATORS``) at every door.
+    """
+    regions = _regions(region_codes)
     validate_assignment(role, regions, funder)
     user = User(username=username, role=role, funder=funder, is_staff=role == Role.NATIONAL_ADMIN,
                 is_superuser=role == Role.NATIONAL_ADMIN, **extra)
     if password_hash:  # already hashed (the demo hashes its one shared password once)
         user.password = password_hash
     else:
+        password_validation.validate_password(password, user)
         user.set_password(password)
     user.save()
     user.regions.set(regions)

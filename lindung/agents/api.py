@@ -6,6 +6,7 @@ Agents come from ``lindung.agents.services.visible_agents`` (the access layer); 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from lindung.api.fields import Id, text
 from lindung.months import parse_day, parse_month
 
 from .services import acquisition, activity, commission_statement, reassign, visible_agents, workers_to_reassign
@@ -14,27 +15,27 @@ router = Router(tags=["agents"])
 
 
 class ReassignIn(Schema):
-    to_agent_id: int
-    worker_ids: list[int] | None = None
+    to_agent_id: Id
+    worker_ids: list[Id] | None = None
 
 
 @router.get("/commissions", summary="The month's commission statement per agent and wadah")
-def commissions(request, month: str):
+def commissions(request, month: text(16)):
     return commission_statement(request.access, parse_month(month))
 
 
 @router.get("/activity", summary="Agents, active or inactive on a day (default today)")
-def agents_activity(request, date: str = ""):
+def agents_activity(request, date: text(64) = ""):
     return [a.as_dict() for a in activity(request.access, parse_day(date) if date else None)]
 
 
 @router.get("/acquisition", summary="Per agent: workers registered, acquired, not yet")
-def agents_acquisition(request, date: str = ""):
+def agents_acquisition(request, date: text(64) = ""):
     return acquisition(request.access, parse_day(date) if date else None)
 
 
 @router.get("/{agent_id}/workers", summary="An agent's workers, for reassignment")
-def agent_workers(request, agent_id: int):
+def agent_workers(request, agent_id: Id):
     access = request.access
     access.require("agents.view")
     agent = get_object_or_404(visible_agents(access), pk=agent_id)
@@ -43,7 +44,7 @@ def agent_workers(request, agent_id: int):
 
 
 @router.post("/{agent_id}/reassign", summary="Move an agent's workers to another agent")
-def agent_reassign(request, agent_id: int, payload: ReassignIn):
+def agent_reassign(request, agent_id: Id, payload: ReassignIn):
     request.access.require("agents.reassign")
     agents = visible_agents(request.access)
     source = get_object_or_404(agents, pk=agent_id)

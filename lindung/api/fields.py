@@ -45,3 +45,6 @@ def page_size(maximum: int):
 
 Code = text(16)        # region codes, NIKs, months and other short codes
 Query = text(150)      # free-text search
+Limit = Annotated[int, Field(ge=1, le=5000)]        # rows of a list without pages
+Days = Annotated[int, Field(ge=1, le=366)]
+Months = Annotated[int, Field(ge=1, le=120)]

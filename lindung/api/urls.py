@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from lindung.agents.api import router as agents_router
 from lindung.autodebit.api import router as autodebit_router
@@ -25,9 +26,11 @@ from lindung.reports.api import router as reports_router
 from lindung.rules.api import router as rules_router
 
 from .auth import AUTH
+from .schema import LindungAPI, invalid_request, signed_in
 
-api = NinjaAPI(title="Lindung API", version="1", auth=AUTH, urls_namespace="api",
-               description="Regions, workers, rules, funding, billing, auto-debit, coverage and reports of Lindung.")
+api = LindungAPI(title="Lindung API", version="1", auth=AUTH, urls_namespace="api", docs_decorator=signed_in,
+                 description="Regions, workers, rules, funding, billing, auto-debit, coverage and reports of Lindung. "
+                             "Every operation may refuse with 401, 403, 404, 409, 422 or 429 and the `Error` body.")
 api.add_router("/regions", regions_router)
 api.add_router("/rules", rules_router)
 api.add_router("/funding", funding_router)
@@ -42,6 +45,8 @@ api.add_router("/reminders", reminders_router)
 api.add_router("/", people_router)
 # Every refusal a service raises: {"message", "field", "detail", ...details} with the error's status.
 api.exception_handler(DomainError)(api_handler(api))
+# Input the schema refuses: 422 {"detail", "message", "field", "errors": [{"field", "message"}]}.
+api.exception_handler(ValidationError)(invalid_request(api))
 
 # Civil registries notify deaths here (DCI CRVS); they sign each message instead of logging in.
 dci_api = NinjaAPI(title="Lindung DCI CRVS receiver", version="1", auth=None, urls_namespace="dci",

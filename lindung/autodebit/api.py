@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from lindung.api.fields import Count, Id, text
 from lindung.months import parse_month
 from lindung.uploads import check_upload_size
 
@@ -41,19 +42,19 @@ class MandateOut(Schema):
 
 
 class MandateIn(Schema):
-    worker_id: int
-    bank: str
-    account_holder: str
-    account_number: str
-    debit_day: int
-    programs: str = "jkk,jkm"
-    start_month: str
-    end_month: str | None = None
+    worker_id: Id
+    bank: text(100)
+    account_holder: text(100)
+    account_number: text(34)
+    debit_day: Count
+    programs: text(30) = "jkk,jkm"
+    start_month: text(16)
+    end_month: text(16) | None = None
 
 
 class StateIn(Schema):
-    state: str
-    reason: str = ""
+    state: text(10)
+    reason: text(300) = ""
 
 
 class FailureOut(Schema):
@@ -70,7 +71,7 @@ class FailureOut(Schema):
 
 
 class FollowUpIn(Schema):
-    note: str
+    note: text(300)
 
 
 def _mandate(m, account: str | None = None) -> dict:
@@ -82,7 +83,7 @@ def _mandate(m, account: str | None = None) -> dict:
 
 
 @router.get("/mandates", response=list[MandateOut], summary="Mandates in scope (account numbers masked)")
-def mandates(request, state: str = ""):
+def mandates(request, state: text(64) = ""):
     request.access.require("autodebit.view")
     qs = visible_mandates(request.access).select_related("worker").order_by("id")
     if state:
@@ -104,14 +105,14 @@ def create_mandate(request, payload: MandateIn):
 
 @router.get("/mandates/{mandate_id}", response=MandateOut,
             summary="One mandate; the account number in full for roles allowed to see it (audited)")
-def mandate_detail(request, mandate_id: int):
+def mandate_detail(request, mandate_id: Id):
     request.access.require("autodebit.view")
     mandate = get_object_or_404(visible_mandates(request.access).select_related("worker"), pk=mandate_id)
     return _mandate(mandate, reveal_account(request.access, mandate))
 
 
 @router.post("/mandates/{mandate_id}/state", response=MandateOut, summary="Suspend, reactivate or cancel")
-def mandate_state(request, mandate_id: int, payload: StateIn):
+def mandate_state(request, mandate_id: Id, payload: StateIn):
     mandate = get_object_or_404(visible_mandates(request.access).select_related("worker"), pk=mandate_id)
     return _mandate(change_state(request.access, mandate, payload.state, reason=payload.reason))
 
@@ -123,7 +124,7 @@ def banks(request):
 
 
 @router.get("/export", summary="The month's debit file for a bank (text in the bank's layout)")
-def export(request, month: str, bank: str):
+def export(request, month: text(16), bank: text(64)):
     text, run = export_debit_file(request.access, parse_month(month), bank_for(bank))
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="debit-{run.bank.code}-{run.month:%Y-%m}.txt"'
@@ -132,7 +133,7 @@ def export(request, month: str, bank: str):
 
 
 @router.post("/returns", summary="Import a bank's return file; the same file twice records nothing")
-def upload_return(request, file: File[UploadedFile], bank: str = "GENERIC"):
+def upload_return(request, file: File[UploadedFile], bank: text(64) = "GENERIC"):
     check_upload_size(file.size or 0)
     return import_return_file(request.access, bank_for(bank), file.name or "return.txt", file.read()).as_dict()
 
@@ -147,7 +148,7 @@ def failures(request):
 
 
 @router.post("/failures/{debit_id}/followup", summary="Record what was done about a failed debit")
-def failure_follow_up(request, debit_id: int, payload: FollowUpIn):
+def failure_follow_up(request, debit_id: Id, payload: FollowUpIn):
     debit = get_object_or_404(open_failures(request.access), pk=debit_id)
     done = follow_up(request.access, debit, note=payload.note)
     return {"id": done.pk, "followed_up_at": done.followed_up_at, "note": done.follow_up_note}

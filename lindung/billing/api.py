@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from lindung.api.fields import Amount, Count, Day, Id, Page, page_size, text
 from lindung.funding.models import Funder
 from lindung.months import parse_month
 from lindung.uploads import check_upload_size
@@ -69,19 +70,19 @@ class LinePage(Schema):
 
 
 class PaymentIn(Schema):
-    invoice_id: int | None = None
-    invoice_number: str | None = None
-    amount: int = Field(description="Whole rupiah")
-    reference: str = Field(description="Virtual-account payment id, transfer or receipt number (unique)")
-    paid_on: dt.date
-    channel: str = Field("transfer", description="transfer or va")
+    invoice_id: Id | None = None
+    invoice_number: text(40) | None = None
+    amount: Amount = Field(description="Whole rupiah")
+    reference: text(80) = Field(description="Virtual-account payment id, transfer or receipt number (unique)")
+    paid_on: Day
+    channel: text(10) = Field("transfer", description="transfer or va")
 
 
 class CollectionIn(Schema):
-    invoice_id: int
-    amount: int
-    reference: str = Field(description="The agent's receipt number (unique)")
-    paid_on: dt.date | None = None
+    invoice_id: Id
+    amount: Amount
+    reference: text(80) = Field(description="The agent's receipt number (unique)")
+    paid_on: Day | None = None
 
 
 class PaymentOut(Schema):
@@ -99,7 +100,7 @@ class PaymentOut(Schema):
 
 
 class RunIn(Schema):
-    month: str = Field(description="YYYY-MM")
+    month: text(16) = Field(description="YYYY-MM")
 
 
 class StatementRowOut(Schema):
@@ -117,13 +118,13 @@ class StatementRowOut(Schema):
 
 
 class ResolveIn(Schema):
-    action: str = Field(description="assigned, surplus_moved, accepted, refund or dismissed")
-    invoice_number: str | None = None
-    note: str = ""
+    action: text(20) = Field(description="assigned, surplus_moved, accepted, refund or dismissed")
+    invoice_number: text(40) | None = None
+    note: text(300) = ""
 
 
 class PlanIn(Schema):
-    prepay_months: int = Field(description="1, 3, 6 or 12")
+    prepay_months: Count = Field(description="1, 3, 6 or 12")
 
 
 def _month(value) -> str:
@@ -152,8 +153,8 @@ def _row(r) -> dict:
 
 
 @router.get("/invoices", response=InvoicePage, summary="Invoices in your scope")
-def list_invoices(request, month: str = "", status: str = "", funder_id: int | None = None, page: int = 1,
-                  page_size: int = 50):
+def list_invoices(request, month: text(16) = "", status: text(64) = "", funder_id: Id | None = None, page: Page = 1,
+                  page_size: page_size(500) = 50):
     request.access.require("billing.view")
     qs = visible_invoices(request.access).select_related("funder").order_by("-month", "funder__name", "seq")
     if month:
@@ -168,13 +169,13 @@ def list_invoices(request, month: str = "", status: str = "", funder_id: int | N
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceOut)
-def get_invoice(request, invoice_id: int):
+def get_invoice(request, invoice_id: Id):
     request.access.require("billing.view")
     return _invoice(get_object_or_404(visible_invoices(request.access).select_related("funder"), pk=invoice_id))
 
 
 @router.get("/invoices/{invoice_id}/lines", response=LinePage, summary="Lines of workers in your scope")
-def invoice_lines(request, invoice_id: int, page: int = 1, page_size: int = 200):
+def invoice_lines(request, invoice_id: Id, page: Page = 1, page_size: page_size(1000) = 200):
     access = request.access
     access.require("billing.view")
     invoice = get_object_or_404(visible_invoices(access), pk=invoice_id)
@@ -192,7 +193,7 @@ def invoice_lines(request, invoice_id: int, page: int = 1, page_size: int = 200)
 
 
 @router.get("/invoices/{invoice_id}/payments", response=list[PaymentOut])
-def invoice_payments(request, invoice_id: int):
+def invoice_payments(request, invoice_id: Id):
     request.access.require("billing.view")
     invoice = get_object_or_404(visible_invoices(request.access), pk=invoice_id)
     return [_payment(p) for p in invoice.payments.order_by("paid_on", "id")]
@@ -260,7 +261,7 @@ def reconciliation(request):
 
 
 @router.post("/reconciliation/{row_id}", response=StatementRowOut, summary="Resolve a statement row")
-def resolve_row(request, row_id: int, payload: ResolveIn):
+def resolve_row(request, row_id: Id, payload: ResolveIn):
     access = request.access
     row = get_object_or_404(visible_statement_rows(access), pk=row_id)
     invoice = None
@@ -271,7 +272,7 @@ def resolve_row(request, row_id: int, payload: ResolveIn):
 
 
 @router.put("/plans/{funder_id}", summary="Choose how many months a funder is billed in advance")
-def set_plan(request, funder_id: int, payload: PlanIn):
+def set_plan(request, funder_id: Id, payload: PlanIn):
     funder = get_object_or_404(Funder, pk=funder_id)
     plan = set_prepayment(request.access, funder, payload.prepay_months)
     return {"funder_id": funder.pk, "prepay_months": plan.prepay_months}

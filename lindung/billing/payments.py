@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung import limits
 from lindung.audit import services as audit
 from lindung.errors import DomainError
 
@@ -35,6 +36,8 @@ def check_reference(reference: str) -> str:
         raise PaymentError(_("A payment needs its reference (virtual-account payment id, transfer or receipt number)."))
     if len(reference) > 80:
         raise PaymentError(_("A reference has at most 80 characters."))
+    if any(ord(ch) < 32 for ch in reference):
+        raise PaymentError(_("A reference cannot contain control characters."), "reference")
     return reference
 
 
@@ -49,6 +52,13 @@ def record_payment(invoice: Invoice, *, amount: int, reference: str, paid_on: dt
     reference = check_reference(reference)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise PaymentError(_("The amount must be a whole number of rupiah above zero."))
+    if amount > limits.MAX_AMOUNT:
+        raise PaymentError(_("The amount is larger than any payment can be (at most Rp%(max)s).") % {
+            "max": f"{limits.MAX_AMOUNT:,}".replace(",", ".")}, "amount")
+    try:
+        limits.check_date(paid_on)
+    except ValueError as exc:
+        raise PaymentError(str(exc), "paid_on") from None
     existing = Payment.objects.filter(reference=reference).first()
     if existing is not None:
         return existing, False
@@ -142,8 +152,19 @@ def record_payment_as(access, invoice: Invoice, *, amount: int, reference: str, 
         raise PermissionDenied(_("This invoice is outside your scope."))
     if channel not in (Channel.TRANSFER, Channel.VIRTUAL_ACCOUNT):
         raise PaymentError(_("Choose virtual account or bank transfer."))
-    return record_payment(invoice, amount=amount, reference=reference, paid_on=paid_on, channel=channel,
-                          user=actor(access), note=note)
+    return _same_invoice(invoice, record_payment(invoice, amount=amount, reference=reference, paid_on=paid_on,
+                                                 channel=channel, user=actor(access), note=note))
+
+
+def _same_invoice(invoice: Invoice, result: tuple[Payment, bool]) -> tuple[Payment, bool]:
+    """A repeated reference is idempotent only for the same invoice; a reference already used for
+    another invoice is refused without saying which invoice or amount (it may be outside the caller's
+    scope)."""
+    payment, created = result
+    if not created and payment.invoice_id != invoice.pk:
+        raise PaymentError(_("This reference is already recorded for another payment; check the reference."),
+                           "reference", status=409)
+    return result
 
 
 def collect(access, invoice: Invoice, *, amount: int, reference: str, paid_on: dt.date | None = None,
@@ -152,8 +173,9 @@ def collect(access, invoice: Invoice, *, amount: int, reference: str, paid_on: d
     access.require("payment.collect")
     if not can_collect_for(access, invoice.funder):
         raise PermissionDenied(_("You do not collect for this funder."))
-    return record_payment(invoice, amount=amount, reference=reference, paid_on=paid_on or timezone.localdate(),
-                          channel=Channel.AGENT, user=actor(access), collected_by=access.user, note=note)
+    return _same_invoice(invoice, record_payment(
+        invoice, amount=amount, reference=reference, paid_on=paid_on or timezone.localdate(), channel=Channel.AGENT,
+        user=actor(access), collected_by=access.user, note=note))
 
 
 def move_surplus(access, payment: Payment, target: Invoice, *, note: str = "") -> Payment:

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung import limits
 from lindung.audit import services as audit
 from lindung.errors import InvalidInput
 
@@ -96,6 +97,9 @@ def parse_amount(text: str) -> int:
     digits = value.replace(".", "").replace(",", "")
     if not digits.isdigit() or int(digits) <= 0:
         raise ValueError(_("not a positive whole amount"))
+    if int(digits) > limits.MAX_AMOUNT:
+        raise ValueError(_("the amount is larger than any payment can be (at most Rp%(max)s)") % {
+            "max": f"{limits.MAX_AMOUNT:,}".replace(",", ".")})
     return int(digits)
 
 
@@ -103,9 +107,11 @@ def parse_date(text: str) -> dt.date:
     value = (text or "").strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
         try:
-            return dt.datetime.strptime(value, fmt).date()
+            day = dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        limits.check_date(day)
+        return day
     raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD or DD/MM/YYYY)") % {"value": value})
 
 
@@ -147,6 +153,8 @@ def parse_statement(text: str) -> list[ParsedRow]:
                 raise ValueError(_("no reference"))
             if len(reference) > 80:
                 raise ValueError(_("the reference is longer than 80 characters"))
+            if any(ord(ch) < 32 for ch in reference):
+                raise ValueError(_("the reference contains control characters"))
             if reference in seen:
                 raise ValueError(_("reference repeated from row %(row)d") % {"row": seen[reference]})
             seen[reference] = number
@@ -182,6 +190,23 @@ def find_invoice(invoices, account: str, description: str) -> Invoice | None:
     return None
 
 
+def decode_statement(data: bytes) -> str:
+    """A bank statement's text: UTF-8 (with or without BOM), UTF-16 with its BOM, or Latin-1 (older
+    bank exports). A file with NUL bytes and no UTF-16 mark is not a CSV text file and is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in data:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    raise StatementError([{"row": 1, "message": _(
+        "This is not a CSV text file; export the statement from the bank as CSV (comma or semicolon separated).")}])
+
+
 def import_statement(access, data: bytes, name: str = "statement.csv") -> ImportResult:
     """Import a CSV statement for the user (``payment.import``). Idempotent per file and per reference."""
     access.require("payment.import")
@@ -189,11 +214,7 @@ def import_statement(access, data: bytes, name: str = "statement.csv") -> Import
     existing = Statement.objects.filter(sha256=digest).first()
     if existing is not None:
         return ImportResult(statement_id=existing.pk, already_imported=True, rows=existing.rows)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    parsed = parse_statement(text)
+    parsed = parse_statement(decode_statement(data))
     invoices = visible_invoices(access)
     user = actor(access)
     result = ImportResult(statement_id=None, rows=len(parsed))

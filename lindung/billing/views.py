@@ -15,6 +15,7 @@ from lindung.errors import DomainError, to_messages
 from lindung.funding.models import Funder
 from lindung.funding.scope import can_act_for
 from lindung.months import MonthField
+from lindung.redirects import back_to
 from lindung.tabular import DATE, ID, MONTH, NUMBER, Column, export_response
 
 from . import payments as payment_services
@@ -141,7 +142,7 @@ def funder_plan(request, funder_id):
             messages.success(request, _("Billing plan saved; it applies from the next billing run."))
         except (PermissionDenied, ValidationError, DomainError) as exc:
             to_messages(request, exc)
-    return redirect(request.POST.get("next") or "billing-invoices")
+    return back_to(request, "billing-invoices")
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from lindung.api.fields import Amount, Day, Id, Limit, Year, text
 from lindung.rules.services import RuleError
 
 from . import dci, workflow
@@ -28,34 +29,34 @@ router = Router(tags=["claims"])
 
 
 class CheckIn(Schema):
-    nik: str
-    event: str = Field(description="death | accident-death | accident-disability")
-    date: dt.date
-    claim_date: dt.date | None = None
+    nik: text(32)
+    event: text(40) = Field(description="death | accident-death | accident-disability")
+    date: Day
+    claim_date: Day | None = None
 
 
 class EventIn(Schema):
-    nik: str
-    kind: str = Field(description="death | accident | disability")
-    date: dt.date
-    cause: str = Field("", description="not_work | work_accident (deaths)")
-    place: str = ""
-    description: str = ""
+    nik: text(32)
+    kind: text(20) = Field(description="death | accident | disability")
+    date: Day
+    cause: text(16) = Field("", description="not_work | work_accident (deaths)")
+    place: text(200) = ""
+    description: text(2000) = ""
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: text(300) = ""
 
 
 class PaidIn(Schema):
-    amount: int
-    paid_on: dt.date
-    reference: str
+    amount: Amount
+    paid_on: Day
+    reference: text(80)
 
 
 class RejectedIn(Schema):
-    reason_code: str
-    note: str = ""
+    reason_code: text(40)
+    note: text(300) = ""
 
 
 @router.post("/check", summary="Eligibility of a worker for a benefit on a date, with amounts and reasons")
@@ -69,7 +70,7 @@ def check_eligibility(request, payload: CheckIn):
 
 
 @router.get("/", summary="Claims in your scope (a funder: paid claims of the workers it funded, NIKs masked)")
-def list_claims(request, state: str = "", region: str = "", limit: int = 200):
+def list_claims(request, state: text(64) = "", region: text(13) = "", limit: Limit = 200):
     qs = in_region(visible_claims(request.access), region).select_related("worker", "event")
     if state:
         qs = qs.filter(state=state)
@@ -77,7 +78,7 @@ def list_claims(request, state: str = "", region: str = "", limit: int = 200):
 
 
 @router.get("/statistics", summary="Benefits paid: families and rupiah per region, month and programme")
-def statistics(request, region: str = "", year: int | None = None):
+def statistics(request, region: text(13) = "", year: Year | None = None):
     request.access.require("claim.view")
     return paid_statistics(request.access, region, year)
 
@@ -92,7 +93,7 @@ def overdue_claims(request):
 
 
 @router.get("/renewals", summary="Scholarship years due this year (evidence or payment), per region")
-def renewals(request, year: int, region: str = ""):
+def renewals(request, year: Year, region: text(13) = ""):
     request.access.require("claim.view")
     return [{"claim_id": r.claim_id, "child": r.claim.child.name if r.claim.child else "", "year": r.year,
              "level": r.level, "amount": r.amount, "state": r.state, "due_on": r.due_on.isoformat()}
@@ -109,19 +110,19 @@ def create_event(request, payload: EventIn):
 
 
 @router.post("/events/{event_id}/confirm", summary="Confirm a reported event (a death then takes effect)")
-def confirm(request, event_id: int, payload: NoteIn):
+def confirm(request, event_id: Id, payload: NoteIn):
     event = get_object_or_404(visible_events(request.access), pk=event_id)
     return {"id": event.pk, "state": confirm_event(request.access, event, note=payload.note).state}
 
 
 @router.post("/events/{event_id}/reject", summary="Reject a wrong report; nothing else changes")
-def reject(request, event_id: int, payload: NoteIn):
+def reject(request, event_id: Id, payload: NoteIn):
     event = get_object_or_404(visible_events(request.access), pk=event_id)
     return {"id": event.pk, "state": reject_event(request.access, event, note=payload.note).state}
 
 
 @router.get("/{int:claim_id}", summary="One claim: eligibility, steps, documents, deadlines")
-def get_claim(request, claim_id: int):
+def get_claim(request, claim_id: Id):
     claim = get_object_or_404(visible_claims(request.access).select_related("worker", "event"), pk=claim_id)
     return claim_detail(request.access, claim)
 
@@ -131,31 +132,31 @@ def _claim(request, claim_id: int):
 
 
 @router.post("/{int:claim_id}/verify", summary="Verify (maker)")
-def verify(request, claim_id: int):
+def verify(request, claim_id: Id):
     return {"id": claim_id, "state": workflow.verify(request.access, _claim(request, claim_id)).state}
 
 
 @router.post("/{int:claim_id}/submit", summary="Submit to BPJS (checker: not the verifier)")
-def submit(request, claim_id: int):
+def submit(request, claim_id: Id):
     return {"id": claim_id, "state": workflow.submit(request.access, _claim(request, claim_id)).state}
 
 
 @router.post("/{int:claim_id}/paid", summary="Record BPJS's payment")
-def paid(request, claim_id: int, payload: PaidIn):
+def paid(request, claim_id: Id, payload: PaidIn):
     claim = workflow.record_paid(request.access, _claim(request, claim_id), amount=payload.amount,
                                  paid_on=payload.paid_on, reference=payload.reference)
     return {"id": claim_id, "state": claim.state}
 
 
 @router.post("/{int:claim_id}/rejected", summary="Record BPJS's rejection with a reason code")
-def rejected(request, claim_id: int, payload: RejectedIn):
+def rejected(request, claim_id: Id, payload: RejectedIn):
     claim = workflow.record_rejected(request.access, _claim(request, claim_id), reason_code=payload.reason_code,
                                      note=payload.note)
     return {"id": claim_id, "state": claim.state}
 
 
 @router.post("/{int:claim_id}/withdraw", summary="Withdraw an open claim")
-def withdraw(request, claim_id: int, payload: NoteIn):
+def withdraw(request, claim_id: Id, payload: NoteIn):
     return {"id": claim_id, "state": workflow.withdraw(request.access, _claim(request, claim_id),
                                                        note=payload.note).state}
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from lindung.api.fields import Id, Months, text
 from lindung.months import month_from_index, month_index, parse_month, this_month
 
 from .indicators import check_region, indicators, trend
@@ -15,13 +16,13 @@ router = Router(tags=["coverage"])
 
 
 class MonthIn(Schema):
-    month: str = Field(description="YYYY-MM")
+    month: text(16) = Field(description="YYYY-MM")
 
 
 class CorrectionIn(Schema):
-    from_month: str = Field(description="YYYY-MM")
-    to_month: str = Field(description="YYYY-MM")
-    reason: str
+    from_month: text(16) = Field(description="YYYY-MM")
+    to_month: text(16) = Field(description="YYYY-MM")
+    reason: text(2000)
 
 
 def _month(text: str) -> dt.date:
@@ -29,7 +30,7 @@ def _month(text: str) -> dt.date:
 
 
 @router.get("/indicators", summary="Active members, working population, coverage % and breakdowns of a region")
-def region_indicators(request, region: str = "", month: str = ""):
+def region_indicators(request, region: text(13) = "", month: text(16) = ""):
     access = request.access
     code = check_region(access, region)
     data = indicators(code, _month(month), access)
@@ -38,7 +39,7 @@ def region_indicators(request, region: str = "", month: str = ""):
 
 
 @router.get("/trend", summary="Active, new and lapsed members per month")
-def region_trend(request, region: str = "", until: str = "", months: int = 12):
+def region_trend(request, region: text(13) = "", until: text(64) = "", months: Months = 12):
     access = request.access
     code = check_region(access, region)
     last = _month(until)
@@ -47,7 +48,7 @@ def region_trend(request, region: str = "", until: str = "", months: int = 12):
 
 
 @router.get("/workers/{worker_id}", summary="A worker's cover: status, latest covered month, contribution months")
-def worker_cover(request, worker_id: int, month: str = ""):
+def worker_cover(request, worker_id: Id, month: text(16) = ""):
     request.access.require("coverage.view")
     worker = get_object_or_404(request.access.workers(), pk=worker_id)
     return worker_summary(worker, _month(month))
@@ -55,7 +56,7 @@ def worker_cover(request, worker_id: int, month: str = ""):
 
 @router.post("/workers/{worker_id}/corrections", response={201: dict},
              summary="Back-date cover for months paid after a lapse (authorised correction)")
-def create_correction(request, worker_id: int, payload: CorrectionIn):
+def create_correction(request, worker_id: Id, payload: CorrectionIn):
     worker = get_object_or_404(request.access.workers(), pk=worker_id)
     correction = add_correction(request.access, worker, from_month=_month(payload.from_month),
                                 to_month=_month(payload.to_month), reason=payload.reason)

@@ -6,15 +6,19 @@ functions as the pages. Domain refusals answer 409/422 with ``detail`` and struc
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+
+from lindung.api.fields import Budget, Count, Day, Days, Id, Limit, Page, Year, page_size, text
 
 from . import budget as budgets
 from . import matching, services
 from .matching import MatchRequest
 from .models import BatchState, FunderKind, SponsorshipState
 from .pricing import QuoteCache
-from .scope import visible_batches, visible_funders, visible_sponsorships
+from .scope import budget_funders, visible_batches, visible_funders, visible_sponsorships
 
 router = Router(tags=["funding"])
 
@@ -29,17 +33,17 @@ class FunderOut(Schema):
 
 
 class FunderIn(Schema):
-    kind: str = Field(description="province, regency, village, company, donor or sertakan")
-    name: str
-    region_code: str | None = None
-    wadah: str = ""
+    kind: text(20) = Field(description="province, regency, village, company, donor or sertakan")
+    name: text(200)
+    region_code: text(13) | None = None
+    wadah: text(100) = ""
 
 
 class BudgetIn(Schema):
-    fiscal_year: int
-    source: str
-    amount: int = Field(description="Allocation in whole rupiah")
-    note: str = ""
+    fiscal_year: Year
+    source: text(16)
+    amount: Budget = Field(description="Allocation in whole rupiah")
+    note: text(300) = ""
 
 
 class BudgetOut(Schema):
@@ -82,13 +86,13 @@ class BatchDetail(BatchOut):
 
 
 class ProposeIn(Schema):
-    funder_id: int
-    worker_ids: list[int]
-    programs: list[str] = ["jkk", "jkm"]
-    start_month: dt.date = Field(description="Any day of the first month")
-    months: int
-    funding_source: str
-    note: str = ""
+    funder_id: Id
+    worker_ids: list[Id]
+    programs: list[text(10)] = ["jkk", "jkm"]
+    start_month: Day = Field(description="Any day of the first month")
+    months: Count
+    funding_source: text(16)
+    note: text(300) = ""
     skip_covered: bool = Field(False, description="Leave out workers who already have a payer")
 
 
@@ -122,17 +126,17 @@ class SponsorshipPage(Schema):
 
 
 class HandoverIn(Schema):
-    months: int = 12
-    wadah: str = ""
+    months: Count = 12
+    wadah: text(100) = ""
 
 
 class CancelIn(Schema):
-    reason: str = ""
+    reason: text(2000) = ""
 
 
 class PoolIn(Schema):
-    worker_ids: list[int]
-    note: str = ""
+    worker_ids: list[Id]
+    note: text(300) = ""
 
 
 class PoolEntryOut(Schema):
@@ -147,18 +151,18 @@ class PoolEntryOut(Schema):
 
 
 class MatchIn(Schema):
-    funder_id: int
-    count: int
-    months: int
-    start_month: dt.date
-    programs: list[str] = ["jkk", "jkm"]
-    region: str = ""
-    segment: str = ""
-    occupation: str = ""
+    funder_id: Id
+    count: Count
+    months: Count
+    start_month: Day
+    programs: list[text(10)] = ["jkk", "jkm"]
+    region: text(13) = ""
+    segment: text(20) = ""
+    occupation: text(100) = ""
 
 
 class ConfirmIn(MatchIn):
-    worker_ids: list[int]
+    worker_ids: list[Id]
 
 
 def _batch(b, n: int | None = None) -> dict:
@@ -185,7 +189,7 @@ def _funder(f) -> dict:
 # --- funders and budgets ---------------------------------------------------------------------------
 
 @router.get("/funders", response=list[FunderOut], summary="Funders you may see")
-def list_funders(request, kind: str = ""):
+def list_funders(request, kind: text(20) = ""):
     qs = visible_funders(request.access).select_related("agent")
     if kind:
         qs = qs.filter(kind=kind)
@@ -200,26 +204,28 @@ def create_funder(request, payload: FunderIn):
 
 
 @router.get("/funders/{funder_id}", response=FunderOut)
-def get_funder(request, funder_id: int):
+def get_funder(request, funder_id: Id):
     return _funder(get_object_or_404(visible_funders(request.access).select_related("agent"), pk=funder_id))
 
 
 @router.get("/funders/{funder_id}/budgets", response=list[BudgetOut], summary="Allocation, committed, spent, remaining")
-def list_budgets(request, funder_id: int):
+def list_budgets(request, funder_id: Id):
     funder = get_object_or_404(visible_funders(request.access), pk=funder_id)
+    if not budget_funders(request.access).filter(pk=funder.pk).exists():
+        raise PermissionDenied(_("Only the funder's own people see its budget."))
     cache = QuoteCache()
     return [budgets.summary(b, cache) for b in funder.budgets.order_by("-fiscal_year", "source")]
 
 
 @router.put("/funders/{funder_id}/budgets", response=BudgetOut, summary="Enter or change a fiscal year's allocation")
-def set_budget(request, funder_id: int, payload: BudgetIn):
+def set_budget(request, funder_id: Id, payload: BudgetIn):
     funder = get_object_or_404(visible_funders(request.access), pk=funder_id)
     row = services.set_budget(request.access, funder, **payload.dict())
     return budgets.summary(row)
 
 
 @router.get("/funders/{funder_id}/impact", summary="What the funder's money did: workers, months, cost")
-def funder_impact(request, funder_id: int):
+def funder_impact(request, funder_id: Id):
     funder = get_object_or_404(visible_funders(request.access), pk=funder_id)
     return services.funder_impact(request.access, funder)
 
@@ -227,7 +233,7 @@ def funder_impact(request, funder_id: int):
 # --- lists -------------------------------------------------------------------------------------------
 
 @router.get("/lists", response=list[BatchOut], summary="Sponsorship lists you may see")
-def list_batches(request, state: str = "", funder_id: int | None = None):
+def list_batches(request, state: text(64) = "", funder_id: Id | None = None):
     from django.db.models import Count
 
     qs = visible_batches(request.access).select_related("funder", "proposed_by", "approved_by")
@@ -249,27 +255,27 @@ def propose(request, payload: ProposeIn):
 
 
 @router.get("/lists/{list_id}", response=BatchDetail)
-def get_batch(request, list_id: int):
+def get_batch(request, list_id: Id):
     batch = get_object_or_404(visible_batches(request.access).select_related("funder"), pk=list_id)
     impact = services.budget_impact(batch) if batch.state == BatchState.PROPOSED else []
     return _batch(batch) | {"budget_impact": impact}
 
 
 @router.post("/lists/{list_id}/approve", response=BatchOut, summary="Approve a whole list (maker–checker)")
-def approve(request, list_id: int, drop_covered: bool = False):
+def approve(request, list_id: Id, drop_covered: bool = False):
     batch = get_object_or_404(visible_batches(request.access), pk=list_id)
     batch = services.approve_batch(request.access, batch, drop_covered=drop_covered)
     return _batch(batch)
 
 
 @router.post("/lists/{list_id}/cancel", response=BatchOut, summary="Reject a proposed list")
-def cancel_batch(request, list_id: int):
+def cancel_batch(request, list_id: Id):
     batch = get_object_or_404(visible_batches(request.access), pk=list_id)
     return _batch(services.cancel_batch(request.access, batch))
 
 
 @router.get("/lists/{list_id}/sponsorships", response=SponsorshipPage)
-def batch_sponsorships(request, list_id: int, page: int = 1, page_size: int = 100):
+def batch_sponsorships(request, list_id: Id, page: Page = 1, page_size: page_size(500) = 100):
     batch = get_object_or_404(visible_batches(request.access), pk=list_id)
     return _page(request, visible_sponsorships(request.access).filter(batch=batch), page, page_size)
 
@@ -286,8 +292,8 @@ def _page(request, qs, page: int, page_size: int) -> dict:
 
 
 @router.get("/sponsorships", response=SponsorshipPage, summary="Sponsorships you may see (NIKs masked by role)")
-def list_sponsorships(request, funder_id: int | None = None, state: str = "", worker_id: int | None = None,
-                      page: int = 1, page_size: int = 100):
+def list_sponsorships(request, funder_id: Id | None = None, state: text(64) = "", worker_id: Id | None = None,
+                      page: Page = 1, page_size: page_size(500) = 100):
     qs = visible_sponsorships(request.access)
     if funder_id:
         qs = qs.filter(funder_id=funder_id)
@@ -299,18 +305,18 @@ def list_sponsorships(request, funder_id: int | None = None, state: str = "", wo
 
 
 @router.get("/sponsorships/ending", response=SponsorshipPage, summary="Sponsorships ending within N days")
-def ending(request, days: int = 30, page: int = 1, page_size: int = 100):
+def ending(request, days: Days = 30, page: Page = 1, page_size: page_size(500) = 100):
     return _page(request, services.ending_soon(request.access, days=max(1, min(days, 366))), page, page_size)
 
 
 @router.get("/sponsorships/{sponsorship_id}", response=SponsorshipOut)
-def get_sponsorship(request, sponsorship_id: int):
+def get_sponsorship(request, sponsorship_id: Id):
     s = get_object_or_404(visible_sponsorships(request.access).select_related("worker", "funder"), pk=sponsorship_id)
     return _sponsorship(request.access, s)
 
 
 @router.post("/sponsorships/{sponsorship_id}/cancel", response=SponsorshipOut)
-def cancel_sponsorship(request, sponsorship_id: int, payload: CancelIn):
+def cancel_sponsorship(request, sponsorship_id: Id, payload: CancelIn):
     s = get_object_or_404(visible_sponsorships(request.access), pk=sponsorship_id)
     s = services.cancel_sponsorship(request.access, s, reason=payload.reason)
     return _sponsorship(request.access, s)
@@ -318,7 +324,7 @@ def cancel_sponsorship(request, sponsorship_id: int, payload: CancelIn):
 
 @router.post("/sponsorships/{sponsorship_id}/handover", response={201: SponsorshipOut},
              summary="Continue as a self-payer from the next month")
-def handover(request, sponsorship_id: int, payload: HandoverIn):
+def handover(request, sponsorship_id: Id, payload: HandoverIn):
     s = get_object_or_404(visible_sponsorships(request.access), pk=sponsorship_id)
     new = services.continue_as_self_payer(request.access, s, months=payload.months, wadah=payload.wadah)
     return Status(201, _sponsorship(request.access, new))
@@ -327,7 +333,7 @@ def handover(request, sponsorship_id: int, payload: HandoverIn):
 # --- waiting pool and matching ---------------------------------------------------------------------------
 
 @router.get("/pool", response=list[PoolEntryOut], summary="Workers waiting for a donor, longest first")
-def list_pool(request, limit: int = 500):
+def list_pool(request, limit: Limit = 500):
     rows = list(matching.pool(request.access).order_by("since", "id")[:limit])
     request.access.disclose(rows, door="api:/funding/pool")
     return [{"id": e.pk, "worker_id": e.worker_id, "nik": request.access.nik_for_display(e.worker),
@@ -341,7 +347,7 @@ def add_to_pool(request, payload: PoolIn):
 
 
 @router.delete("/pool/{entry_id}", response={204: None})
-def withdraw(request, entry_id: int):
+def withdraw(request, entry_id: Id):
     entry = get_object_or_404(matching.pool(request.access), pk=entry_id)
     matching.withdraw_from_pool(request.access, entry)
     return Status(204, None)
@@ -369,7 +375,7 @@ def match_confirm(request, payload: ConfirmIn):
 # --- reports ---------------------------------------------------------------------------------------------
 
 @router.get("/graduation", summary="Hand-over to self-payment rate per funder and region")
-def graduation(request, level: str = "regency", funder_id: int | None = None):
+def graduation(request, level: text(20) = "regency", funder_id: Id | None = None):
     return services.graduation_report(request.access, level=level, funder_id=funder_id)
 
 

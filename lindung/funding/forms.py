@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from lindung import limits
 from lindung.months import MonthField, next_month
 from lindung.people.models import Segment
 from lindung.rules.choices import FundingSource
@@ -12,7 +13,7 @@ from .matching import PACKAGES, MatchRequest, max_workers
 class BudgetForm(forms.Form):
     fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
     source = forms.ChoiceField(label=_("Funding source"), choices=FundingSource.choices)
-    amount = forms.IntegerField(label=_("Allocation (Rp)"), min_value=0)
+    amount = forms.IntegerField(label=_("Allocation (Rp)"), min_value=0, max_value=limits.MAX_BUDGET)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

@@ -155,6 +155,14 @@ class SponsorshipBatch(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.funder} ({self.state})"
 
+    @property
+    def proposer_label(self) -> str:
+        """Who proposed the list; lists made by the command line, an import or the demo have nobody."""
+        user = self.proposed_by
+        if user is None:
+            return str(_("Lindung (command line, import or demo)"))
+        return user.get_full_name() or user.get_username()
+
 
 class SponsorshipState(models.TextChoices):
     PROPOSED = "proposed", _("proposed")

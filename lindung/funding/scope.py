@@ -65,6 +65,21 @@ def visible_funders(access):
     return qs.filter(q)
 
 
+def budget_funders(access):
+    """Funders whose budgets the user may read. Public money (province, regency, village) is open to the
+    government roles that see the funder; a company's, donor's or SERTAKAN member's budget only to the
+    funder's own users (and a self-payer's to the agent who collects for him); everything to the
+    national administrator."""
+    qs = visible_funders(access)
+    if access.is_national:
+        return qs
+    if access.role == Role.FUNDER_USER:
+        return qs.filter(pk=access.funder_id)
+    if access.role == Role.AGENT:
+        return qs.filter(agent=access.user)
+    return qs.filter(kind__in=FunderKind.public())
+
+
 def visible_batches(access):
     qs = SponsorshipBatch.objects.all()
     if not access.can("funding.view"):

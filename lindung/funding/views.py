@@ -15,6 +15,7 @@ from lindung.audit import services as audit
 from lindung.errors import DomainError, to_messages
 from lindung.people.models import Segment
 from lindung.people.services import search_workers
+from lindung.redirects import back_to
 from lindung.rules.choices import Program
 from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
 
@@ -25,7 +26,8 @@ from .kinds import allowed_sources
 from .models import BatchState, FunderKind, Sponsorship, SponsorshipState
 from .pricing import QuoteCache
 from .scope import (
-    can_act_for, can_approve_for, proposable_funders, visible_batches, visible_funders, visible_sponsorships,
+    budget_funders, can_act_for, can_approve_for, proposable_funders, visible_batches, visible_funders,
+    visible_sponsorships,
 )
 
 
@@ -102,7 +104,8 @@ def funder_detail(request, pk):
                     .order_by("-start_month", "worker__name_key"))
     return render(request, "funding/funder_detail.html", {
         "funder": funder, "form": form if may_budget else None,
-        "budgets": [budgets.summary(b, cache) for b in funder.budgets.order_by("-fiscal_year", "source")],
+        "budgets": ([budgets.summary(b, cache) for b in funder.budgets.order_by("-fiscal_year", "source")]
+                    if budget_funders(access).filter(pk=funder.pk).exists() else []),
         "impact": services.funder_impact(access, funder),
         "page": _disclosed_page(access, sponsorships, 50, request, "page:/funding/funders/"),
         "can_match": access.can("matching.run") and can_act_for(access, funder) and funder.kind in (
@@ -291,7 +294,7 @@ def handover(request, pk):
             "name": new.worker.name, "month": f"{new.start_month:%Y-%m}"})
     except (DomainError, ValueError) as exc:
         to_messages(request, exc)
-    return redirect(request.POST.get("next") or "funding-ending")
+    return back_to(request, "funding-ending")
 
 
 @login_required
@@ -303,7 +306,7 @@ def sponsorship_cancel(request, pk):
         messages.success(request, _("Sponsorship cancelled; later months are released."))
     except DomainError as exc:
         to_messages(request, exc)
-    return redirect(request.POST.get("next") or "funding-sponsorships")
+    return back_to(request, "funding-sponsorships")
 
 
 def _sponsorship_rows(request):

@@ -58,7 +58,7 @@ def normalise_name(name: str) -> str:
 
 
 def age_band(birth_date, on) -> str:
-    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))  # as age_on
     low = max(age, 0) // 10 * 10
     return f"{low}–{low + 9}"
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from lindung import limits
 from lindung.months import today as local_today
 from lindung.regions.cache import district_exists, village_exists
 
@@ -133,6 +134,9 @@ def check_worker(data: dict, *, today: dt.date | None = None) -> WorkerCheck:
         check.add("declared_income", _("Declared monthly income is required."), "income_required")
     elif income < 0:
         check.add("declared_income", _("Declared income cannot be negative."), "income_negative")
+    elif income > limits.MAX_INCOME:
+        check.add("declared_income", _("Declared monthly income cannot exceed Rp%(maximum)s.")
+                  % {"maximum": f"{limits.MAX_INCOME:,}".replace(",", ".")}, "income_too_high")
     elif segment in _SEGMENTS:
         minimum = policy.minimum_declared_income(segment, today)
         if income < minimum:

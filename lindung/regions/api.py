@@ -1,6 +1,8 @@
 from django.http import Http404
 from ninja import Router, Schema
 
+from lindung.api.fields import text
+
 from .models import Level, Region, WorkingPopulation
 from .views import OWN_FIELD, worker_counts
 
@@ -33,7 +35,7 @@ def provinces(request):
 
 
 @router.get("/{code}", response=RegionDetail, summary="A region with its children and worker counts")
-def region(request, code: str):
+def region(request, code: text(64)):
     found = Region.objects.filter(code=code.replace(".", "")).first()
     if found is None or not request.access.region_visible(found.code):
         raise Http404

@@ -8,6 +8,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from lindung.api.fields import Count, Day, Income, text
+
 from . import benefits as benefit_calculators
 from .catalogue import rule_rows
 from .planner import plan_budget, plan_target, plan_workers
@@ -19,22 +21,22 @@ router = Router(tags=["rules"])
 
 
 @router.get("", summary="Rule rows (all versions, or those in force on a date)")
-def list_rules(request, on: str = ""):
+def list_rules(request, on: text(64) = ""):
     return rule_rows(parse_day(on, "on") if on else None)
 
 
 @router.get("/quote", summary="Contribution for one worker and one month")
-def quote_endpoint(request, income: str, funding: str, month: str = "", segment: str = "bpu",
-                   programs: str = "jkk,jkm", sector: str = "other", risk_class: str = ""):
+def quote_endpoint(request, income: text(64), funding: text(64), month: text(16) = "", segment: text(20) = "bpu",
+                   programs: text(64) = "jkk,jkm", sector: text(64) = "other", risk_class: text(64) = ""):
     month_date = parse_month(month) if month else this_month()
     return quote(segment=segment, income=income, programs=programs, month=month_date, funding_source=funding,
                  sector=sector, risk_class=risk_class).as_dict()
 
 
 @router.get("/plan", summary="Budget planner: budget → workers, workers or coverage target → cost")
-def plan_endpoint(request, funding: str, budget: str = "", workers: str = "", region: str = "", target: str = "",
-                  active: str = "", programs: str = "jkk,jkm", income: str = "1000000", sector: str = "other",
-                  segment: str = "bpu", start: str = "", months: str = "12"):
+def plan_endpoint(request, funding: text(64), budget: text(64) = "", workers: text(64) = "", region: text(13) = "", target: text(20) = "",
+                  active: text(64) = "", programs: text(64) = "jkk,jkm", income: text(64) = "1000000", sector: text(64) = "other",
+                  segment: text(20) = "bpu", start: text(64) = "", months: text(64) = "12"):
     common = dict(programs=programs, income=income, funding_source=funding, sector=sector, segment=segment,
                   start=parse_month(start) if start else this_month(), months=months)
     chosen = [v for v in (budget, workers, region) if v]
@@ -50,39 +52,39 @@ def plan_endpoint(request, funding: str, budget: str = "", workers: str = "", re
 
 
 class JkmIn(Schema):
-    death_date: dt.date
+    death_date: Day
     membership_active: bool = True
 
 
 class JkkIn(Schema):
-    income: int
-    accident_date: dt.date
-    claim_date: dt.date | None = None
+    income: Income
+    accident_date: Day
+    claim_date: Day | None = None
     membership_active: bool = True
 
 
 class StmbIn(Schema):
-    income: int
-    months: int
-    accident_date: dt.date
-    claim_date: dt.date | None = None
+    income: Income
+    months: Count
+    accident_date: Day
+    claim_date: Day | None = None
 
 
 class ChildIn(Schema):
-    birth_date: dt.date
-    level: str = Field("none", description="none, tk, sd, smp, sma or university")
-    year_in_level: int = 1
-    name: str = ""
+    birth_date: Day
+    level: text(20) = Field("none", description="none, tk, sd, smp, sma or university")
+    year_in_level: Count = 1
+    name: text(200) = ""
     married: bool = False
     working: bool = False
 
 
 class ScholarshipIn(Schema):
-    route: str = Field(description="jkm (death not from work) or jkk (work accident)")
-    event_date: dt.date
-    contribution_months: int = 0
+    route: text(300) = Field(description="jkm (death not from work) or jkk (work accident)")
+    event_date: Day
+    contribution_months: Count = 0
     children: list[ChildIn]
-    first_payment: dt.date | None = None
+    first_payment: Day | None = None
     membership_active: bool = True
 
 

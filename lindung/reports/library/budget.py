@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from lindung.funding import budget as budgets
 from lindung.funding.models import Budget, FunderKind, SponsorshipState
 from lindung.funding.pricing import QuoteCache
-from lindung.funding.scope import visible_funders, visible_sponsorships
+from lindung.funding.scope import budget_funders, visible_funders, visible_sponsorships
 from lindung.rules.choices import FundingSource
 
 from .. import document as d
@@ -26,7 +26,7 @@ SOURCES, KINDS = dict(FundingSource.choices), dict(FunderKind.choices)
 
 
 def rows(access, year: int, funder_id: int | None) -> list[dict]:
-    funders = visible_funders(access)
+    funders = budget_funders(access)
     if funder_id:
         funders = funders.filter(pk=funder_id)
     lines = list(Budget.objects.filter(funder__in=funders, fiscal_year=year).select_related("funder")
