@@ -5,6 +5,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from lindung.api.fields import Budget, Count, Id, text
 from lindung.funding.scope import visible_funders
 from lindung.months import parse_month, this_month
 
@@ -14,22 +15,22 @@ router = Router(tags=["programmes"])
 
 
 class ProgrammeIn(Schema):
-    funder_id: int
-    name: str
-    legal_basis: str = ""
-    start_month: str
-    end_month: str
-    target_workers: int | None = None
-    target_segment: str = ""
-    budget: int | None = None
+    funder_id: Id
+    name: text(200)
+    legal_basis: text(300) = ""
+    start_month: text(16)
+    end_month: text(16)
+    target_workers: Count | None = None
+    target_segment: text(20) = ""
+    budget: Budget | None = None
 
 
 class VillagesIn(Schema):
-    targets: dict[str, int | None]
+    targets: dict[text(10), Count | None]
 
 
 class ListsIn(Schema):
-    list_ids: list[int]
+    list_ids: list[Id]
 
 
 def _out(p) -> dict:
@@ -61,25 +62,25 @@ def create(request, payload: ProgrammeIn):
 
 
 @router.put("/{programme_id}/villages", summary="Villages taking part and their own targets")
-def villages(request, programme_id: int, payload: VillagesIn):
+def villages(request, programme_id: Id, payload: VillagesIn):
     programme = get_object_or_404(visible_programmes(request.access), pk=programme_id)
     return {"villages": set_villages(request.access, programme, payload.targets)}
 
 
 @router.post("/{programme_id}/lists", summary="Sponsorship lists that belong to the programme")
-def lists(request, programme_id: int, payload: ListsIn):
+def lists(request, programme_id: Id, payload: ListsIn):
     programme = get_object_or_404(visible_programmes(request.access), pk=programme_id)
     return {"attached": attach_lists(request.access, programme, payload.list_ids)}
 
 
 @router.get("/{programme_id}/progress", summary="Each village's covered workers against its target, budget used")
-def programme_progress(request, programme_id: int, month: str = ""):
+def programme_progress(request, programme_id: Id, month: text(16) = ""):
     programme = get_object_or_404(visible_programmes(request.access), pk=programme_id)
     return progress(request.access, programme, _month(month))
 
 
 @router.get("/{programme_id}/indicators", summary="Coverage indicators of a region, the programme's workers only")
-def indicators(request, programme_id: int, region: str = "", month: str = ""):
+def indicators(request, programme_id: Id, region: text(13) = "", month: text(16) = ""):
     programme = get_object_or_404(visible_programmes(request.access), pk=programme_id)
     return programme_indicators(request.access, programme, region or programme.funder.region_id, _month(month))
 
