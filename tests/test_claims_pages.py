@@ -24,6 +24,8 @@ def test_report_to_payment_through_the_pages(client, settings, tmp_path):
 
     client.force_login(desa)
     assert "Klaim" in client.get("/").content.decode()   # the navigation entry
+    detail = client.get(f"/workers/{worker.pk}/").content.decode()
+    assert f"/claims/report/?nik={worker.nik}" in detail
     page = client.get("/claims/report/")
     assert page.status_code == 200
     r = client.post("/claims/report/", {"nik": worker.nik, "kind": "death", "date": "2025-03-10",
@@ -58,6 +60,7 @@ def test_report_to_payment_through_the_pages(client, settings, tmp_path):
     client.post(f"/claims/{claim.pk}/paid/", {"amount": "42.000.000", "paid_on": "2025-03-18", "reference": "JKM-9"})
     claim.refresh_from_db()
     assert (claim.state, claim.paid_amount, claim.paid_on) == ("paid", 42_000_000, dt.date(2025, 3, 18))
+    assert 'id="died-on">10 Maret 2025<' in client.get(f"/workers/{worker.pk}/").content.decode()
     home = client.get("/claims/").content.decode()
     assert "Rp42.000.000" in home or "Rp42,000,000" in home
     fragment = client.get("/claims/statistics/?region=3202").content.decode()
