@@ -33,7 +33,7 @@ def main():
     synthetic.timed("funders", synthetic.funders, args.funders)
     with synthetic.without_indexes("funding_sponsorship"):
         synthetic.timed("sponsorships", synthetic.sponsorships, 1, args.workers, args.funders, month, 12)
-    with synthetic.without_indexes("funding_coveredmonth"):
+    with synthetic.without_indexes("funding_reservedmonth"):
         synthetic.timed("covered months (2 months)", synthetic.covered_months, 1, args.workers,
                         [month, dt.date(2026, 7, 1)])
     synthetic.timed("analyse", synthetic.analyse)

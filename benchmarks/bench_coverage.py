@@ -3,7 +3,7 @@
 Creates a throwaway database with 400,000 workers in Kabupaten Gresik (3525) and 150,000 elsewhere in
 East Java, one active JKK+JKM sponsorship each from 2,000 funders, bills two months and pays every
 invoice (which derives each worker's cover), then times the dashboard's questions for the regency:
-live from ``PaidMonth`` and from the monthly snapshot.
+live from ``CoveredMonth`` and from the monthly snapshot.
 
     .venv/bin/python benchmarks/bench_coverage.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_coverage .venv/bin/python benchmarks/bench_coverage.py
@@ -44,7 +44,7 @@ def main():
     synthetic.funders(2_000)
     with synthetic.without_indexes("funding_sponsorship"):
         synthetic.timed("sponsorships", synthetic.sponsorships, 1, total, 2_000, may, 12)
-    with synthetic.without_indexes("funding_coveredmonth"):
+    with synthetic.without_indexes("funding_reservedmonth"):
         synthetic.timed("covered months", synthetic.covered_months, 1, total, [may, june])
     synthetic.timed("analyse", synthetic.analyse)
 
@@ -53,7 +53,7 @@ def main():
     from lindung.billing.runs import bill
     from lindung.billing.signals import payment_batch
     from lindung.coverage.indicators import indicators, trend
-    from lindung.coverage.models import PaidMonth
+    from lindung.coverage.models import CoveredMonth
     from lindung.coverage.snapshots import take_snapshot
     from lindung.regions.models import WorkingPopulation
 
@@ -69,7 +69,7 @@ def main():
                                paid_on=invoice.month.replace(day=10))
     _none, pay_seconds = synthetic.timed("pay every invoice and derive cover", pay_all)
     synthetic.timed("analyse", synthetic.analyse)
-    members = PaidMonth.objects.filter(month=june, regency_code="3525").count()
+    members = CoveredMonth.objects.filter(month=june, regency_code="3525").count()
     print(f"  active members in 3525, {june:%Y-%m}: {members:,}", flush=True)
 
     figures = {}

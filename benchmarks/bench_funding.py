@@ -35,7 +35,7 @@ def main():
     from lindung.funding import budget, matching, services
     from lindung.funding.errors import BudgetShortfall
     from lindung.funding.matching import MatchRequest
-    from lindung.funding.models import CoveredMonth, Funder
+    from lindung.funding.models import ReservedMonth, Funder
     from lindung.people.models import Worker
 
     operator = Access(create_user("pemprov.jambi", "x-bench-1", "regional_operator", ["15"]))
@@ -49,7 +49,7 @@ def main():
                                 operator, jambi, ids, ["jkk", "jkm"], dt.date(2026, 1, 1), 12, "apbd-province")
     synthetic.timed("approve_batch (budget check + INSERT … SELECT of months)", services.approve_batch, head, batch,
                     today=dt.date(2025, 12, 20))
-    print(f"    → {CoveredMonth.objects.count():,} covered months reserved")
+    print(f"    → {ReservedMonth.objects.count():,} covered months reserved")
     line, _s = synthetic.timed("budget summary (derived committed)", budget.summary, jambi.budgets.get())
     print(f"    → committed Rp{line['committed']:,}, remaining Rp{line['remaining']:,}")
     extra = services.propose_sponsorships(operator, jambi, [last], ["jkk", "jkm"], dt.date(2026, 1, 1), 12,

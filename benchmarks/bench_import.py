@@ -34,6 +34,8 @@ from pathlib import Path
 
 import synthetic
 
+from lindung import dialect
+
 FIRST = ["Ahmad", "Budi", "Joko", "Slamet", "Agus", "Eko", "Dedi", "Siti", "Sri", "Dewi", "Wati", "Nur", "Rina",
          "Yuni", "Endang", "Lestari", "Imam", "Yusuf", "Fajar", "Rizki", "Teguh", "Aminah", "Rahayu", "Wulan"]
 FAMILY = ["Santoso", "Wijaya", "Hidayat", "Saputra", "Pratama", "Setiawan", "Nugroho", "Kurniawan", "Rahman",
@@ -133,16 +135,17 @@ def empty_workers():
     from django.db import connection
 
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if dialect.is_postgres():
             cursor.execute("TRUNCATE people_worker CASCADE")
         else:
             cursor.execute("DELETE FROM people_worker")
 
 
 def import_file(path: Path):
-    from lindung.imports.services import NationalAccess, create_job, queue_job, run_job
+    from lindung.accounts.access import Access
+    from lindung.imports.services import create_job, queue_job, run_job
 
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, path)
     queue_job(access, job)
     return run_job(job, access=access, today=dt.date(2026, 11, 21))
@@ -155,7 +158,7 @@ def database_load(rows: list[tuple]) -> float:
     from lindung.imports.writing import COLUMNS
 
     table, columns = "people_worker", ", ".join(COLUMNS)
-    if connection.vendor == "postgresql":
+    if dialect.is_postgres():
         text = "".join("\t".join("\\N" if v is None else str(v) for v in r) + "\n" for r in rows)
         started = time.monotonic()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -163,12 +166,12 @@ def database_load(rows: list[tuple]) -> float:
                 for start in range(0, len(text), 8 * 1024 * 1024):
                     copy.write(text[start:start + 8 * 1024 * 1024])
         return time.monotonic() - started
-    from lindung.imports.writing import sqlite_bulk_cache
+    from lindung.imports.writing import SQLITE_BULK_CACHE_MB
 
     connection.ensure_connection()
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(COLUMNS))})"
     started = time.monotonic()
-    with transaction.atomic(), sqlite_bulk_cache(connection.connection):  # the same page cache as (a)
+    with transaction.atomic(), dialect.sqlite_cache(connection.connection, SQLITE_BULK_CACHE_MB):  # the same page cache as (a)
         connection.connection.executemany(sql, rows)
     return time.monotonic() - started
 
@@ -181,7 +184,7 @@ def accepted_rows() -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM people_worker ORDER BY id")
         rows = cursor.fetchall()
-    if connection.vendor == "postgresql":
+    if dialect.is_postgres():
         import json
 
         rows = [tuple(json.dumps(v) if isinstance(v, list) else v for v in r) for r in rows]

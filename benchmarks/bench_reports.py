@@ -69,20 +69,20 @@ def paid_months(months: list[dt.date]) -> None:
 
 
 def coverage_pdf(month):
-    from lindung.imports.services import NationalAccess
+    from lindung.accounts.access import Access
     from lindung.reports.services import request_report
 
-    run = request_report(NationalAccess(), "coverage", {"region": "35", "period": month.strftime("%Y-%m"),
+    run = request_report(Access.console(), "coverage", {"region": "35", "period": month.strftime("%Y-%m"),
                                                          "format": "pdf"}, background=False)
     assert run.status == "done", run.error
     return run.size
 
 
 def worker_list():
-    from lindung.imports.services import NationalAccess
+    from lindung.accounts.access import Access
     from lindung.reports.services import request_report
 
-    run = request_report(NationalAccess(), "workers", {"region": "3525", "format": "xlsx"}, background=False)
+    run = request_report(Access.console(), "workers", {"region": "3525", "format": "xlsx"}, background=False)
     assert run.status == "done", run.error
     return run.size
 
@@ -108,10 +108,10 @@ def bare_openpyxl():
 
 
 def member_cards(region):
-    from lindung.imports.services import NationalAccess
+    from lindung.accounts.access import Access
     from lindung.reports.services import request_report
 
-    run = request_report(NationalAccess(), "cards", {"region": region, "format": "pdf"}, background=False)
+    run = request_report(Access.console(), "cards", {"region": region, "format": "pdf"}, background=False)
     assert run.status == "done", run.error
     return run.size
 

@@ -1,6 +1,6 @@
 """Synthetic volume for the billing and coverage benchmarks, inserted with raw bulk SQL.
 
-Workers, funders, one sponsorship per worker and its reserved months (``CoveredMonth``), generated
+Workers, funders, one sponsorship per worker and its reserved months (``ReservedMonth``), generated
 inside the database from a number series — a million workers in seconds, no Python objects per row.
 Run only against a throwaway database (see ``open_throwaway_database``).
 """
@@ -11,6 +11,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from lindung import dialect
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["village", "village", "village", "regency", "company", "donor", "province"]
@@ -49,22 +51,6 @@ def open_throwaway_database(name: str) -> str:
     return label
 
 
-def _series(n_param: str = "%s") -> str:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        return f"(SELECT n FROM generate_series(1, {n_param}) AS g(n)) s"
-    return f"(WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {n_param}) SELECT n FROM g) s"
-
-
-def _pad(expr: str, width: int) -> str:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        return f"lpad(CAST({expr} AS text), {width}, '0')"
-    return f"printf('%%0{width}d', {expr})"
-
-
 def timed(label: str, fn, *args, **kwargs):
     started = time.monotonic()
     value = fn(*args, **kwargs)
@@ -97,7 +83,7 @@ def workers(n: int, prefixes: list[str], *, first_id: int = 1) -> None:
             INSERT INTO people_worker (id, nik, name, name_key, birth_place, birth_date, sex, village_code,
                 district_code, regency_code, province_code, phone, occupation, segment, ecosystem, sector,
                 declared_income, nik_flags, registered_by_id, created_at, updated_at)
-            SELECT s.n + %s, SUBSTR(v.code, 1, 6) || {_pad('s.n + %s', 10)}, 'Pekerja ' || s.n, 'PEKERJA ' || s.n,
+            SELECT s.n + %s, SUBSTR(v.code, 1, 6) || {dialect.zero_pad('s.n + %s', 10)}, 'Pekerja ' || s.n, 'PEKERJA ' || s.n,
                    '', '1980-01-01', CASE WHEN s.n %% 2 = 0 THEN 'F' ELSE 'M' END, v.code, SUBSTR(v.code, 1, 6),
                    SUBSTR(v.code, 1, 4), SUBSTR(v.code, 1, 2), '', 'Petani',
                    CASE s.n %% 10 WHEN 0 THEN 'rt_rw' WHEN 1 THEN 'perangkat_desa' WHEN 2 THEN 'bpu_lain'
@@ -105,7 +91,7 @@ def workers(n: int, prefixes: list[str], *, first_id: int = 1) -> None:
                    CASE s.n %% 4 WHEN 0 THEN 'desa' WHEN 1 THEN 'pasar' WHEN 2 THEN 'umkm' ELSE 'rentan' END,
                    CASE WHEN s.n %% 7 = 0 THEN 'transport' ELSE 'other' END,
                    CASE WHEN s.n %% 5 = 0 THEN 1500000 ELSE 1000000 END, '[]', NULL, %s, %s
-            FROM {_series()} JOIN bench_villages v ON v.idx = s.n %% %s""",
+            FROM {dialect.series()} JOIN bench_villages v ON v.idx = s.n %% %s""",
                        [first_id - 1, first_id - 1, now, now, n, count])
         cursor.execute("DROP TABLE bench_villages")
 
@@ -153,7 +139,7 @@ def covered_months(first_worker: int, last_worker: int, months: list[dt.date]) -
             for program in ("jkk", "jkm", "jht"):
                 only = "AND s.programs LIKE '%%jht%%'" if program == "jht" else ""
                 cursor.execute(f"""
-                    INSERT INTO funding_coveredmonth (sponsorship_id, worker_id, program, month, funder_id,
+                    INSERT INTO funding_reservedmonth (sponsorship_id, worker_id, program, month, funder_id,
                                                       funding_source)
                     SELECT s.id, s.worker_id, %s, %s, s.funder_id, s.funding_source FROM funding_sponsorship s
                     WHERE s.worker_id BETWEEN %s AND %s {only}""", [program, d(month), first_worker, last_worker])
@@ -171,7 +157,7 @@ class without_indexes:
         from django.db import connection
 
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if dialect.is_postgres():
                 cursor.execute("""SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s
                                   AND indexname NOT IN (SELECT conname FROM pg_constraint)""", [self.table])
             else:
@@ -198,7 +184,7 @@ def analyse() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if dialect.is_postgres():
             cursor.execute("VACUUM ANALYZE")
             cursor.execute("CHECKPOINT")
         else:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from lindung.funding.models import CoveredMonth, Funder, Sponsorship
+from lindung.funding.models import ReservedMonth, Funder, Sponsorship
 
 SOURCE_BY_KIND = {"province": "apbd-province", "regency": "apbd-regency", "village": "village-budget",
                   "company": "csr", "donor": "donor", "sertakan": "donor", "self": "self"}
@@ -14,7 +14,7 @@ def funder(kind: str, name: str, region: str | None = None, **extra) -> Funder:
 
 def sponsor(payer: Funder, workers, *, start: dt.date, months: int, programs: str = "jkk,jkm",
             source: str | None = None) -> list[Sponsorship]:
-    """Approved sponsorships with their CoveredMonth rows, inserted directly (as approval would)."""
+    """Approved sponsorships with their ReservedMonth rows, inserted directly (as approval would)."""
     source = source or SOURCE_BY_KIND[payer.kind]
     rows = []
     for worker in workers:
@@ -24,8 +24,8 @@ def sponsor(payer: Funder, workers, *, start: dt.date, months: int, programs: st
         rows.append(s)
     Sponsorship.objects.bulk_create(rows)
     created = list(Sponsorship.objects.filter(funder=payer, worker__in=workers, start_month=start).order_by("id"))
-    CoveredMonth.objects.bulk_create([
-        CoveredMonth(sponsorship=s, worker_id=s.worker_id, program=p, month=m, funder=payer, funding_source=source)
+    ReservedMonth.objects.bulk_create([
+        ReservedMonth(sponsorship=s, worker_id=s.worker_id, program=p, month=m, funder=payer, funding_source=source)
         for s in created for p in s.program_list for m in s.month_list()])
     return created
 

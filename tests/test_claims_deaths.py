@@ -15,7 +15,7 @@ from lindung.claims.events import confirm_event, funder_credits, prepaid_after_d
 from lindung.claims.models import ReportState
 from lindung.coverage.services import active_members, contribution_months
 from lindung.funding.budget import summary
-from lindung.funding.models import Budget, CoveredMonth, Sponsorship, SponsorshipState
+from lindung.funding.models import Budget, ReservedMonth, Sponsorship, SponsorshipState
 
 from .billing_support import funder, month, sponsor
 from .conftest import DADAPKUNING, create_worker, make_user
@@ -91,7 +91,7 @@ def test_billing_skips_months_after_a_confirmed_death_even_if_reserved(
         village_payer, fisherman, reported_death, gresik_branch_officer):
     confirm_event(Access(gresik_branch_officer), reported_death)
     sponsorship = Sponsorship.objects.get(worker=fisherman)
-    CoveredMonth.objects.create(sponsorship=sponsorship, worker=fisherman, program="jkm", month=month("2025-08"),
+    ReservedMonth.objects.create(sponsorship=sponsorship, worker=fisherman, program="jkm", month=month("2025-08"),
                                 funder=village_payer, funding_source="village-budget")
     bill(month("2025-08"))
     assert not InvoiceLine.objects.filter(worker=fisherman, month=month("2025-08")).exists()

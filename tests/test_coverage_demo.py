@@ -9,7 +9,7 @@ from lindung.accounts.models import User
 from lindung.billing.models import AgentCommission, Invoice
 from lindung.billing.statements import open_items
 from lindung.coverage.indicators import indicators, percent
-from lindung.coverage.models import PaidMonth
+from lindung.coverage.models import CoveredMonth
 from lindung.coverage.services import status_of
 from lindung.demo.scenario import seed
 from lindung.people.models import Worker
@@ -35,7 +35,7 @@ def test_this_years_months_are_billed_and_mostly_paid(demo):
                                       funder__name="Pemerintah Provinsi Jambi").exists()
     heads = Worker.objects.filter(segment="rt_rw", sponsorships__funder__kind="village")
     lengkong_head = heads.filter(village_id="3525112002").first()
-    covered = set(PaidMonth.objects.filter(worker=lengkong_head).values_list("month", flat=True))
+    covered = set(CoveredMonth.objects.filter(worker=lengkong_head).values_list("month", flat=True))
     assert dt.date(2026, 7, 1) not in covered and dt.date(2026, 9, 1) in covered  # lapsed, then new membership
     kandangan_head = heads.filter(village_id="3525112003").first()
     assert status_of(kandangan_head, dt.date(2026, 11, 1)) == "grace"

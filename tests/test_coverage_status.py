@@ -9,7 +9,7 @@ from lindung.accounts.access import Access
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
-from lindung.coverage.models import MemberStatus, PaidMonth, Status
+from lindung.coverage.models import MemberStatus, CoveredMonth, Status
 from lindung.coverage.services import (add_correction, contribution_months, is_active, paid_through, status_of,
                                        worker_summary)
 from lindung.coverage.status import covered_months, refresh_all
@@ -98,7 +98,7 @@ def test_a_worker_with_three_unpaid_months_is_inactive_and_a_later_payment_does_
     for m, ref in (("2025-02", "P-FEB"), ("2025-03", "P-MAR"), ("2025-04", "P-APR"), ("2025-05", "P-MAY")):
         pay(village_payer, m, dt.date(2025, 5, 20), ref)
 
-    assert [m.strftime("%Y-%m") for m in PaidMonth.objects.filter(worker=rt_head).order_by("month")
+    assert [m.strftime("%Y-%m") for m in CoveredMonth.objects.filter(worker=rt_head).order_by("month")
             .values_list("month", flat=True)] == ["2025-01", "2025-05"]
     assert not is_active(rt_head, month("2025-02")) and not is_active(rt_head, month("2025-04"))
     assert is_active(rt_head, month("2025-05"))
@@ -161,9 +161,9 @@ def test_a_full_rebuild_gives_the_same_cover(village_payer, rt_head):
     bill_months("2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06")
     for m, on in (("01", dt.date(2025, 1, 3)), ("02", dt.date(2025, 6, 9)), ("06", dt.date(2025, 6, 9))):
         pay(village_payer, f"2025-{m}", on, f"R-{m}")
-    before = sorted(PaidMonth.objects.values_list("worker_id", "month", "starts", "last"))
-    PaidMonth.objects.all().delete()
+    before = sorted(CoveredMonth.objects.values_list("worker_id", "month", "starts", "last"))
+    CoveredMonth.objects.all().delete()
     MemberStatus.objects.all().delete()
     refresh_all()
-    assert sorted(PaidMonth.objects.values_list("worker_id", "month", "starts", "last")) == before
+    assert sorted(CoveredMonth.objects.values_list("worker_id", "month", "starts", "last")) == before
     assert before == [(rt_head.pk, month("2025-01"), True, True), (rt_head.pk, month("2025-06"), True, True)]

@@ -10,9 +10,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from lindung.accounts.access import Access
 from lindung.imports.pipeline import Options
 from lindung.imports.report import build_report
-from lindung.imports.services import NationalAccess, create_job, queue_job, run_job
+from lindung.imports.services import create_job, queue_job, run_job
 from lindung.tabular import csv_lines
 
 from .conftest import DADAPKUNING, create_worker, make_nik
@@ -76,7 +77,7 @@ def test_the_import_error_report_keeps_text_as_text_and_writes_no_formula(db, tm
     path = write_csv(tmp_path / "daftar.csv", [["NIK", "Nama", "Tanggal Lahir", "L/P", "Kode Desa"],
                                                 [good, HOSTILE, "12/03/1985", "L", DADAPKUNING],
                                                 ["123", "@Rusak", "12/03/1985", "L", DADAPKUNING]])
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, path, options=Options(dry_run=True))
     queue_job(access, job)
     job = run_job(job, access=access)

@@ -8,7 +8,7 @@ import pytest
 from lindung.accounts.access import Access
 from lindung.accounts.models import ApiToken
 from lindung.funding import matching
-from lindung.funding.models import CoveredMonth, Funder, FunderKind, SponsorshipBatch
+from lindung.funding.models import ReservedMonth, Funder, FunderKind, SponsorshipBatch
 
 from .conftest import DADAPKUNING, make_user
 from .funding_support import bulk_workers, villages
@@ -108,7 +108,7 @@ def test_ending_soon_handover_and_graduation(client, cerme_agent, csr_funder, na
     assert soon["count"] == 2
     new = agent.post(f"/sponsorships/{soon['results'][0]['id']}/handover", {"months": 3})
     assert new.status_code == 201 and new.json()["funding_source"] == "self"
-    assert CoveredMonth.objects.filter(funder__kind=FunderKind.SELF).count() == 3 * 2
+    assert ReservedMonth.objects.filter(funder__kind=FunderKind.SELF).count() == 3 * 2
     assert admin.get("/graduation").status_code == 200
     assert admin.get("/kinds").json()["village"] == ["village-budget"]
 

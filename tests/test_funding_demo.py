@@ -11,7 +11,7 @@ from lindung.demo.scenario import seed
 from lindung.funding import matching, services
 from lindung.funding.budget import summary
 from lindung.funding.matching import MatchRequest
-from lindung.funding.models import Budget, CoveredMonth, Funder, FunderKind, SponsorshipState
+from lindung.funding.models import Budget, ReservedMonth, Funder, FunderKind, SponsorshipState
 from lindung.funding.scope import visible_batches, visible_sponsorships
 from lindung.funding.views import awaiting_approval
 
@@ -48,7 +48,7 @@ def test_every_demo_role_finds_work_waiting(db, today):
     jambi = Budget.objects.get(funder__kind=FunderKind.PROVINCE, fiscal_year=today.year)
     line = summary(jambi)
     assert line["amount"] == 15_620_000_000 and 0 < line["committed"] < line["amount"]
-    assert not CoveredMonth.objects.values("worker_id", "program", "month").order_by().annotate(
+    assert not ReservedMonth.objects.values("worker_id", "program", "month").order_by().annotate(
         n=Count("id")).filter(n__gt=1).exists()
     # Eight self-payers whose term ends this month, and six paying by auto-debit (docs/autodebit.md).
     assert Funder.objects.filter(kind=FunderKind.SELF, agent__username="agen.cerme").count() == 8 + 6

@@ -10,7 +10,7 @@ from lindung.accounts.access import Access
 from lindung.funding import services
 from lindung.funding.errors import FundingError
 from lindung.funding.kinds import allowed_sources
-from lindung.funding.models import BatchState, CoveredMonth, Funder, FunderKind, FunderKindSource, SponsorshipState
+from lindung.funding.models import BatchState, ReservedMonth, Funder, FunderKind, FunderKindSource, SponsorshipState
 
 from .conftest import DADAPKUNING, LENGKONG, make_user
 from .funding_support import bulk_workers
@@ -55,7 +55,7 @@ def test_operator_proposes_rt_rw_heads_and_the_village_head_approves(dadapkuning
     batch.refresh_from_db()
     assert (batch.state, batch.proposed_by, batch.approved_by) == (BatchState.APPROVED, dadapkuning_operator,
                                                                   dadapkuning_head)
-    assert CoveredMonth.objects.filter(funder=dadapkuning, funding_source="village-budget").count() == 8 * 24
+    assert ReservedMonth.objects.filter(funder=dadapkuning, funding_source="village-budget").count() == 8 * 24
 
 
 def test_village_list_cannot_use_the_regency_budget_source(dadapkuning, dadapkuning_operator, rt_rw_heads):
@@ -104,4 +104,4 @@ def test_the_regency_pays_for_village_officials_from_apbd(gresik_regency_operato
     batch = services.propose_sponsorships(a(gresik_regency_operator), gresik, [w.pk for w in officials],
                                           ["jkk", "jkm"], JAN, 12, "apbd-regency")
     services.approve_batch(a(head), batch, today=dt.date(2025, 12, 1))
-    assert CoveredMonth.objects.filter(funder=gresik).count() == 4 * 24
+    assert ReservedMonth.objects.filter(funder=gresik).count() == 4 * 24

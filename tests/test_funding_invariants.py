@@ -14,7 +14,7 @@ from lindung.funding import matching, services
 from lindung.funding.errors import AlreadyCovered, BudgetShortfall
 from lindung.funding.matching import MatchRequest
 from lindung.funding.models import (
-    Budget, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState,
+    Budget, ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState,
 )
 
 from .conftest import make_user
@@ -43,7 +43,7 @@ def test_the_database_refuses_a_second_payer_for_the_same_month(national_admin, 
     services.approve_batch(a(national_admin), batch, today=JAN)
     s = batch.sponsorships.get()
     with pytest.raises(IntegrityError), transaction.atomic():
-        CoveredMonth.objects.create(sponsorship=s, worker=worker, program="jkk", month=JAN, funder=second,
+        ReservedMonth.objects.create(sponsorship=s, worker=worker, program="jkk", month=JAN, funder=second,
                                     funding_source="csr")
 
 
@@ -60,7 +60,7 @@ def test_an_approval_racing_past_the_checks_is_translated_and_saves_nothing(nati
     with pytest.raises(AlreadyCovered) as lost:
         services.approve_batch(a(national_admin), late, today=JAN)
     assert lost.value.worker_ids == [workers[2].pk]
-    assert not CoveredMonth.objects.filter(funder=second).exists()
+    assert not ReservedMonth.objects.filter(funder=second).exists()
     late.refresh_from_db()
     assert late.state == "proposed"
 
@@ -91,12 +91,12 @@ def test_cancelling_releases_later_months_to_another_funder(national_admin, two_
     services.cancel_sponsorship(a(national_admin), s, today=dt.date(2026, 4, 10), reason="moved away")
     s.refresh_from_db()
     assert s.state == SponsorshipState.CANCELLED
-    assert sorted(set(CoveredMonth.objects.filter(sponsorship=s).values_list("month", flat=True))) == [
+    assert sorted(set(ReservedMonth.objects.filter(sponsorship=s).values_list("month", flat=True))) == [
         dt.date(2026, m, 1) for m in range(1, 5)]
     taker = services.propose_sponsorships(a(national_admin), second, [worker.pk], ["jkk", "jkm"],
                                           dt.date(2026, 5, 1), 8, "csr")
     services.approve_batch(a(national_admin), taker, today=dt.date(2026, 4, 10))
-    assert CoveredMonth.objects.filter(worker=worker).count() == 24
+    assert ReservedMonth.objects.filter(worker=worker).count() == 24
 
 
 def test_budget_never_goes_negative(jambi_province_operator, db):
@@ -168,8 +168,8 @@ def test_two_donors_confirming_at_once_exactly_one_wins(transactional_db, monkey
     assert kinds == ["error", "ok"], outcomes
     loser = next(o[1] for o in outcomes if o[0] == "error")
     assert isinstance(loser, AlreadyCovered) and sorted(loser.worker_ids) == sorted(ids)
-    assert CoveredMonth.objects.count() == 10 * 6 * 2
-    assert CoveredMonth.objects.values("funder_id").distinct().count() == 1
+    assert ReservedMonth.objects.count() == 10 * 6 * 2
+    assert ReservedMonth.objects.values("funder_id").distinct().count() == 1
     assert SponsorshipBatch.objects.count() == 1 and Sponsorship.objects.count() == 10
 
 

@@ -14,7 +14,7 @@ from lindung.funding import services
 from lindung.funding.budget import committed, summary
 from lindung.funding.errors import BudgetShortfall, FundingError
 from lindung.funding.models import (
-    BatchState, Budget, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipState,
+    BatchState, Budget, ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipState,
 )
 from lindung.funding.pricing import QuoteCache
 from lindung.rules.services import quote
@@ -70,7 +70,7 @@ def test_province_operator_proposes_another_approves_twelve_months(jambi, jambi_
     assert batch.sponsorships.count() == 20
     s = batch.sponsorships.first()
     assert (s.programs, s.end_month, s.monthly_amount) == ("jkk,jkm", dt.date(2026, 12, 1), 16_800)
-    assert not CoveredMonth.objects.exists()  # proposals reserve nothing
+    assert not ReservedMonth.objects.exists()  # proposals reserve nothing
 
     with pytest.raises(FundingError):  # maker–checker: the proposer cannot approve his own list
         services.approve_batch(a(jambi_province_operator), batch, today=dt.date(2025, 12, 20))
@@ -79,7 +79,7 @@ def test_province_operator_proposes_another_approves_twelve_months(jambi, jambi_
     batch.refresh_from_db()
     assert batch.state == BatchState.APPROVED and batch.approved_by == jambi_finance_head
     assert set(batch.sponsorships.values_list("state", flat=True)) == {SponsorshipState.APPROVED}
-    assert CoveredMonth.objects.filter(funder=jambi).count() == 20 * 12 * 2
+    assert ReservedMonth.objects.filter(funder=jambi).count() == 20 * 12 * 2
     budget = Budget.objects.get(funder=jambi)
     assert committed(budget) == 20 * 201_600
     assert summary(budget)["remaining"] == 15_620_000_000 - 20 * 201_600
@@ -120,7 +120,7 @@ def test_approval_beyond_the_budget_is_refused_with_the_shortfall(jambi, jambi_p
     assert refused.value.shortfalls == [{"fiscal_year": 2026, "source": "apbd-province", "needed": 11 * 201_600,
                                          "remaining": 10 * 201_600, "shortfall": 201_600}]
     assert "201,600" in refused.value.message
-    assert not CoveredMonth.objects.exists()
+    assert not ReservedMonth.objects.exists()
     batch.refresh_from_db()
     assert batch.state == BatchState.PROPOSED
 

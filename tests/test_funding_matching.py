@@ -12,7 +12,7 @@ from lindung.funding import matching, services
 from lindung.funding.errors import AlreadyCovered
 from lindung.funding.matching import MatchRequest
 from lindung.funding.models import (
-    CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipState, WaitingEntry,
+    ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipState, WaitingEntry,
 )
 from lindung.months import add_months
 from lindung.rules.services import quote
@@ -76,7 +76,7 @@ def test_confirmation_creates_the_obligation_and_the_donor_sees_its_workers_mask
     batch = matching.confirm(access, csr_funder, [c["worker_id"] for c in proposal["candidates"]], six_months(),
                              today=dt.date(2025, 12, 20))
     assert batch.sponsorships.filter(state=SponsorshipState.APPROVED).count() == 100
-    assert CoveredMonth.objects.filter(funder=csr_funder).count() == 100 * 6 * 2
+    assert ReservedMonth.objects.filter(funder=csr_funder).count() == 100 * 6 * 2
     assert WaitingEntry.objects.filter(closed_at__isnull=True).count() == 20
     assert WaitingEntry.objects.filter(sponsorship__batch=batch).count() == 100
     visible = Access(csr_donor_user).workers()
@@ -112,7 +112,7 @@ def test_sponsorships_end_and_half_continue_as_self_payers_without_a_gap(
         assert nxt.funder.kind == FunderKind.SELF and nxt.funder.worker_id == s.worker_id
         assert nxt.funder.agent == sukabumi_agent
         assert nxt.start_month == dt.date(2026, 7, 1) and nxt.state == SponsorshipState.ACTIVE
-        months = sorted(CoveredMonth.objects.filter(worker_id=s.worker_id, program="jkm")
+        months = sorted(ReservedMonth.objects.filter(worker_id=s.worker_id, program="jkm")
                         .values_list("month", flat=True))
         assert months == [add_months(JAN, i) for i in range(18)]  # continuous membership
 
@@ -214,6 +214,6 @@ def test_governments_propose_lists_instead_of_matching(national_admin, sukabumi_
 
 def test_back_office_lists_funding(client, national_admin, csr_funder):
     client.force_login(national_admin)
-    for name in ("funder", "funderkindsource", "budget", "sponsorshipbatch", "sponsorship", "coveredmonth",
+    for name in ("funder", "funderkindsource", "budget", "sponsorshipbatch", "sponsorship", "reservedmonth",
                  "waitingentry"):
         assert client.get(f"/admin/funding/{name}/").status_code == 200, name

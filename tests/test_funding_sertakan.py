@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from lindung.accounts.access import Access
 from lindung.funding import services
 from lindung.funding.errors import FundingError
-from lindung.funding.models import CoveredMonth, Funder, FunderKind, SponsorshipState
+from lindung.funding.models import ReservedMonth, Funder, FunderKind, SponsorshipState
 
 from .conftest import DADAPKUNING, create_worker, make_user
 
@@ -38,7 +38,7 @@ def test_the_agent_proposes_and_the_member_confirms_his_helper(member, member_us
     services.approve_batch(Access(member_user), batch, today=dt.date(2026, 1, 20))
     s = batch.sponsorships.get()
     assert s.state == SponsorshipState.APPROVED and s.funding_source == "donor"
-    assert CoveredMonth.objects.filter(worker=helper, funder=member).count() == 24
+    assert ReservedMonth.objects.filter(worker=helper, funder=member).count() == 24
     seen = Access(member_user).workers().get()
     assert seen == helper and Access(member_user).nik_for_display(seen) == helper.masked_nik
 

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lindung.accounts.access import Access
 from lindung.audit.models import AuditEntry
 from lindung.cli import main
 from lindung.imports import services, worker
 from lindung.imports.models import ImportJob, Outcome, Status
 from lindung.imports.pipeline import Options
-from lindung.imports.services import NationalAccess, create_job, queue_job, run_job
+from lindung.imports.services import create_job, queue_job, run_job
 from lindung.imports.worker import claim_next_job
 from lindung.people.models import Worker
 
@@ -40,7 +41,7 @@ def good_rows(n, start=1):
 
 
 def run_import(path, access=None, **options):
-    access = access or NationalAccess()
+    access = access or Access.console()
     job = create_job(access, path, options=Options(**options))
     queue_job(access, job)
     return run_job(job, access=access)
@@ -71,8 +72,6 @@ def test_a_dry_run_reports_and_saves_nothing(db, tmp_path):
 
 
 def test_valid_rows_are_saved_with_derived_codes_and_the_import_is_recorded(db, tmp_path, dadapkuning_operator):
-    from lindung.accounts.access import Access
-
     path = write_csv(tmp_path / "a.csv", [HEADER, [nik(1), "Budi  Santoso", "12/03/1985", "L", ""]])
     job = run_import(path, access=Access(dadapkuning_operator))
     worker = Worker.objects.get()
@@ -124,7 +123,7 @@ def test_an_error_in_the_middle_of_saving_leaves_nothing_half_written(db, tmp_pa
 
 
 def test_a_queued_job_is_claimed_once(db, tmp_path):
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, write_csv(tmp_path / "a.csv", [HEADER, *good_rows(1)]))
     queue_job(access, job)
     assert claim_next_job("worker-a").pk == job.pk
@@ -135,7 +134,7 @@ def test_a_queued_job_is_claimed_once(db, tmp_path):
 def test_an_interrupted_job_is_queued_again_once_then_left_for_a_person_to_retry(db, tmp_path):
     from django.utils import translation
 
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, write_csv(tmp_path / "a.csv", [HEADER, *good_rows(2)]))
     with translation.override("en"):
         queue_job(access, job)
@@ -269,7 +268,7 @@ def test_the_documented_command_line_matches_the_command():
 def test_findings_are_written_in_the_language_of_whoever_started_the_import(db, tmp_path):
     from django.utils import translation
 
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, write_csv(tmp_path / "a.csv", [HEADER, *good_rows(1), *good_rows(1)]))
     with translation.override("en"):
         queue_job(access, job)

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from lindung.accounts.access import Access
 from lindung.imports.columns import guess_mapping
 from lindung.imports.pipeline import Options
 from lindung.imports.readers import detect_delimiter, detect_encoding, open_table
-from lindung.imports.services import NationalAccess, create_job, queue_job, run_job
+from lindung.imports.services import create_job, queue_job, run_job
 from lindung.people.models import Worker
 
 from .conftest import DADAPKUNING, make_nik
@@ -54,7 +55,7 @@ def check(job, header):
 
 
 def run(path):
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, path, options=Options())
     queue_job(access, job)
     return run_job(job, access=access)
@@ -102,8 +103,6 @@ def test_headers_are_recognised_in_their_usual_indonesian_spellings():
 
 def test_a_mapping_fixed_by_the_operator_is_remembered_for_the_next_file_from_the_same_village(
         tmp_path, dadapkuning_operator):
-    from lindung.accounts.access import Access
-
     access = Access(dadapkuning_operator)
     rows = [["Identitas", "Siapa", "Kapan"], [nik(1), "Budi", "12/03/1985"]]
     first = create_job(access, write_table(tmp_path, "csv", rows, name="satu"))
@@ -111,7 +110,7 @@ def test_a_mapping_fixed_by_the_operator_is_remembered_for_the_next_file_from_th
     queue_job(access, first, {"0": "nik", "1": "name", "2": "birth_date"})
     second = create_job(access, write_table(tmp_path, "csv", rows, name="dua"))
     assert second.mapping == {"0": "nik", "1": "name", "2": "birth_date"}
-    other_place = create_job(NationalAccess(), write_table(tmp_path, "csv", rows, name="tiga"))
+    other_place = create_job(Access.console(), write_table(tmp_path, "csv", rows, name="tiga"))
     assert other_place.mapping == {}
 
 

@@ -13,12 +13,13 @@ import pytest
 from click.testing import CliRunner
 from django.utils import timezone
 
+from lindung.accounts.access import Access
 from lindung.cli import main
 from lindung.imports import lifecycle, worker
 from lindung.imports.models import ImportJob, Outcome, Status
 from lindung.imports.pipeline import Options
 from lindung.imports.retention import purge_uploads
-from lindung.imports.services import NationalAccess, create_job, queue_job, run_job
+from lindung.imports.services import create_job, queue_job, run_job
 from lindung.people.models import Worker
 
 from .conftest import DADAPKUNING, make_nik
@@ -37,7 +38,7 @@ def _media(settings, tmp_path):
 def queued_job(tmp_path, **options):
     from django.utils import translation
 
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, write_csv(tmp_path / "daftar.csv", [HEADER, *ROWS]), options=Options(**options))
     with translation.override("en"):  # the job's findings and messages in English
         return queue_job(access, job)
@@ -100,7 +101,7 @@ def test_lindung_import_retry_runs_an_interrupted_job_and_refuses_others(db, tmp
 def test_the_language_and_the_attempts_are_columns_of_the_job(db, tmp_path):
     from django.utils import translation
 
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, write_csv(tmp_path / "daftar.csv", [HEADER, *ROWS]))
     with translation.override("en"):
         queue_job(access, job)
@@ -131,9 +132,9 @@ def test_uploads_are_private_and_deleted_after_the_retention_while_the_findings_
     job = run_job(queued_job(tmp_path).pk)
     upload = Path(job.file.path)
     assert oct(upload.stat().st_mode & 0o777) == "0o600" and oct(upload.parent.stat().st_mode & 0o777) == "0o700"
-    fresh = run_job(queue_job(NationalAccess(), create_job(NationalAccess(), write_csv(
+    fresh = run_job(queue_job(Access.console(), create_job(Access.console(), write_csv(
         tmp_path / "baru.csv", [HEADER, *ROWS]))).pk)
-    abandoned = create_job(NationalAccess(), write_csv(tmp_path / "lupa.csv", [HEADER, *ROWS]))
+    abandoned = create_job(Access.console(), write_csv(tmp_path / "lupa.csv", [HEADER, *ROWS]))
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(finished_at=now - dt.timedelta(days=31))
     ImportJob.objects.filter(pk=fresh.pk).update(finished_at=now - dt.timedelta(days=29))

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from lindung.accounts.access import Access
 from lindung.imports.pipeline import Options
 from lindung.imports.readers import UnreadableFile, open_table
-from lindung.imports.services import ImportRefused, NationalAccess, create_job, queue_job, run_job
+from lindung.imports.services import ImportRefused, create_job, queue_job, run_job
 from lindung.people.models import Worker
 
 from .conftest import DADAPKUNING, make_nik
@@ -34,7 +35,7 @@ def resident_mib() -> float:
 
 def refusal(path) -> str:
     with pytest.raises(ImportRefused) as caught:
-        create_job(NationalAccess(), path)
+        create_job(Access.console(), path)
     return str(caught.value)
 
 
@@ -130,7 +131,7 @@ def test_leading_blank_rows_keep_the_spreadsheets_row_numbers(db, tmp_path):
         ("A4", "123"), ("B4", "Rusak"), ("C4", "12/03/1985"), ("D4", "L"), ("E4", DADAPKUNING),
         ("A5", make_nik("352511", B85, "M", 1)), ("B5", "Budi"), ("C5", "12/03/1985"), ("D5", "L"),
         ("E5", DADAPKUNING)])
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, path, options=Options())
     assert job.header_row == 3
     queue_job(access, job)

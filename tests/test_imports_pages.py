@@ -6,9 +6,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from lindung.accounts.access import Access
 from lindung.imports import services, worker
 from lindung.imports.models import ImportJob, Status
-from lindung.imports.services import NationalAccess, create_job
+from lindung.imports.services import create_job
 from lindung.people.models import Worker
 
 from .conftest import DADAPKUNING, LENGKONG, make_nik
@@ -78,10 +79,8 @@ def test_a_village_operator_uploads_maps_and_reads_the_report(client, dadapkunin
 
 def test_the_history_shows_only_the_imports_a_user_may_see(client, dadapkuning_operator, gresik_regency_operator,
                                                            tmp_path):
-    from lindung.accounts.access import Access
-
     mine = create_job(Access(dadapkuning_operator), village_list(tmp_path))
-    other = create_job(NationalAccess(), village_list(tmp_path))
+    other = create_job(Access.console(), village_list(tmp_path))
     client.force_login(dadapkuning_operator)
     page = client.get("/imports/").content.decode()
     assert f'href="/imports/{mine.pk}/"' in page and f'href="/imports/{other.pk}/"' not in page
@@ -136,7 +135,7 @@ def test_the_report_counts_add_up_and_say_what_they_count(client, national_admin
         [None, None, None, None, None],                                 # blank: skipped
         [nik(4), "Sudah Ada", B85, "L", DADAPKUNING],                   # already registered
     ])
-    access = NationalAccess()
+    access = Access.console()
     job = run_job(queue_job(access, create_job(access, path)).pk)
     assert job.counts["rows"] == 4 and job.counts["rejected"] == 2 and job.unaccounted_rows == 0
     client.force_login(national_admin)
@@ -150,7 +149,7 @@ def test_the_reading_phase_is_shown_as_progress_and_the_estimate_waits_for_real_
                                                                                      tmp_path):
     from django.utils import timezone
 
-    job = create_job(NationalAccess(), village_list(tmp_path))
+    job = create_job(Access.console(), village_list(tmp_path))
     started = timezone.now() - dt.timedelta(seconds=16)
     ImportJob.objects.filter(pk=job.pk).update(status=Status.VALIDATING, started_at=started,
                                                phase_started_at=started, rows_total=30_001, rows_read=0,

@@ -7,7 +7,7 @@ import pytest
 
 from lindung.accounts.access import Access
 from lindung.imports.pipeline import Options
-from lindung.imports.services import NationalAccess, create_job, queue_job, run_job
+from lindung.imports.services import create_job, queue_job, run_job
 from lindung.people.models import Worker
 
 from .conftest import DADAPKUNING, LENGKONG, create_worker, make_nik
@@ -39,7 +39,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def national(db):
-    return NationalAccess()
+    return Access.console()
 
 
 def test_nik_rules_of_the_registry_reject_rows_with_their_reason(tmp_path, national):
@@ -233,14 +233,14 @@ def test_possible_duplicates_with_another_nik_are_saved_and_flagged(tmp_path, na
 
 
 def test_workers_already_paid_for_by_another_funder_are_rejected(tmp_path, national, csr_funder):
-    from lindung.funding.models import CoveredMonth, Funder, Sponsorship
+    from lindung.funding.models import ReservedMonth, Funder, Sponsorship
 
     other = Funder.objects.create(kind="regency", name="Pemkab Gresik", region_id="3525")
     paid = create_worker(DADAPKUNING, serial=1)
     free = create_worker(DADAPKUNING, serial=2)
     sponsorship = Sponsorship.objects.create(funder=other, worker=paid, programs="jkk,jkm", funding_source="apbd-regency",
                                              start_month=dt.date(2027, 1, 1), months=12, state="active")
-    CoveredMonth.objects.create(sponsorship=sponsorship, worker=paid, program="jkk", month=dt.date(2027, 3, 1),
+    ReservedMonth.objects.create(sponsorship=sponsorship, worker=paid, program="jkk", month=dt.date(2027, 3, 1),
                                 funder=other, funding_source="apbd-regency")
     path = write_csv(tmp_path / "a.csv", [HEADER, row(paid.nik), row(free.nik), row(nik(3))])
     job = run_import(national, path, funder_id=csr_funder.pk, programs=["jkk", "jkm"], start_month=dt.date(2027, 1, 1),

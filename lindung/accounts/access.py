@@ -158,6 +158,18 @@ class Access:
     def __init__(self, user):
         self.user = user
 
+    @classmethod
+    def console(cls) -> "Access":
+        """The operator at the server's console (``lindung`` commands without ``--as``, the demo, the
+        background worker for a job nobody started): national scope, acting as no user, so audit
+        entries and "recorded by" columns name no one."""
+        return _Console(None)
+
+    @property
+    def acting_user(self):
+        """The signed-in user behind this access, or None for the console."""
+        return self.user if getattr(self.user, "is_authenticated", False) else None
+
     # --- who -------------------------------------------------------------------------------
     @cached_property
     def role(self) -> str | None:
@@ -317,3 +329,9 @@ class Access:
         for code in self.region_codes:
             q |= Q(region_code__startswith=code)
         return queryset.filter(q)
+
+
+class _Console(Access):
+    role = Role.NATIONAL_ADMIN
+    region_codes: list[str] = []
+    funder_id = None

@@ -13,10 +13,8 @@ def access_for(username: str | None):
     from lindung.accounts.access import Access
     from lindung.accounts.models import User
 
-    from .scope import ConsoleAccess
-
     if not username:
-        return ConsoleAccess()
+        return Access.console()
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise click.ClickException(f"No active user {username!r}.")

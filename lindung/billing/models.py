@@ -1,6 +1,6 @@
 """Invoices, payments and their reconciliation.
 
-A billing run for a month turns the funders' reserved months (``funding.CoveredMonth``) into one
+A billing run for a month turns the funders' reserved months (``funding.ReservedMonth``) into one
 invoice per funder with one line per worker, programme and month, priced by the rules engine.
 Payments are recorded against an invoice (by virtual account, transfer number or an agent's
 receipt), allocated to its lines oldest month first, and reconciled against bank statements.

@@ -16,14 +16,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindung import limits
+from lindung import dialect, limits
 from lindung.audit import services as audit
 from lindung.errors import DomainError
 
-from . import sql
-from .models import AgentCommission, Channel, Invoice, Payment
+from .models import AgentCommission, Channel, Invoice, InvoiceLine, Payment
 from .scope import actor, can_collect_for, visible_invoices
 from .signals import lines_paid
+
+# Tables of the raw SQL below, named by their models.
+INVOICES, LINES = dialect.table(Invoice), dialect.table(InvoiceLine)
 
 
 class PaymentError(DomainError):
@@ -89,35 +91,35 @@ def record_payment(invoice: Invoice, *, amount: int, reference: str, paid_on: dt
 def allocate(invoice: Invoice, payment: Payment, available: int | None = None) -> int:
     """Apply ``available`` (default: the whole payment) to the invoice's unpaid lines, oldest month first."""
     available = payment.amount if available is None else available
-    paid_on = sql.date_param(payment.paid_on)
+    paid_on = dialect.date_param(payment.paid_on)
     with connection.cursor() as cursor:
-        running = """
+        running = f"""
             SELECT id, SUM(amount - paid) OVER (ORDER BY month, id) AS running
-            FROM billing_invoiceline WHERE invoice_id = %s AND paid < amount"""
+            FROM {LINES} WHERE invoice_id = %s AND paid < amount"""
         cursor.execute(f"SELECT COALESCE(MAX(running), 0) FROM ({running}) t WHERE t.running <= %s",
                        [invoice.pk, available])
         in_full = int(cursor.fetchone()[0])
         if in_full:
             cursor.execute(f"""
-                UPDATE billing_invoiceline SET paid = amount, paid_on = %s, payment_id = %s
+                UPDATE {LINES} SET paid = amount, paid_on = %s, payment_id = %s
                 WHERE invoice_id = %s AND paid < amount
                   AND id IN (SELECT id FROM ({running}) t WHERE t.running <= %s)""",
                            [paid_on, payment.pk, invoice.pk, invoice.pk, available])
         rest = available - in_full
         part = 0
         if rest:
-            cursor.execute("""
-                SELECT id, amount - paid FROM billing_invoiceline WHERE invoice_id = %s AND paid < amount
+            cursor.execute(f"""
+                SELECT id, amount - paid FROM {LINES} WHERE invoice_id = %s AND paid < amount
                 ORDER BY month, id LIMIT 1""", [invoice.pk])
             row = cursor.fetchone()
             if row is not None:  # less than this line's outstanding, or it would have been paid in full
                 part = min(rest, int(row[1]))
-                cursor.execute("UPDATE billing_invoiceline SET paid = paid + %s WHERE id = %s", [part, row[0]])
+                cursor.execute(f"UPDATE {LINES} SET paid = paid + %s WHERE id = %s", [part, row[0]])
     allocated = in_full + part
     if allocated:
         with connection.cursor() as cursor:
-            cursor.execute("""
-                UPDATE billing_invoice SET paid = paid + %s,
+            cursor.execute(f"""
+                UPDATE {INVOICES} SET paid = paid + %s,
                     status = CASE WHEN paid + %s >= total THEN 'paid' ELSE 'partly_paid' END
                 WHERE id = %s""", [allocated, allocated, invoice.pk])
         invoice.paid += allocated

@@ -1,6 +1,6 @@
 """The monthly billing run: reserved months → invoices, set-based.
 
-``bill(month)`` bills, for every funder, each reserved worker-programme-month (``funding.CoveredMonth``)
+``bill(month)`` bills, for every funder, each reserved worker-programme-month (``funding.ReservedMonth``)
 from ``month`` to the end of the funder's prepayment period that is not billed yet:
 
 1. the months to bill are copied once into a scratch table, each with a key made of everything its
@@ -24,13 +24,19 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung import dialect
 from lindung.audit import services as audit
+from lindung.funding.models import ReservedMonth, Sponsorship
 from lindung.months import month_from_index, month_index
+from lindung.people.models import Worker
 
-from . import sql
-from .models import BillingPlan, BillingRun, Invoice, RunPrice
+from .models import BillingPlan, BillingRun, Invoice, InvoiceLine, RunPrice
 from .scope import actor
 from .signals import lines_billed
+
+# Tables of the raw SQL below, named by their models.
+INVOICES, LINES, PLANS = dialect.table(Invoice), dialect.table(InvoiceLine), dialect.table(BillingPlan)
+RESERVED, SPONSORSHIPS, WORKERS = dialect.table(ReservedMonth), dialect.table(Sponsorship), dialect.table(Worker)
 
 BATCH = 200_000          # lines per INSERT … SELECT
 PREPAY_PERIODS = (1, 3, 6, 12)
@@ -74,13 +80,13 @@ def _windows(month: dt.date) -> list[tuple[str, list]]:
     period. One condition per prepayment period in use, each a tight range on the month."""
     plans = dict(BillingPlan.objects.exclude(prepay_months=1).values_list("funder_id", "prepay_months"))
     if not plans:
-        return [("cm.month = %s", [sql.date_param(month)])]
-    advance = "SELECT funder_id FROM billing_billingplan WHERE prepay_months <> 1"
-    windows = [(f"cm.month = %s AND cm.funder_id NOT IN ({advance})", [sql.date_param(month)])]
+        return [("cm.month = %s", [dialect.date_param(month)])]
+    advance = f"SELECT funder_id FROM {PLANS} WHERE prepay_months <> 1"
+    windows = [(f"cm.month = %s AND cm.funder_id NOT IN ({advance})", [dialect.date_param(month)])]
     for n in sorted(set(plans.values())):
         windows.append(("cm.month >= %s AND cm.month <= %s AND cm.funder_id IN "
-                        "(SELECT funder_id FROM billing_billingplan WHERE prepay_months = %s)",
-                        [sql.date_param(month), sql.date_param(period_end(month, n)), n]))
+                        f"(SELECT funder_id FROM {PLANS} WHERE prepay_months = %s)",
+                        [dialect.date_param(month), dialect.date_param(period_end(month, n)), n]))
     return windows
 
 
@@ -98,9 +104,9 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
     # Every id a run writes is read from the row it points at in the same statement (the reserved
     # month, its sponsorship and worker, the run's own prices and invoices), so SQLite's per-row
     # foreign-key look-ups are skipped during the run.
-    with connection.cursor() as cursor, sql.bulk_work(cursor, check_foreign_keys=False), transaction.atomic():
-        sql.serialise(cursor, "billing-run")
-        sql.roomy_sorts(cursor)
+    with connection.cursor() as cursor, dialect.bulk_work(cursor, check_foreign_keys=False), transaction.atomic():
+        dialect.serialise(cursor, "billing-run")
+        dialect.roomy_sorts(cursor)
         pending = _collect_pending(cursor, month)
         t = result.lap("collect", started)
         run = None
@@ -110,7 +116,7 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
             result.prices, result.unpriced = _price(cursor, run, month)
             t = result.lap("price", t)
             result.invoices = _insert_invoices(cursor, run, month)
-            sql.analyse(cursor, "billing_invoice")
+            dialect.analyse(cursor, INVOICES)
             t = result.lap("invoices", t)
             result.lines = _insert_lines(cursor, run, month, batch_size)
             t = result.lap("lines", t)
@@ -131,8 +137,8 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
                 "amount": f"{result.amount:,}"}, changes=result.as_dict())
             lines_billed.send(sender=BillingRun, run=run)
             result.lap("follow-up", t)
-        sql.drop_temp_table(cursor, PENDING)
-        sql.drop_temp_table(cursor, PRICES)
+        dialect.drop_temp_table(cursor, PENDING)
+        dialect.drop_temp_table(cursor, PRICES)
     result.seconds = time.monotonic() - started
     return result
 
@@ -143,13 +149,13 @@ def _collect_pending(cursor, month: dt.date) -> int:
     Everything a price depends on is folded into one text key (``combo``), so that the distinct
     combinations and the price look-ups afterwards compare one column, not seven.
     """
-    sql.create_temp_table(cursor, PENDING, f"""
-        {sql.serial_key()}, worker_id bigint NOT NULL, program varchar(3) NOT NULL, month date NOT NULL,
+    dialect.create_temp_table(cursor, PENDING, f"""
+        {dialect.serial_key()}, worker_id bigint NOT NULL, program varchar(3) NOT NULL, month date NOT NULL,
         funder_id bigint NOT NULL, sponsorship_id bigint NOT NULL, combo varchar(120) NOT NULL""")
     combo = " || '|' || ".join(["w.segment", "CAST(w.declared_income AS varchar(20))", "s.programs",
                                 "cm.funding_source", "w.sector", "CAST(cm.month AS varchar(10))", "cm.program"])
     # The first run of a month has nothing to skip: the check is left out when no invoice touches it.
-    unbilled = """AND NOT EXISTS (SELECT 1 FROM billing_invoiceline l
+    unbilled = f"""AND NOT EXISTS (SELECT 1 FROM {LINES} l
                   WHERE l.worker_id = cm.worker_id AND l.program = cm.program AND l.month = cm.month)"""
     if not _billed_before(month):
         unbilled = ""
@@ -157,13 +163,13 @@ def _collect_pending(cursor, month: dt.date) -> int:
         cursor.execute(f"""
             INSERT INTO {PENDING} (worker_id, program, month, funder_id, sponsorship_id, combo)
             SELECT cm.worker_id, cm.program, cm.month, cm.funder_id, cm.sponsorship_id, {combo}
-            FROM funding_coveredmonth cm
-            JOIN funding_sponsorship s ON s.id = cm.sponsorship_id
-            JOIN people_worker w ON w.id = cm.worker_id
+            FROM {RESERVED} cm
+            JOIN {SPONSORSHIPS} s ON s.id = cm.sponsorship_id
+            JOIN {WORKERS} w ON w.id = cm.worker_id
             WHERE {window} {unbilled} {ALIVE_IN_MONTH}
             ORDER BY cm.worker_id, cm.program, cm.month
             """, params)
-    sql.analyse(cursor, PENDING)
+    dialect.analyse(cursor, PENDING)
     cursor.execute(f"SELECT COUNT(*) FROM {PENDING}")
     return cursor.fetchone()[0]
 
@@ -199,11 +205,11 @@ def _price(cursor, run: BillingRun, month: dt.date) -> tuple[int, list]:
             keys.append("|".join([segment, str(income), programs, source, sector, row_month, line.program]))
     RunPrice.objects.bulk_create(prices, batch_size=1000)
     # The pending rows find their price through the combination key.
-    sql.create_temp_table(cursor, PRICES, "combo varchar(120) PRIMARY KEY, price_id bigint NOT NULL, "
+    dialect.create_temp_table(cursor, PRICES, "combo varchar(120) PRIMARY KEY, price_id bigint NOT NULL, "
                                           "net bigint NOT NULL, due_date date NOT NULL")
     cursor.executemany(f"INSERT INTO {PRICES} (combo, price_id, net, due_date) VALUES (%s, %s, %s, %s)",
-                       [(key, p.pk, p.net, sql.date_param(p.due_date)) for key, p in zip(keys, prices)])
-    sql.analyse(cursor, PRICES)
+                       [(key, p.pk, p.net, dialect.date_param(p.due_date)) for key, p in zip(keys, prices)])
+    dialect.analyse(cursor, PRICES)
     if unpriced:
         cursor.execute(f"DELETE FROM {PENDING} WHERE combo NOT IN (SELECT combo FROM {PRICES})")
     return len(prices), unpriced
@@ -212,19 +218,19 @@ def _price(cursor, run: BillingRun, month: dt.date) -> tuple[int, list]:
 def _insert_invoices(cursor, run: BillingRun, month: dt.date) -> int:
     """One invoice per funder with something to bill, with its total and due date (the earliest of the
     months billed); a later run for the same month adds a supplementary invoice."""
-    now = sql.datetime_param(timezone.now())
+    now = dialect.datetime_param(timezone.now())
     cursor.execute(f"""
-        INSERT INTO billing_invoice (number, funder_id, run_id, month, seq, first_month, last_month, due_date,
+        INSERT INTO {INVOICES} (number, funder_id, run_id, month, seq, first_month, last_month, due_date,
                                      total, paid, status, created_at)
         SELECT 'INV-' || %s || '-' || g.funder_id || '-' || g.seq, g.funder_id, %s, %s, g.seq, g.first_month,
                g.last_month, g.due_date, g.total, 0, 'open', %s
         FROM (SELECT t.funder_id, t.first_month, t.last_month, t.due_date, t.total,
-                     1 + (SELECT COUNT(*) FROM billing_invoice i WHERE i.funder_id = t.funder_id AND i.month = %s)
+                     1 + (SELECT COUNT(*) FROM {INVOICES} i WHERE i.funder_id = t.funder_id AND i.month = %s)
                      AS seq
               FROM (SELECT x.funder_id, MIN(x.month) AS first_month, MAX(x.month) AS last_month,
                            MIN(p.due_date) AS due_date, SUM(p.net) AS total
                     FROM {PENDING} x JOIN {PRICES} p ON p.combo = x.combo GROUP BY x.funder_id) t) g
-        """, [f"{month:%Y%m}", run.pk, sql.date_param(month), now, sql.date_param(month)])
+        """, [f"{month:%Y%m}", run.pk, dialect.date_param(month), now, dialect.date_param(month)])
     return cursor.rowcount
 
 
@@ -234,14 +240,14 @@ def _insert_lines(cursor, run: BillingRun, month: dt.date, batch_size: int) -> i
     inserted = 0
     for low in range(first or 1, (last or 0) + 1, batch_size):
         cursor.execute(f"""
-            INSERT INTO billing_invoiceline (invoice_id, worker_id, program, month, sponsorship_id, price_id,
+            INSERT INTO {LINES} (invoice_id, worker_id, program, month, sponsorship_id, price_id,
                                              amount, paid)
             SELECT i.id, x.worker_id, x.program, x.month, x.sponsorship_id, p.price_id, p.net, 0
             FROM {PENDING} x
             JOIN {PRICES} p ON p.combo = x.combo
-            JOIN billing_invoice i ON i.funder_id = x.funder_id AND i.month = %s AND i.run_id = %s
+            JOIN {INVOICES} i ON i.funder_id = x.funder_id AND i.month = %s AND i.run_id = %s
             WHERE x.id >= %s AND x.id < %s
-            """, [sql.date_param(month), run.pk, low, low + batch_size])
+            """, [dialect.date_param(month), run.pk, low, low + batch_size])
         inserted += cursor.rowcount
     return inserted
 

@@ -13,7 +13,6 @@ Invoice lines name workers, so lists of lines are further limited by ``access.wo
 
 from django.db.models import Q
 
-from lindung.accounts.access import Access
 from lindung.accounts.models import Role
 from lindung.funding.models import FunderKind
 
@@ -73,18 +72,4 @@ def visible_statement_rows(access):
 
 def actor(access):
     """The user behind an access (None for the console operator), for audit and "recorded by" columns."""
-    user = getattr(access, "user", None)
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-class _Console(Access):
-    role = Role.NATIONAL_ADMIN
-    region_codes: list[str] = []
-    funder_id = None
-
-
-def ConsoleAccess():  # noqa: N802 - reads like the access classes it stands in for
-    """The access of the console operator at the server (CLI): national scope, acting as no user."""
-    from django.contrib.auth.models import AnonymousUser
-
-    return _Console(AnonymousUser())
+    return access.acting_user

@@ -9,6 +9,6 @@
 from .payments import (PaymentError, collect, move_surplus, payments_in_scope, record_payment,  # noqa: F401
                        record_payment_as, spent_for_budget)
 from .runs import RunResult, bill, period_end, set_prepayment  # noqa: F401
-from .scope import (ConsoleAccess, can_collect_for, visible_invoices, visible_lines,  # noqa: F401
+from .scope import (can_collect_for, visible_invoices, visible_lines,  # noqa: F401
                     visible_statement_rows, visible_statements)
 from .statements import StatementError, import_statement, open_items, resolve  # noqa: F401

@@ -103,7 +103,8 @@ def parse_amount(text: str) -> int:
     return int(digits)
 
 
-def parse_date(text: str) -> dt.date:
+def parse_bank_date(text: str) -> dt.date:
+    """A bank statement's date: ISO, or day first as Indonesian banks write it (31/01/2026, 31-01-2026)."""
     value = (text or "").strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
         try:
@@ -158,7 +159,7 @@ def parse_statement(text: str) -> list[ParsedRow]:
             if reference in seen:
                 raise ValueError(_("reference repeated from row %(row)d") % {"row": seen[reference]})
             seen[reference] = number
-            parsed.append(ParsedRow(row_number=number, paid_on=parse_date(cell("date")), reference=reference,
+            parsed.append(ParsedRow(row_number=number, paid_on=parse_bank_date(cell("date")), reference=reference,
                                     amount=parse_amount(cell("amount")), account=cell("account")[:80],
                                     description=cell("description")[:300]))
         except ValueError as exc:

@@ -24,15 +24,19 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from lindung.billing import sql
+from lindung import dialect
 from lindung.billing.models import Invoice
 from lindung.billing.payments import collect, record_payment
 from lindung.billing.runs import bill
 from lindung.billing.signals import payment_batch
 from lindung.billing.statements import import_statement
-from lindung.funding.models import CoveredMonth, Funder, FunderKind
+from lindung.funding.models import Funder, FunderKind, ReservedMonth, Sponsorship
 from lindung.months import month_from_index, month_index
+from lindung.people.models import Worker
 from lindung.regions.models import Region, WorkingPopulation
+
+# Tables of the raw SQL below, named by their models.
+RESERVED, SPONSORSHIPS, WORKERS = dialect.table(ReservedMonth), dialect.table(Sponsorship), dialect.table(Worker)
 
 GRESIK_MEMBERS = 247_777   # active members on 23 Dec 2022 (seed 001)
 GRESIK_WORKING = 628_952   # workers in the regency (seeds 000, 001)
@@ -46,10 +50,10 @@ def seed_coverage(today: dt.date, password_hash: str | None = None) -> dict:
     month = today.replace(day=1)
     _working_populations()
     members = int(os.environ.get("LINDUNG_DEMO_GRESIK_MEMBERS") or (250 if settings.MODE == "test" else GRESIK_MEMBERS))
-    with connection.cursor() as cursor, sql.bulk_work(cursor):
+    with connection.cursor() as cursor, dialect.bulk_work(cursor):
         cohort = _gresik_cohort(members) if members else 0
 
-    first = CoveredMonth.objects.filter(month__gte=dt.date(2023, 1, 1)).order_by("month").values_list(
+    first = ReservedMonth.objects.filter(month__gte=dt.date(2023, 1, 1)).order_by("month").values_list(
         "month", flat=True).first()
     months = [] if first is None else [month_from_index(i) for i in range(month_index(first), month_index(month) + 1)]
     for m in months:
@@ -84,7 +88,7 @@ def _gresik_cohort(count: int) -> int:
                                              defaults={"region_id": "3525"})
     villages = list(Region.objects.filter(level=4, code__startswith="3525").order_by("code")
                     .values_list("code", flat=True))
-    now = sql.datetime_param(timezone.now())
+    now = dialect.datetime_param(timezone.now())
 
     def pick(names: list[str], expr: str) -> str:
         return "CASE " + expr + " " + " ".join(f"WHEN {i} THEN '{n}'" for i, n in enumerate(names)) + " END"
@@ -94,20 +98,20 @@ def _gresik_cohort(count: int) -> int:
     family = pick([f for f in FAMILY if f], f"(s.n / 7) %% {len([f for f in FAMILY if f])}")
     day, mon, year = "(1 + s.n %% 28)", "(1 + (s.n / 28) %% 12)", "(1962 + (s.n / 336) %% 40)"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM people_worker")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {WORKERS}")
         before = cursor.fetchone()[0]
-        sql.create_temp_table(cursor, "demo_villages", "idx integer PRIMARY KEY, code varchar(10)")
+        dialect.create_temp_table(cursor, "demo_villages", "idx integer PRIMARY KEY, code varchar(10)")
         cursor.executemany("INSERT INTO demo_villages (idx, code) VALUES (%s, %s)", list(enumerate(villages)))
         female = "s.n %% 2 = 0"
         cursor.execute(f"""
-            INSERT INTO people_worker (nik, name, name_key, birth_place, birth_date, sex, village_code, district_code,
+            INSERT INTO {WORKERS} (nik, name, name_key, birth_place, birth_date, sex, village_code, district_code,
                 regency_code, province_code, phone, occupation, segment, ecosystem, sector, declared_income,
                 nik_flags, registered_by_id, created_at, updated_at)
-            SELECT SUBSTR(v.code, 1, 6) || {sql.zero_pad(f"{day} + CASE WHEN {female} THEN 40 ELSE 0 END", 2)}
-                   || {sql.zero_pad(mon, 2)} || {sql.zero_pad(f"{year} %% 100", 2)} || {sql.zero_pad("5001 + s.n / 13440", 4)},
+            SELECT SUBSTR(v.code, 1, 6) || {dialect.zero_pad(f"{day} + CASE WHEN {female} THEN 40 ELSE 0 END", 2)}
+                   || {dialect.zero_pad(mon, 2)} || {dialect.zero_pad(f"{year} %% 100", 2)} || {dialect.zero_pad("5001 + s.n / 13440", 4)},
                    (CASE WHEN {female} THEN {first} ELSE {first_m} END) || ' ' || {family},
                    UPPER((CASE WHEN {female} THEN {first} ELSE {first_m} END) || ' ' || {family}),
-                   'Gresik', {sql.make_date(year, mon, day)}, CASE WHEN {female} THEN 'F' ELSE 'M' END,
+                   'Gresik', {dialect.make_date(year, mon, day)}, CASE WHEN {female} THEN 'F' ELSE 'M' END,
                    v.code, SUBSTR(v.code, 1, 6), '3525', '35', '',
                    CASE s.n %% 20 WHEN 0 THEN 'Ketua RT' WHEN 1 THEN 'Ketua RW' WHEN 2 THEN 'Kepala Dusun'
                         WHEN 3 THEN 'Pedagang pasar' WHEN 4 THEN 'Penjahit' ELSE 'Buruh tani' END,
@@ -116,21 +120,21 @@ def _gresik_cohort(count: int) -> int:
                    CASE s.n %% 20 WHEN 0 THEN 'desa' WHEN 1 THEN 'desa' WHEN 2 THEN 'desa' WHEN 3 THEN 'pasar'
                         WHEN 4 THEN 'umkm' ELSE 'rentan' END,
                    'other', 1000000, '[]', NULL, %s, %s
-            FROM {sql.series()} JOIN demo_villages v ON v.idx = s.n %% %s""", [now, now, count, len(villages)])
-        sql.drop_temp_table(cursor, "demo_villages")
+            FROM {dialect.series()} JOIN demo_villages v ON v.idx = s.n %% %s""", [now, now, count, len(villages)])
+        dialect.drop_temp_table(cursor, "demo_villages")
         # Four in five paid from the regency budget (APBD), one in five by GN Lingkaran donors.
-        cursor.execute("""
-            INSERT INTO funding_sponsorship (funder_id, worker_id, programs, funding_source, start_month, months,
+        cursor.execute(f"""
+            INSERT INTO {SPONSORSHIPS} (funder_id, worker_id, programs, funding_source, start_month, months,
                 end_month, monthly_amount, state, note, created_at)
             SELECT CASE WHEN w.id %% 5 = 0 THEN %s ELSE %s END, w.id, 'jkk,jkm',
                    CASE WHEN w.id %% 5 = 0 THEN 'donor' ELSE 'apbd-regency' END, %s, 1, %s, 16800, 'ended',
                    'Gresik, Desember 2022', %s
-            FROM people_worker w WHERE w.id > %s""",
-                       [donors.pk, regency.pk, sql.date_param(december), sql.date_param(december), now, before])
+            FROM {WORKERS} w WHERE w.id > %s""",
+                       [donors.pk, regency.pk, dialect.date_param(december), dialect.date_param(december), now, before])
         for program in ("jkk", "jkm"):
-            cursor.execute("""
-                INSERT INTO funding_coveredmonth (sponsorship_id, worker_id, program, month, funder_id, funding_source)
-                SELECT s.id, s.worker_id, %s, s.start_month, s.funder_id, s.funding_source FROM funding_sponsorship s
+            cursor.execute(f"""
+                INSERT INTO {RESERVED} (sponsorship_id, worker_id, program, month, funder_id, funding_source)
+                SELECT s.id, s.worker_id, %s, s.start_month, s.funder_id, s.funding_source FROM {SPONSORSHIPS} s
                 WHERE s.worker_id > %s""", [program, before])
     bill(december)
     for invoice in Invoice.objects.filter(month=december, funder__in=[regency, donors]):
@@ -179,7 +183,6 @@ def _csr_statement(today: dt.date) -> None:
     holds rows a person must resolve."""
     from lindung.accounts.access import Access
     from lindung.accounts.models import User
-    from lindung.billing.scope import ConsoleAccess
 
     invoices = list(Invoice.objects.filter(funder__kind=FunderKind.COMPANY, paid=0, month__lt=today.replace(day=1))
                     .order_by("month"))
@@ -194,5 +197,5 @@ def _csr_statement(today: dt.date) -> None:
                     f"{invoice.virtual_account};TJSL GN Lingkaran")
     rows.append(f"{today.isoformat()};BNI-UNKNOWN-1;16800;;Transfer tanpa berita")  # unmatched
     branch = User.objects.filter(username="cabang.gresik").first()
-    importer = Access(branch) if branch else ConsoleAccess()
+    importer = Access(branch) if branch else Access.console()
     import_statement(importer, ("\n".join(rows) + "\n").encode(), f"bni-{today:%Y%m%d}.csv")

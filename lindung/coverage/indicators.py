@@ -1,6 +1,6 @@
 """Coverage indicators for a region and a month (UCJ, RULES.md §1 and §8).
 
-- active members: workers whose month is covered (``PaidMonth``);
+- active members: workers whose month is covered (``CoveredMonth``);
 - working population: ``regions.WorkingPopulation`` of the region, the latest year not after the month;
 - coverage % (UCJ) = active ÷ working population × 100, two decimals, halves up;
 - new: members whose membership starts in the month (first ever, or first after a lapse);
@@ -9,7 +9,7 @@
   the children for the drill-down (province → regency → district → village).
 
 Counts come from the monthly snapshot when one was taken for the month, else from one indexed range
-scan of ``PaidMonth`` (the region is an equality prefix of its covering index). Users without the
+scan of ``CoveredMonth`` (the region is an equality prefix of its covering index). Users without the
 ``coverage.statistics`` permission (funder users, agents) see counts of their own workers only,
 always computed live through ``access.worker_q``.
 """
@@ -24,7 +24,7 @@ from django.db.models import Count, Sum
 from lindung.months import month_from_index, month_index
 from lindung.regions.models import Level, Region, WorkingPopulation
 
-from .models import CoverageSnapshot, PaidMonth, SnapshotRun
+from .models import CoverageSnapshot, CoveredMonth, SnapshotRun
 
 CODE_FIELDS = [(2, "province_code"), (4, "regency_code"), (6, "district_code"), (10, "village_code")]
 CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 10}
@@ -74,7 +74,7 @@ def has_snapshot(month: dt.date) -> bool:
 
 
 def _live(code: str, month: dt.date, access):
-    qs = PaidMonth.objects.filter(month=month, **region_filter(code))
+    qs = CoveredMonth.objects.filter(month=month, **region_filter(code))
     if is_scoped(access):
         qs = qs.filter(access.worker_q("worker__"))
     return qs

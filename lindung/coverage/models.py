@@ -1,6 +1,6 @@
 """Who is covered, derived from what was paid.
 
-``PaidMonth`` holds one row per worker and month of cover: the month's billed contributions are paid
+``CoveredMonth`` holds one row per worker and month of cover: the month's billed contributions are paid
 and the month counts under the lapse rule (see ``lindung.coverage.status``). It carries the worker's
 region codes, segment, ecosystem and the paying funder's kind, copied when the row is derived, so the
 coverage indicators of a regency with hundreds of thousands of members are one indexed range scan.
@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from lindung.people.models import Worker
 
 
-class PaidMonth(models.Model):
+class CoveredMonth(models.Model):
+    """A month in which a worker is covered (derived from what was paid, under the lapse rule)."""
+
     # Derived rows, rebuilt set-based: the reference is kept by Django (cascade) and by construction,
     # without a database foreign key checked row by row (see billing.InvoiceLine).
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="paid_months", db_index=False,
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="covered_months", db_index=False,
                                db_constraint=False)
     month = models.DateField(_("month"))
     month_index = models.IntegerField()  # year × 12 + month − 1: gaps are differences
@@ -43,7 +45,7 @@ class PaidMonth(models.Model):
             # Covering index for the indicators: a region at any level is an equality prefix
             # (province, then regency, district, village codes), the rest are the breakdowns.
             models.Index(fields=["month", "province_code", "regency_code", "district_code", "village_code",
-                                 "segment", "ecosystem", "funder_kind", "starts", "last"], name="paid_month_region"),
+                                 "segment", "ecosystem", "funder_kind", "starts", "last"], name="covered_month_region"),
         ]
 
     def __str__(self):

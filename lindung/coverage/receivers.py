@@ -2,15 +2,20 @@
 
 from django.dispatch import receiver
 
-from lindung.billing import sql
+from lindung import dialect
+from lindung.billing.models import Invoice, InvoiceLine
 from lindung.billing.signals import batch_settled, in_batch, lines_billed, lines_paid
 
+from .models import CoveredMonth
 from .status import mark_dirty, refresh_dirty
+
+# Tables of the raw SQL below, named by their models.
+COVERED, INVOICES, LINES = dialect.table(CoveredMonth), dialect.table(Invoice), dialect.table(InvoiceLine)
 
 
 @receiver(lines_paid, dispatch_uid="coverage-lines-paid")
 def follow_payment(sender, payment, **kwargs):
-    mark_dirty("SELECT DISTINCT worker_id FROM billing_invoiceline WHERE invoice_id = %s AND payment_id = %s",
+    mark_dirty(f"SELECT DISTINCT worker_id FROM {LINES} WHERE invoice_id = %s AND payment_id = %s",
                [payment.invoice_id, payment.pk])
     if not in_batch():
         refresh_dirty()
@@ -24,10 +29,10 @@ def follow_batch(sender, **kwargs):
 @receiver(lines_billed, dispatch_uid="coverage-lines-billed")
 def follow_billing(sender, run, **kwargs):
     """A new programme billed for a month already covered makes that month unpaid again."""
-    mark_dirty("""
-        SELECT DISTINCT pm.worker_id FROM coverage_paidmonth pm
+    mark_dirty(f"""
+        SELECT DISTINCT pm.worker_id FROM {COVERED} pm
         WHERE pm.month >= %s AND EXISTS (
-            SELECT 1 FROM billing_invoiceline l JOIN billing_invoice i ON i.id = l.invoice_id
+            SELECT 1 FROM {LINES} l JOIN {INVOICES} i ON i.id = l.invoice_id
             WHERE l.worker_id = pm.worker_id AND l.month = pm.month AND i.run_id = %s)""",
-               [sql.date_param(run.month), run.pk])
+               [dialect.date_param(run.month), run.pk])
     refresh_dirty()

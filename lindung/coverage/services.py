@@ -19,7 +19,7 @@ from lindung.errors import DomainError
 from lindung.months import month_index
 
 from .indicators import active_total, indicators, trend  # noqa: F401
-from .models import CoverageCorrection, MemberStatus, PaidMonth, Status
+from .models import CoverageCorrection, MemberStatus, CoveredMonth, Status
 from .snapshots import take_snapshot  # noqa: F401
 from .status import mark_workers, refresh_all, refresh_dirty  # noqa: F401
 
@@ -33,11 +33,11 @@ def _id(worker) -> int:
 
 
 def is_active(worker, month: dt.date) -> bool:
-    return PaidMonth.objects.filter(worker_id=_id(worker), month=month.replace(day=1)).exists()
+    return CoveredMonth.objects.filter(worker_id=_id(worker), month=month.replace(day=1)).exists()
 
 
 def contribution_months(worker, until: dt.date | None = None) -> int:
-    qs = PaidMonth.objects.filter(worker_id=_id(worker))
+    qs = CoveredMonth.objects.filter(worker_id=_id(worker))
     if until is not None:
         qs = qs.filter(month__lte=until.replace(day=1))
     return qs.count()
@@ -54,7 +54,7 @@ def status_of(worker, month: dt.date) -> str:
     month = month.replace(day=1)
     if is_active(worker, month):
         return Status.ACTIVE
-    latest = (PaidMonth.objects.filter(worker_id=_id(worker), month__lt=month)
+    latest = (CoveredMonth.objects.filter(worker_id=_id(worker), month__lt=month)
               .order_by("-month").values_list("month_index", flat=True).first())
     if latest is None:
         return Status.NEVER
@@ -75,7 +75,7 @@ def worker_summary(worker, month: dt.date) -> dict:
         "paid_through": status.paid_through.strftime("%Y-%m") if status else None,
         "contribution_months": status.contribution_months if status else 0,
         "memberships": status.memberships if status else 0,
-        "covered_months": [m.strftime("%Y-%m") for m in PaidMonth.objects.filter(worker_id=_id(worker))
+        "covered_months": [m.strftime("%Y-%m") for m in CoveredMonth.objects.filter(worker_id=_id(worker))
                            .order_by("month").values_list("month", flat=True)],
     }
 

@@ -1,6 +1,6 @@
 """Monthly coverage snapshots: the counts of a month frozen per region, for trends and fast pages.
 
-``take_snapshot(month)`` replaces the month's rows: villages are counted from ``PaidMonth`` in one
+``take_snapshot(month)`` replaces the month's rows: villages are counted from ``CoveredMonth`` in one
 GROUP BY, then districts, regencies, provinces and the country are summed from the level below —
 all INSERT … SELECT. Run it once a month after the payments are in (``lindung coverage snapshot``);
 taking it again later simply re-freezes the month with the payments known by then.
@@ -12,13 +12,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung import dialect
 from lindung.audit import services as audit
-from lindung.billing import sql
 from lindung.months import month_from_index, month_index
 
 
-from .models import CoverageSnapshot, SnapshotRun
+from .models import CoverageSnapshot, CoveredMonth, SnapshotRun
 
+# Tables of the raw SQL below, named by their models.
+COVERED, SNAPSHOTS = dialect.table(CoveredMonth), dialect.table(CoverageSnapshot)
 COLUMNS = "month, region_code, segment, ecosystem, funder_kind, active, new, lapsed"
 
 
@@ -27,28 +29,28 @@ def take_snapshot(month: dt.date, *, user=None) -> SnapshotRun:
 
     month = month.replace(day=1)
     before = month_from_index(month_index(month) - lapse_months(month))
-    m, b = sql.date_param(month), sql.date_param(before)
+    m, b = dialect.date_param(month), dialect.date_param(before)
     with transaction.atomic(), connection.cursor() as cursor:
-        sql.serialise(cursor, "coverage-snapshot")
-        sql.roomy_sorts(cursor)
+        dialect.serialise(cursor, "coverage-snapshot")
+        dialect.roomy_sorts(cursor)
         CoverageSnapshot.objects.filter(month=month).delete()
         cursor.execute(f"""
-            INSERT INTO coverage_coveragesnapshot ({COLUMNS})
+            INSERT INTO {SNAPSHOTS} ({COLUMNS})
             SELECT %s, village_code, segment, ecosystem, funder_kind, SUM(active), SUM(new), SUM(lapsed) FROM (
                 SELECT village_code, segment, ecosystem, funder_kind, 1 AS active,
                        CASE WHEN starts THEN 1 ELSE 0 END AS new, 0 AS lapsed
-                FROM coverage_paidmonth WHERE month = %s
+                FROM {COVERED} WHERE month = %s
                 UNION ALL
                 SELECT village_code, segment, ecosystem, funder_kind, 0, 0, 1
-                FROM coverage_paidmonth WHERE month = %s AND last) t
+                FROM {COVERED} WHERE month = %s AND last) t
             GROUP BY village_code, segment, ecosystem, funder_kind""", [m, m, b])
         for child, parent in ((10, 6), (6, 4), (4, 2), (2, 0)):
             code = f"SUBSTR(region_code, 1, {parent})" if parent else "''"
             group = f"{code}, " if parent else ""  # PostgreSQL refuses a constant in GROUP BY
             cursor.execute(f"""
-                INSERT INTO coverage_coveragesnapshot ({COLUMNS})
+                INSERT INTO {SNAPSHOTS} ({COLUMNS})
                 SELECT month, {code}, segment, ecosystem, funder_kind, SUM(active), SUM(new), SUM(lapsed)
-                FROM coverage_coveragesnapshot WHERE month = %s AND LENGTH(region_code) = {child}
+                FROM {SNAPSHOTS} WHERE month = %s AND LENGTH(region_code) = {child}
                 GROUP BY month, {group}segment, ecosystem, funder_kind""", [m])
         rows = CoverageSnapshot.objects.filter(month=month).count()
         active = sum(CoverageSnapshot.objects.filter(month=month, region_code="").values_list("active", flat=True))

@@ -24,11 +24,19 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lindung.billing import sql
+from lindung import dialect
+from lindung.billing.models import Invoice, InvoiceLine
+from lindung.funding.models import Funder
 from lindung.months import month_from_index, month_index
+from lindung.people.models import Worker
 
 
-from .models import DirtyWorker
+from .models import CoverageCorrection, CoveredMonth, DirtyWorker, MemberStatus
+
+# Tables of the raw SQL below, named by their models.
+COVERED, STATUSES, DIRTY = dialect.table(CoveredMonth), dialect.table(MemberStatus), dialect.table(DirtyWorker)
+CORRECTIONS, WORKERS, FUNDERS = dialect.table(CoverageCorrection), dialect.table(Worker), dialect.table(Funder)
+INVOICES, LINES = dialect.table(Invoice), dialect.table(InvoiceLine)
 
 BATCH = 50_000  # workers per refresh step
 LATE = "coverage_late_workers"
@@ -75,7 +83,7 @@ def covered_months(facts: dict[int, int | None], lapse: int, corrected=frozenset
 def mark_dirty(select_sql: str, params=()) -> None:
     """Queue the workers returned by ``select_sql`` (one column: worker ids) for a refresh."""
     with connection.cursor() as cursor:
-        cursor.execute(sql.insert_ignoring_conflicts("coverage_dirtyworker", ["worker_id"], select_sql), params)
+        cursor.execute(dialect.insert_ignoring_conflicts(DIRTY, ["worker_id"], select_sql), params)
 
 
 def mark_workers(worker_ids) -> None:
@@ -83,64 +91,64 @@ def mark_workers(worker_ids) -> None:
 
 
 def refresh_dirty(*, today: dt.date | None = None, batch: int = BATCH) -> int:
-    """Recompute ``PaidMonth`` and ``MemberStatus`` for every queued worker; returns how many."""
+    """Recompute ``CoveredMonth`` and ``MemberStatus`` for every queued worker; returns how many."""
     from lindung.rules.services import lapse_months, reactivation_rule
 
     today = today or timezone.localdate()
     lapse = lapse_months(today)
     backdate = reactivation_rule(today) == "continue"
     done = 0
-    with connection.cursor() as cursor, sql.bulk_work(cursor), transaction.atomic():
-        sql.serialise(cursor, "coverage-refresh")
-        sql.roomy_sorts(cursor)
-        sql.analyse(cursor, "coverage_dirtyworker")
+    with connection.cursor() as cursor, dialect.bulk_work(cursor), transaction.atomic():
+        dialect.serialise(cursor, "coverage-refresh")
+        dialect.roomy_sorts(cursor)
+        dialect.analyse(cursor, DIRTY)
         while True:
-            cursor.execute("SELECT worker_id FROM coverage_dirtyworker ORDER BY worker_id LIMIT %s", [batch])
+            cursor.execute(f"SELECT worker_id FROM {DIRTY} ORDER BY worker_id LIMIT %s", [batch])
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
                 break
             _refresh_range(cursor, ids[0], ids[-1], lapse, backdate)
-            cursor.execute("DELETE FROM coverage_dirtyworker WHERE worker_id BETWEEN %s AND %s", [ids[0], ids[-1]])
+            cursor.execute(f"DELETE FROM {DIRTY} WHERE worker_id BETWEEN %s AND %s", [ids[0], ids[-1]])
             done += len(ids)
     return done
 
 
 def refresh_all(*, today: dt.date | None = None) -> int:
     """Rebuild everything from the invoice lines (after changing the lapse rule, or to repair)."""
-    mark_dirty("SELECT DISTINCT worker_id FROM billing_invoiceline")
-    mark_dirty("SELECT worker_id FROM coverage_paidmonth")
+    mark_dirty(f"SELECT DISTINCT worker_id FROM {LINES}")
+    mark_dirty(f"SELECT worker_id FROM {COVERED}")
     return refresh_dirty(today=today)
 
 
 def _refresh_range(cursor, low: int, high: int, lapse: int, backdate: bool) -> None:
-    in_batch = "worker_id IN (SELECT d.worker_id FROM coverage_dirtyworker d WHERE d.worker_id BETWEEN %s AND %s)"
+    in_batch = f"worker_id IN (SELECT d.worker_id FROM {DIRTY} d WHERE d.worker_id BETWEEN %s AND %s)"
     span = [low, high]
-    cursor.execute(f"DELETE FROM coverage_paidmonth WHERE {in_batch}", span)
-    cursor.execute(f"DELETE FROM coverage_memberstatus WHERE {in_batch}", span)
+    cursor.execute(f"DELETE FROM {COVERED} WHERE {in_batch}", span)
+    cursor.execute(f"DELETE FROM {STATUSES} WHERE {in_batch}", span)
     # Months paid on time (in advance or within the month) count for everyone: straight from SQL, with
     # the membership flags from the neighbouring covered months.
     window = "OVER (PARTITION BY f.worker_id ORDER BY f.month_index)"
     cursor.execute(f"""
-        INSERT INTO coverage_paidmonth (worker_id, month, month_index, paid_on, province_code, regency_code,
+        INSERT INTO {COVERED} (worker_id, month, month_index, paid_on, province_code, regency_code,
                                         district_code, village_code, segment, ecosystem, funder_kind, starts, last)
         SELECT f.worker_id, f.month, f.month_index, f.paid_on, w.province_code, w.regency_code,
                w.district_code, w.village_code, w.segment, w.ecosystem, f.funder_kind,
                CASE WHEN f.month_index - LAG(f.month_index) {window} <= %s THEN FALSE ELSE TRUE END,
                CASE WHEN LEAD(f.month_index) {window} - f.month_index <= %s THEN FALSE ELSE TRUE END
         FROM ({_month_facts_sql(in_batch)}
-              HAVING {_all_paid()} AND {sql.month_start('MAX(l.paid_on)')} <= l.month) f
-        JOIN people_worker w ON w.id = f.worker_id
+              HAVING {_all_paid()} AND {dialect.month_start('MAX(l.paid_on)')} <= l.month) f
+        JOIN {WORKERS} w ON w.id = f.worker_id
         WHERE w.died_on IS NULL OR f.month <= w.died_on""", [lapse, lapse, *span])
     if _add_late_months(cursor, in_batch, span, lapse, backdate):
         _flag_memberships(cursor, f"worker_id IN (SELECT worker_id FROM {LATE})", [], lapse)
-    sql.drop_temp_table(cursor, LATE)
+    dialect.drop_temp_table(cursor, LATE)
     cursor.execute(f"""
-        INSERT INTO coverage_memberstatus (worker_id, first_month, active_since, paid_through, paid_through_index,
+        INSERT INTO {STATUSES} (worker_id, first_month, active_since, paid_through, paid_through_index,
                                            contribution_months, memberships, refreshed_at)
         SELECT worker_id, MIN(month), MAX(CASE WHEN starts THEN month END), MAX(month), MAX(month_index),
                COUNT(*), SUM(CASE WHEN starts THEN 1 ELSE 0 END), %s
-        FROM coverage_paidmonth WHERE {in_batch} GROUP BY worker_id""",
-                   [sql.datetime_param(timezone.now()), *span])
+        FROM {COVERED} WHERE {in_batch} GROUP BY worker_id""",
+                   [dialect.datetime_param(timezone.now()), *span])
 
 
 def _month_facts_sql(in_batch: str) -> str:
@@ -150,12 +158,12 @@ def _month_facts_sql(in_batch: str) -> str:
     funder of its JKK line, else JKM, else any.
     """
     return f"""
-        SELECT l.worker_id, l.month, {sql.month_index('l.month')} AS month_index, MAX(l.paid_on) AS paid_on,
+        SELECT l.worker_id, l.month, {dialect.month_index('l.month')} AS month_index, MAX(l.paid_on) AS paid_on,
                SUBSTR(MIN(CASE l.program WHEN 'jkk' THEN '1' WHEN 'jkm' THEN '2' ELSE '3' END || fu.kind), 2)
                AS funder_kind
-        FROM billing_invoiceline l
-        JOIN billing_invoice i ON i.id = l.invoice_id
-        JOIN funding_funder fu ON fu.id = i.funder_id
+        FROM {LINES} l
+        JOIN {INVOICES} i ON i.id = l.invoice_id
+        JOIN {FUNDERS} fu ON fu.id = i.funder_id
         WHERE l.{in_batch}
         GROUP BY l.worker_id, l.month"""
 
@@ -170,12 +178,12 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
 
     Leaves the workers walked in the scratch table ``LATE``; returns whether there were any.
     """
-    sql.create_temp_table(cursor, LATE, "worker_id bigint PRIMARY KEY")
+    dialect.create_temp_table(cursor, LATE, "worker_id bigint PRIMARY KEY")
     cursor.execute(f"""
         INSERT INTO {LATE} (worker_id)
-        SELECT DISTINCT l.worker_id FROM billing_invoiceline l
-        WHERE l.{in_batch} AND l.paid_on IS NOT NULL AND {sql.month_start('l.paid_on')} > l.month""", span)
-    sql.analyse(cursor, LATE)
+        SELECT DISTINCT l.worker_id FROM {LINES} l
+        WHERE l.{in_batch} AND l.paid_on IS NOT NULL AND {dialect.month_start('l.paid_on')} > l.month""", span)
+    dialect.analyse(cursor, LATE)
     cursor.execute(f"SELECT COUNT(*) FROM {LATE}")
     if not cursor.fetchone()[0]:
         return False
@@ -186,9 +194,9 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
                    SUBSTR(MIN(CASE l.program WHEN 'jkk' THEN '1' WHEN 'jkm' THEN '2' ELSE '3' END || fu.kind), 2)
                    AS funder_kind,
                    CASE WHEN {_all_paid()} THEN 1 ELSE 0 END AS all_paid
-            FROM billing_invoiceline l
-            JOIN billing_invoice i ON i.id = l.invoice_id
-            JOIN funding_funder fu ON fu.id = i.funder_id
+            FROM {LINES} l
+            JOIN {INVOICES} i ON i.id = l.invoice_id
+            JOIN {FUNDERS} fu ON fu.id = i.funder_id
             WHERE l.{late_in_batch}
             GROUP BY l.worker_id, l.month) f
         ORDER BY f.worker_id, f.month""")
@@ -197,13 +205,13 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
         month, paid_on = _date(month), _date(paid_on)
         paid_in = month_index(paid_on) if all_paid and paid_on else None
         facts[worker_id][month_index(month)] = (paid_in, paid_on, kind)
-    cursor.execute(f"SELECT worker_id, from_month, to_month FROM coverage_coveragecorrection WHERE {late_in_batch}")
+    cursor.execute(f"SELECT worker_id, from_month, to_month FROM {CORRECTIONS} WHERE {late_in_batch}")
     corrected: dict[int, set[int]] = defaultdict(set)
     for worker_id, first, last in cursor.fetchall():
         corrected[worker_id].update(range(month_index(_date(first)), month_index(_date(last)) + 1))
     cursor.execute(f"""SELECT id, province_code, regency_code, district_code, village_code, segment, ecosystem,
                               died_on
-                       FROM people_worker WHERE id IN (SELECT worker_id FROM {LATE})""")
+                       FROM {WORKERS} WHERE id IN (SELECT worker_id FROM {LATE})""")
     workers, died = {}, {}
     for row in cursor.fetchall():
         workers[row[0]], died[row[0]] = row[1:7], _date(row[7])
@@ -215,11 +223,11 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
             if died.get(worker_id) and m > month_index(died[worker_id]):
                 continue  # no cover after a confirmed death
             if paid_in is not None and paid_in > m:  # on-time months are already in
-                rows.append((worker_id, sql.date_param(month_from_index(m)), m, sql.date_param(paid_on),
+                rows.append((worker_id, dialect.date_param(month_from_index(m)), m, dialect.date_param(paid_on),
                              *workers[worker_id], kind))
     if rows:
-        cursor.executemany("""
-            INSERT INTO coverage_paidmonth (worker_id, month, month_index, paid_on, province_code, regency_code,
+        cursor.executemany(f"""
+            INSERT INTO {COVERED} (worker_id, month, month_index, paid_on, province_code, regency_code,
                                             district_code, village_code, segment, ecosystem, funder_kind, starts, last)
             VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, FALSE, FALSE)""", rows)
     return True
@@ -227,15 +235,15 @@ def _add_late_months(cursor, in_batch: str, span: list, lapse: int, backdate: bo
 
 def _flag_memberships(cursor, workers: str, params: list, lapse: int) -> None:
     """A membership starts after a gap of more than ``lapse`` uncovered months, and ends before one."""
-    cursor.execute(f"UPDATE coverage_paidmonth SET starts = FALSE, last = FALSE WHERE {workers}", params)
+    cursor.execute(f"UPDATE {COVERED} SET starts = FALSE, last = FALSE WHERE {workers}", params)
     window = "OVER (PARTITION BY worker_id ORDER BY month_index)"
     for column, gap in (("starts", f"month_index - LAG(month_index) {window}"),
                         ("last", f"LEAD(month_index) {window} - month_index")):
         cursor.execute(f"""
-            UPDATE coverage_paidmonth SET {column} = TRUE WHERE id IN (
+            UPDATE {COVERED} SET {column} = TRUE WHERE id IN (
                 SELECT id FROM (
                     SELECT id, {gap} AS gap
-                    FROM coverage_paidmonth WHERE {workers}) t
+                    FROM {COVERED} WHERE {workers}) t
                 WHERE t.gap IS NULL OR t.gap > %s)""", [*params, lapse])
 
 

@@ -21,7 +21,7 @@ from lindung.regions.models import Region
 from . import charts
 from .forms import CorrectionForm, SnapshotForm
 from .indicators import check_region, indicators, is_scoped, trend
-from .models import CoverageCorrection, PaidMonth, SnapshotRun, Status
+from .models import CoverageCorrection, CoveredMonth, SnapshotRun, Status
 from .services import add_correction, worker_summary
 from .snapshots import take_snapshot
 
@@ -89,7 +89,7 @@ def worker_cover(request, pk):
     billed = (InvoiceLine.objects.filter(worker=worker).order_by().values("month")
               .annotate(lines=Count("id"), unpaid=Count("id", filter=Q(paid__lt=F("amount"))), paid_on=Max("paid_on")))
     billed = {row["month"]: row for row in billed}
-    covered = set(PaidMonth.objects.filter(worker=worker).values_list("month", flat=True))
+    covered = set(CoveredMonth.objects.filter(worker=worker).values_list("month", flat=True))
     calendar = []
     if billed or covered:
         first = min(list(billed) + list(covered))

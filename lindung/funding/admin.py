@@ -4,7 +4,7 @@ shows them read-only."""
 
 from django.contrib import admin
 
-from .models import Budget, CoveredMonth, Funder, FunderKindSource, Sponsorship, SponsorshipBatch, WaitingEntry
+from .models import Budget, ReservedMonth, Funder, FunderKindSource, Sponsorship, SponsorshipBatch, WaitingEntry
 
 
 @admin.register(Funder)
@@ -54,7 +54,7 @@ class SponsorshipAdmin(ReadOnly):
     list_select_related = ["funder", "worker"]
 
 
-@admin.register(CoveredMonth)
+@admin.register(ReservedMonth)
 class CoveredMonthAdmin(ReadOnly):
     list_display = ["month", "worker", "program", "funder", "funding_source"]
     list_filter = ["program", "funding_source"]

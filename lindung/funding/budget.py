@@ -1,7 +1,7 @@
 """Budgets: what is allocated is typed; what is committed and spent is derived.
 
 - committed: the cost, under the rules of each month, of every worker-month reserved for the funder
-  from that source in that fiscal year (``CoveredMonth`` rows of approved, active, ended or
+  from that source in that fiscal year (``ReservedMonth`` rows of approved, active, ended or
   handed-over sponsorships; a cancelled sponsorship keeps only the months before cancellation);
 - spent: payments allocated to the budget, reported by the billing module (``spent_for_budget``);
 - remaining = allocation − committed, never below zero: approvals that would overdraw it are

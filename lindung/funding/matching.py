@@ -27,7 +27,7 @@ from lindung.people.models import Segment, Worker
 from .errors import AlreadyCovered, FundingError
 from .kinds import allowed_sources
 from .models import (
-    BatchOrigin, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState, WaitingEntry,
+    BatchOrigin, ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState, WaitingEntry,
 )
 from .pricing import QuoteCache, cost_by_year
 from .scope import can_act_for
@@ -134,7 +134,7 @@ def eligible_entries(request: MatchRequest):
     if request.occupation:
         entries = entries.filter(worker__occupation__icontains=request.occupation.strip())
     programs = request.programs.split(",")
-    covered = CoveredMonth.objects.filter(worker_id=OuterRef("worker_id"), month__gte=request.start_month,
+    covered = ReservedMonth.objects.filter(worker_id=OuterRef("worker_id"), month__gte=request.start_month,
                                           month__lte=request.end_month, program__in=programs)
     proposed = Sponsorship.objects.filter(worker_id=OuterRef("worker_id"), state=SponsorshipState.PROPOSED,
                                           start_month__lte=request.end_month, end_month__gte=request.start_month

@@ -7,7 +7,7 @@ The lifecycle of a sponsorship (see docs/funding.md):
         └──cancel──▶ cancelled ◀──────────cancel─────────────┘       continued without a gap
                                                                       by another payer ──▶ handed_over
 
-``CoveredMonth`` holds one row per worker, programme and month that an approved sponsorship pays
+``ReservedMonth`` holds one row per worker, programme and month that an approved sponsorship pays
 for. Its unique constraint is the database guarantee that no worker-programme-month has two payers
 (RULES.md §5); billing reads it month by month.
 """
@@ -174,7 +174,7 @@ class SponsorshipState(models.TextChoices):
 
     @classmethod
     def reserving(cls) -> set[str]:
-        """States whose months are held in ``CoveredMonth``."""
+        """States whose months are held in ``ReservedMonth``."""
         return {cls.APPROVED, cls.ACTIVE, cls.ENDED, cls.HANDED_OVER}
 
     @classmethod
@@ -250,7 +250,7 @@ class Sponsorship(models.Model):
         super().save(*args, **kwargs)
 
 
-class CoveredMonth(models.Model):
+class ReservedMonth(models.Model):
     """One worker, one programme, one month, one payer: reserved when a sponsorship is approved.
 
     Millions of rows (a province list alone is 78,000 × 12 × 2), so every index costs: the foreign
@@ -261,29 +261,29 @@ class CoveredMonth(models.Model):
     # months (and Django cascades deletions), so the database is spared a foreign-key look-up per row
     # — three per row on millions of rows; the unique constraint is the guarantee that matters here.
     sponsorship = models.ForeignKey(Sponsorship, verbose_name=_("sponsorship"), on_delete=models.CASCADE,
-                                    related_name="covered_months", db_index=False,  # (sponsorship, month)
+                                    related_name="reserved_months", db_index=False,  # (sponsorship, month)
                                     db_constraint=False)
     worker = models.ForeignKey("people.Worker", verbose_name=_("worker"), on_delete=models.PROTECT,
-                               related_name="covered_months", db_index=False,  # the unique constraint
+                               related_name="reserved_months", db_index=False,  # the unique constraint
                                db_constraint=False)
     program = models.CharField(_("programme"), max_length=3, choices=Program.choices)
     month = models.DateField(_("month"))
     funder = models.ForeignKey(Funder, verbose_name=_("funder"), on_delete=models.PROTECT,
-                               related_name="covered_months", db_index=False,  # read by month or sponsorship
+                               related_name="reserved_months", db_index=False,  # read by month or sponsorship
                                db_constraint=False)
     # Copied from the sponsorship: budgets are per source, and reliefs depend on who pays (PP 50/2025).
     funding_source = models.CharField(_("funding source"), max_length=16, choices=FundingSource.choices)
 
     class Meta:
         ordering = ["month", "worker_id", "program"]
-        verbose_name = _("covered month")
-        verbose_name_plural = _("covered months")
+        verbose_name = _("reserved month")
+        verbose_name_plural = _("reserved months")
         constraints = [
             models.UniqueConstraint(fields=["worker", "program", "month"], name="one_payer_per_worker_program_month"),
         ]
         indexes = [
-            models.Index(fields=["month", "funder"], name="covered_month_funder"),  # billing runs by month
-            models.Index(fields=["sponsorship", "month"], name="covered_sponsorship_month"),  # budgets, cancels
+            models.Index(fields=["month", "funder"], name="reserved_month_funder"),  # billing runs by month
+            models.Index(fields=["sponsorship", "month"], name="reserved_sponsorship_month"),  # budgets, cancels
         ]
 
     def __str__(self):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lindung.months import add_months
 
 from .errors import FundingError
-from .models import CoveredMonth
+from .models import ReservedMonth
 
 Combo = tuple[str, int, str, dt.date, str, str]  # segment, income, programs key, month, source, sector
 
@@ -83,14 +83,14 @@ def sponsorship_groups(queryset) -> list[dict]:
 
 
 def reserved_groups(sponsorships, first: dt.date | None = None, last: dt.date | None = None) -> list[dict]:
-    """Group sponsorships by cost combination and the months they actually hold in ``CoveredMonth``
+    """Group sponsorships by cost combination and the months they actually hold in ``ReservedMonth``
     (within ``first``..``last`` when given) — cancelled ones keep only the months before cancellation.
 
     A sponsorship's reserved months are contiguous (approval reserves its span; cancellation releases
     a tail), so the first and last reserved month describe them. Both are read through the
     (sponsorship, month) index: one seek per sponsorship, no scan of the covered months.
     """
-    months = CoveredMonth.objects.filter(sponsorship=OuterRef("pk"))
+    months = ReservedMonth.objects.filter(sponsorship=OuterRef("pk"))
     if first is not None:
         months = months.filter(month__gte=first)
     if last is not None:

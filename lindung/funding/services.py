@@ -7,7 +7,6 @@ set-based: sponsorships are inserted with ``bulk_create`` and their months reser
 """
 
 import datetime as dt
-from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -15,6 +14,7 @@ from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung import dialect
 from lindung.audit import services as audit
 from lindung.accounts.models import Role
 from lindung.audit.models import AuditEntry
@@ -27,7 +27,7 @@ from . import budget as budgets
 from .errors import AlreadyCovered, FundingError, TooManyRequests
 from .kinds import allowed_sources
 from .models import (
-    BatchOrigin, BatchState, Budget, CoveredMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch,
+    BatchOrigin, BatchState, Budget, ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch,
     SponsorshipState, programs_key,
 )
 from .pricing import QuoteCache, cost_by_year, sponsorship_groups
@@ -158,7 +158,7 @@ def conflicting_worker_ids(worker_ids: list[int], programs: str, start: dt.date,
     if exclude_batch is not None:
         proposals = proposals.exclude(batch=exclude_batch)
     for chunk in _chunks(worker_ids):
-        found.update(CoveredMonth.objects.filter(worker_id__in=chunk, month__gte=start, month__lte=end,
+        found.update(ReservedMonth.objects.filter(worker_id__in=chunk, month__gte=start, month__lte=end,
                                                  program__in=programs.split(","))
                      .values_list("worker_id", flat=True).distinct())
         found.update(proposals.filter(worker_id__in=chunk).values_list("worker_id", flat=True).distinct())
@@ -245,7 +245,7 @@ def _insert_sponsorships(batch, rows, key, funding_source, start, months, note, 
                            sector=sector), S.PROPOSED, actor_id, batch.pk, note, now)
               for worker_id, segment, income, sector in rows]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one statement: the varying columns as two arrays
+        if dialect.is_postgres():  # one statement: the varying columns as two arrays
             cursor.execute(
                 f"INSERT INTO {Sponsorship._meta.db_table} ({columns}) "
                 "SELECT %s, u.worker_id, %s, %s, %s, %s, %s, u.amount, %s, %s, %s, %s, %s "
@@ -346,22 +346,6 @@ def _drop_covered(batch, pending) -> int:
     return dropped
 
 
-@contextmanager
-def _large_cache(cursor, megabytes: int = 256):
-    """SQLite's default 2 MB page cache turns index maintenance for a million inserted rows into
-    constant re-reads; a larger cache for the duration of one statement keeps it in memory."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    cursor.execute("PRAGMA cache_size")
-    before = cursor.fetchone()[0]
-    cursor.execute(f"PRAGMA cache_size = {-megabytes * 1024}")
-    try:
-        yield
-    finally:
-        cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 def _reserve(batch: SponsorshipBatch, pending) -> int:
     """Insert the covered months of the batch: one INSERT … SELECT per programme set.
 
@@ -370,16 +354,16 @@ def _reserve(batch: SponsorshipBatch, pending) -> int:
     for every month. That unique constraint turns a concurrent double payment into an IntegrityError,
     caught inside a savepoint and reported as ``AlreadyCovered``.
     """
-    cm, sp = CoveredMonth._meta.db_table, Sponsorship._meta.db_table
+    cm, sp = ReservedMonth._meta.db_table, Sponsorship._meta.db_table
     # A month literal must be typed as a date on PostgreSQL; SQLite stores dates as ISO text.
-    month_sql = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    month_sql = "CAST(%s AS date)" if dialect.is_postgres() else "%s"
     # SQLite inserts in the order asked; PostgreSQL already walks the list's rows in id (≈ worker)
     # order, and an explicit sort of millions of rows would spill to disk.
-    order = "" if connection.vendor == "postgresql" else "ORDER BY s.worker_id, p.program, m.month"
+    order = "" if dialect.is_postgres() else "ORDER BY s.worker_id, p.program, m.month"
     spans = list(pending.order_by().values_list("programs").annotate(first=Min("start_month"), last=Max("end_month")))
     inserted = 0
     try:
-        with transaction.atomic(), connection.cursor() as cursor, _large_cache(cursor):
+        with transaction.atomic(), connection.cursor() as cursor, dialect.sqlite_cache(cursor, 256):
             for key, first, last in spans:
                 months, month = [], first
                 while month <= last:
@@ -401,7 +385,7 @@ def _reserve(batch: SponsorshipBatch, pending) -> int:
         for key, first, last in spans:
             ids = list(pending.filter(programs=key).values_list("worker_id", flat=True))
             for chunk in _chunks(ids):
-                taken.update(CoveredMonth.objects.filter(worker_id__in=chunk, month__gte=first, month__lte=last,
+                taken.update(ReservedMonth.objects.filter(worker_id__in=chunk, month__gte=first, month__lte=last,
                                                          program__in=key.split(","))
                              .values_list("worker_id", flat=True).distinct())
         raise AlreadyCovered(sorted(taken)) from None
@@ -475,7 +459,7 @@ def cancel_sponsorship(access, sponsorship: Sponsorship, *, today: dt.date | Non
             audit.event(_actor(access), "matching.cancel", workers=[locked.worker_id],
                         summary=_("sponsorship #%(id)d of %(funder)s cancelled") % {"id": locked.pk,
                                                                                  "funder": funder.name})
-        released, _n = CoveredMonth.objects.filter(sponsorship=locked, month__gt=month).delete()
+        released, _n = ReservedMonth.objects.filter(sponsorship=locked, month__gt=month).delete()
         before = locked.state
         locked.state, locked.ended_at = S.CANCELLED, timezone.now()
         locked.save(update_fields=["state", "ended_at"])
@@ -499,8 +483,8 @@ def end_after_death(worker_id: int, died_on: dt.date, *, actor=None, summary: st
     out = []
     for sponsorship in (Sponsorship.objects.select_for_update().order_by("id")
                         .filter(worker_id=worker_id, state__in=S.open())):
-        released, _n = CoveredMonth.objects.filter(sponsorship=sponsorship, month__gt=last).delete()
-        kept = CoveredMonth.objects.filter(sponsorship=sponsorship).exists()
+        released, _n = ReservedMonth.objects.filter(sponsorship=sponsorship, month__gt=last).delete()
+        kept = ReservedMonth.objects.filter(sponsorship=sponsorship).exists()
         before = sponsorship.state
         sponsorship.state = S.ENDED if kept else S.CANCELLED
         sponsorship.ended_at = timezone.now()

@@ -49,7 +49,7 @@ def workers(file, village_code, district_code, default_segment, funder_id, progr
 
     from .columns import BY_KEY, header_key
     from .pipeline import Options
-    from .services import ImportRefused, NationalAccess, create_job, earlier_import_of_same_file, queue_job, run_job
+    from .services import ImportRefused, create_job, earlier_import_of_same_file, queue_job, run_job
 
     if as_user:
         user = User.objects.filter(username=as_user, is_active=True).first()
@@ -57,7 +57,7 @@ def workers(file, village_code, district_code, default_segment, funder_id, progr
             raise click.ClickException(_("No active user %(name)s.") % {"name": as_user})
         access = Access(user)
     else:
-        access = NationalAccess()
+        access = Access.console()
     options = Options(update_existing=update_existing, all_or_nothing=all_or_nothing, dry_run=dry_run,
                       village_code=village_code.replace(".", ""), district_code=district_code.replace(".", ""),
                       default_segment=default_segment, funder_id=funder_id,

@@ -23,9 +23,11 @@ import socket
 import threading
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from lindung import dialect
 
 from .models import RUNNING, ImportJob, Status
 
@@ -111,7 +113,7 @@ def running(job: ImportJob):
     SQLite gets its heartbeat from the progress updates while rows are checked; while they are saved
     nothing else can write, and the process check above covers it.
     """
-    if connection.vendor != "postgresql":
+    if not dialect.is_postgres():
         yield
         return
     stop = threading.Event()

@@ -10,6 +10,7 @@ import json
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from lindung import dialect
 from lindung.months import add_months
 from lindung.people.models import Worker
 from lindung.people.nik import mask_nik
@@ -126,14 +127,14 @@ class RegistryChecks:
 
     def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
         """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""
-        from lindung.funding.models import CoveredMonth, Sponsorship, SponsorshipState
+        from lindung.funding.models import ReservedMonth, Sponsorship, SponsorshipState
 
         o = self.options
         start = o.start_month.replace(day=1)
         end = add_months(start, int(o.months) - 1)
         programs = set(o.programs)
         found: dict[int, set[int]] = {}
-        covered = (CoveredMonth.objects.filter(worker_id__in=worker_ids, month__gte=start, month__lte=end,
+        covered = (ReservedMonth.objects.filter(worker_id__in=worker_ids, month__gte=start, month__lte=end,
                                                program__in=programs)
                    .order_by().values_list("worker_id", "funder_id").distinct())
         for worker_id, funder_id in covered:
@@ -155,7 +156,7 @@ class RegistryChecks:
         if not keys:
             return {}
         found: dict[tuple, str] = {}
-        if connection.vendor == "postgresql":
+        if dialect.is_postgres():
             # One index probe per (regency, birth date, name) triple, the triples passed as three arrays.
             triples = sorted(keys)
             sql = ("SELECT w.name_key, w.birth_date, w.regency_code, w.nik FROM people_worker w "
@@ -188,7 +189,7 @@ class RegistryChecks:
 def _in(column: str, values: list) -> tuple[str, list]:
     """``column IN (…)`` for a batch of values: one array parameter on PostgreSQL (a statement with
     thousands of parameters costs more to plan than to run there), a parameter list on SQLite."""
-    if connection.vendor == "postgresql":
+    if dialect.is_postgres():
         return f"{column} = ANY(%s)", [list(values)]
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 

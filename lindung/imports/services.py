@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lindung import dialect
 from lindung.accounts.access import Access
 from lindung.accounts.models import Role
 from lindung.audit import services as audit
@@ -44,20 +45,9 @@ class ImportRefused(InvalidInput):
     """The upload or its options cannot be used; the message says why, in the active language."""
 
 
-class NationalAccess(Access):
-    """The identity of the `lindung import` command when no ``--as`` user is given."""
-
-    role = Role.NATIONAL_ADMIN
-    region_codes: list[str] = []
-    funder_id = None
-
-    def __init__(self):
-        super().__init__(None)
-
-
 def access_for(job: ImportJob) -> Access:
     if job.created_by_id is None:
-        return NationalAccess()
+        return Access.console()
     return Access(job.created_by)
 
 
@@ -156,7 +146,7 @@ def create_job(access: Access, path: Path | str, *, name: str = "", options: Opt
     check_options(access, options)
     path = Path(path)
     region_code = _target_region(access, options)
-    job = ImportJob(created_by=access.user if access.user is not None and access.role else None,
+    job = ImportJob(created_by=access.acting_user,
                     region_code=region_code, original_name=(name or path.name)[:255],
                     file_hash=_hash_file(path), file_size=path.stat().st_size,
                     options=options.as_json(), status=Status.MAPPING)
@@ -236,7 +226,7 @@ class Progress:
         self.last = now
         fields["heartbeat_at"] = timezone.now()
         if self.side_connection:
-            if connection.vendor != "postgresql":
+            if not dialect.is_postgres():
                 return
             if self._thread is not None and self._thread.is_alive():
                 return  # the previous write is still on its way; skip this one

@@ -5,7 +5,6 @@ with ``executemany`` over the spool, in chunks. Derived columns (district/regenc
 name_key) were computed while checking, so the database does no per-row work beyond its indexes.
 """
 
-import contextlib
 import datetime as dt
 import json
 from collections import defaultdict
@@ -13,6 +12,7 @@ from collections.abc import Callable
 
 from django.db import connection
 
+from lindung import dialect
 from lindung.people.models import Worker
 
 from .copyformat import WORKER_COLUMNS, unescape
@@ -27,7 +27,7 @@ def insert_workers(spool, *, registered_by_id: int | None, now: dt.datetime,
     spool.seek(0)
     table = Worker._meta.db_table
     written = 0
-    if connection.vendor == "postgresql":
+    if dialect.is_postgres():
         suffix = "\t%s\t%s\t%s\n" % ("\\N" if registered_by_id is None else registered_by_id,
                                      now.isoformat(), now.isoformat())
         columns = ", ".join(COLUMNS)
@@ -52,7 +52,7 @@ def insert_workers(spool, *, registered_by_id: int | None, now: dt.datetime,
     sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
     connection.ensure_connection()
     raw = connection.connection
-    with sqlite_bulk_cache(raw):
+    with dialect.sqlite_cache(raw, SQLITE_BULK_CACHE_MB):
         chunk = []
         for line in spool:
             values = line[:-1].split("\t")
@@ -71,19 +71,9 @@ def insert_workers(spool, *, registered_by_id: int | None, now: dt.datetime,
     return written
 
 
-SQLITE_BULK_CACHE_KIB = 128 * 1024
-
-
-@contextlib.contextmanager
-def sqlite_bulk_cache(raw):
-    """A 128 MiB page cache while a bulk insert runs (SQLite's default is 2 MiB): the worker table's
-    eight indexes then stay in memory instead of being re-read for every row."""
-    previous = raw.execute("PRAGMA cache_size").fetchone()[0]
-    raw.execute(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA cache_size = {previous}")
+# A 128 MiB page cache while a bulk insert runs (SQLite's default is 2 MiB): the worker table's
+# eight indexes then stay in memory instead of being re-read for every row.
+SQLITE_BULK_CACHE_MB = 128
 
 
 def update_workers(updates: list[tuple], *, now: dt.datetime) -> int:
@@ -103,13 +93,13 @@ def update_workers(updates: list[tuple], *, now: dt.datetime) -> int:
         groups[keys].append([values[k] for k in keys] + [worker_id])
     table = Worker._meta.db_table
     column = {"village_id": "village_code"}
-    if connection.vendor != "postgresql":
+    if not dialect.is_postgres():
         now = now.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(" ")
     with connection.cursor() as cursor:
         for keys, rows in groups.items():
             sets = []
             for k in keys:
-                cast = "::jsonb" if k == "nik_flags" and connection.vendor == "postgresql" else ""
+                cast = "::jsonb" if k == "nik_flags" and dialect.is_postgres() else ""
                 sets.append(f"{column.get(k, k)} = %s{cast}")
             sql = f"UPDATE {table} SET {', '.join(sets)}, updated_at = %s WHERE id = %s"
             for start in range(0, len(rows), CHUNK):

@@ -29,7 +29,6 @@ def report(name, region, period, year, funder, target, fmt, out, as_user, list_o
 
     from lindung.accounts.access import Access
     from lindung.accounts.models import User
-    from lindung.imports.services import NationalAccess
 
     from .catalogue import catalogue
     from .services import ReportRefused, request_report
@@ -46,7 +45,7 @@ def report(name, region, period, year, funder, target, fmt, out, as_user, list_o
             raise click.ClickException(_("No active user %(name)s.") % {"name": as_user})
         access = Access(user)
     else:
-        access = NationalAccess()
+        access = Access.console()
     chosen = catalogue().get(name)
     data = {"region": region, "period": period, "target": target, "funder": funder,
             "year": year,

@@ -81,9 +81,7 @@ def request_report(access: Access, name: str, data: dict, *, language: str | Non
 
 def access_for(run: ReportRun) -> Access:
     if run.created_by_id is None:
-        from lindung.imports.services import NationalAccess
-
-        return NationalAccess()
+        return Access.console()
     return Access(run.created_by)
 
 

@@ -1,7 +1,9 @@
-"""The few SQL spellings that differ between SQLite and PostgreSQL, for the set-based statements.
+"""The database dialect: the few SQL spellings and settings that differ between SQLite and PostgreSQL.
 
-Billing and coverage move millions of rows with INSERT … SELECT; everything they write is plain
-SQL that both databases accept, except what is listed here.
+Billing, coverage, funding and the importer move millions of rows with INSERT … SELECT, COPY and
+executemany; everything they write is plain SQL that both databases accept, except what is listed
+here. Every "which database is this?" question in the code is asked here (``is_postgres``), and
+table names come from the models (``table(Model)``), never written as literals.
 """
 
 import datetime as dt
@@ -13,6 +15,15 @@ from django.db import connection
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def table(model) -> str:
+    """The table of a model, for raw SQL."""
+    return model._meta.db_table
 
 
 def insert_ignoring_conflicts(table: str, columns: list[str], select_sql: str) -> str:
@@ -84,43 +95,56 @@ def roomy_sorts(cursor, megabytes: int = 256) -> None:
         cursor.execute(f"SET LOCAL work_mem = '{int(megabytes)}MB'")
 
 
-def fetch_dicts(cursor, sql: str, params=()) -> list[dict]:
-    cursor.execute(sql, params)
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+@contextmanager
+def sqlite_cache(target, megabytes: int):
+    """On SQLite, a page cache of ``megabytes`` for the duration of a bulk job, then the previous size.
+
+    SQLite's default 2 MB cache turns index maintenance and index probes on million-row tables into
+    constant re-reads; a larger cache keeps the working set in memory. ``target`` is a Django cursor
+    or a raw sqlite3 connection. PostgreSQL needs nothing here.
+    """
+    if not is_sqlite():
+        yield
+        return
+    before = _pragma(target, "cache_size")
+    target.execute(f"PRAGMA cache_size = {-int(megabytes) * 1024}")
+    try:
+        yield
+    finally:
+        target.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _pragma(target, name: str):
+    result = target.execute(f"PRAGMA {name}")
+    row = (result if hasattr(result, "fetchone") else target).fetchone()
+    return row[0] if row else 0
 
 
 @contextmanager
 def bulk_work(cursor, cache_mb: int = 512, check_foreign_keys: bool = True):
     """For a long set-based job on SQLite: a large page cache and memory-mapped reads, then back.
 
-    SQLite's default 2 MB cache makes every index probe of a million-row join a system call; the
-    larger cache (and mmap) keeps the working set in memory. ``check_foreign_keys=False`` skips the
-    per-row parent look-ups for statements that copy ids straight from the parent rows they join
-    (SQLite only; it must be set outside a transaction). PostgreSQL needs nothing here.
+    The larger cache (and mmap) keeps the working set of a million-row join in memory.
+    ``check_foreign_keys=False`` skips the per-row parent look-ups for statements that copy ids
+    straight from the parent rows they join (SQLite only; it must be set outside a transaction).
+    PostgreSQL needs nothing here.
     """
-    if is_postgres():
+    if not is_sqlite():
         yield
         return
     outside = not connection.in_atomic_block  # SQLite refuses some settings inside a transaction
-    cursor.execute("PRAGMA cache_size")
-    cache = cursor.fetchone()[0]
-    cursor.execute(f"PRAGMA cache_size = {-cache_mb * 1024}")
-    if outside:
-        cursor.execute("PRAGMA mmap_size")
-        row = cursor.fetchone()
-        mmap = row[0] if row else 0
-        cursor.execute("PRAGMA foreign_keys")
-        foreign_keys = cursor.fetchone()[0]
+    with sqlite_cache(cursor, cache_mb):
+        if not outside:
+            yield
+            return
+        mmap, foreign_keys = _pragma(cursor, "mmap_size"), _pragma(cursor, "foreign_keys")
         cursor.execute(f"PRAGMA mmap_size = {cache_mb * 4 * 1024 * 1024}")
         cursor.execute("PRAGMA temp_store = MEMORY")
         if check_foreign_keys is False:
             cursor.execute("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-    finally:
-        cursor.execute(f"PRAGMA cache_size = {int(cache)}")
-        if outside:
+        try:
+            yield
+        finally:
             cursor.execute(f"PRAGMA mmap_size = {int(mmap)}")
             cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
 
