@@ -155,6 +155,15 @@ def _worker_of(row):
 
 
 class Access:
+    # The rows this object filters belong to apps on higher floors; each hands in its source when
+    # Django is ready (people/apps.py, funding/apps.py), so this module imports none of them.
+    worker_model = None  # people.Worker
+
+    @staticmethod
+    def funder_worker_ids(funder_id: int):
+        """Ids of the workers a funder pays or paid for (handed in by the funding app)."""
+        return []
+
     def __init__(self, user):
         self.user = user
 
@@ -228,16 +237,12 @@ class Access:
     def _funder_worker_q(self, prefix: str) -> Q:
         if self.funder_id is None:
             return Q(pk__in=[])
-        from lindung.funding.scope import funder_worker_ids
-
-        return Q(**{f"{prefix}id__in": funder_worker_ids(self.funder_id)})
+        return Q(**{f"{prefix}id__in": self.funder_worker_ids(self.funder_id)})
 
     def workers(self, queryset: QuerySet | None = None) -> QuerySet:
-        from lindung.people.models import Worker
-
         if not self.can("worker.view"):
-            return Worker.objects.none()
-        qs = Worker.objects.all() if queryset is None else queryset
+            return self.worker_model.objects.none()
+        qs = self.worker_model.objects.all() if queryset is None else queryset
         return qs.filter(self.worker_q())
 
     # --- regions ---------------------------------------------------------------------------

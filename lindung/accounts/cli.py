@@ -27,11 +27,11 @@ def create(username, role, regions, funder_id, password_file):
     """
     from django.core.exceptions import ValidationError
 
-    from lindung.funding.models import Funder
-
+    from .models import User
     from .services import check_new_user, create_user
 
-    funder = Funder.objects.filter(pk=funder_id).first() if funder_id else None
+    funder_model = User._meta.get_field("funder").related_model  # funding.Funder, a floor above accounts
+    funder = funder_model.objects.filter(pk=funder_id).first() if funder_id else None
     if funder_id and funder is None:
         raise click.ClickException(_("No funder with id %(id)s.") % {"id": funder_id})
     try:

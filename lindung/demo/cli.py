@@ -14,7 +14,7 @@ def demo(host, port, no_serve, gresik_members):
     """Create the embedded demo database, load regions, seed the scenario, print logins and serve."""
     import os
 
-    from lindung.coverage.demo import GRESIK_MEMBERS
+    from .coverage import GRESIK_MEMBERS
 
     if gresik_members is not None:
         os.environ["LINDUNG_DEMO_GRESIK_MEMBERS"] = str(gresik_members)

@@ -14,22 +14,23 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from lindung.accounts.models import Role, User
+from lindung.accounts.services import create_user
+from lindung.funding.models import Funder, FunderKind
 from lindung.months import today as local_today
 from lindung.people.models import Ecosystem, Segment, Sex, Worker
 from lindung.regions.models import Level, Region
 
+from .coverage import seed_coverage
+from .funding import seed_funding
+from .names import FAMILY, FEMALE, MALE
+
 PASSWORD = "lindung-demo"
 SEED = 20221223  # the day Gresik reported 39.40 % coverage
 
-MALE = ["Ahmad", "Budi", "Joko", "Slamet", "Agus", "Eko", "Dedi", "Hendra", "Rudi", "Bambang", "Sugeng",
-        "Wahyu", "Imam", "Yusuf", "Fajar", "Rizki", "Teguh", "Sutrisno", "Mulyadi", "Arif"]
-FEMALE = ["Siti", "Sri", "Dewi", "Wati", "Nur", "Rina", "Yuni", "Endang", "Lestari", "Ani", "Sumarni",
-          "Fitri", "Indah", "Ratna", "Kartini", "Suryani", "Wulan", "Tuti", "Aminah", "Rahayu"]
-FAMILY = ["Santoso", "Wijaya", "Hidayat", "Saputra", "Pratama", "Setiawan", "Nugroho", "Kurniawan",
-          "Rahman", "Susanto", "Hasibuan", "Siregar", "Purnomo", "Hakim", "Maulana", "Syahputra",
-          "Firmansyah", "Gunawan", "Hartono", "Wibowo", ""]
 OCCUPATIONS = {
     Segment.RT_RW: ["Ketua RT", "Ketua RW"],
     Segment.VILLAGE_OFFICIAL: ["Kepala Dusun", "Sekretaris Desa", "Kaur Keuangan"],
@@ -101,10 +102,6 @@ def synthetic_workers(rng: random.Random, today: dt.date) -> list[Worker]:
 @transaction.atomic
 def seed(today: dt.date | None = None) -> dict:
     """Create the demo funders, users and workers. Run once on an empty registry."""
-    from lindung.accounts.models import Role
-    from lindung.accounts.services import create_user
-    from lindung.funding.models import Funder, FunderKind
-
     rng = random.Random(SEED)
     today = today or local_today()
     Worker.objects.bulk_create(synthetic_workers(rng, today), batch_size=2000)
@@ -130,7 +127,6 @@ def seed(today: dt.date | None = None) -> dict:
         ("csr.sinar", Role.FUNDER_USER, [], funders["csr"], "PT Sinar Gresik Lestari"),
         ("agen.cerme", Role.AGENT, ["352511"], None, "Agen Perisai Cerme"),
     ]
-    from django.contrib.auth.hashers import make_password
 
     logins = []
     password_hash = make_password(PASSWORD)
@@ -141,14 +137,9 @@ def seed(today: dt.date | None = None) -> dict:
     cerme = list(Worker.objects.filter(district_code="352511", segment=Segment.BPU_VULNERABLE)
                  .values_list("pk", flat=True)) or \
         list(Worker.objects.filter(district_code="352511").values_list("pk", flat=True)[:40])
-    from lindung.accounts.models import User
 
     Worker.objects.filter(pk__in=cerme[:40]).update(registered_by=User.objects.get(username="agen.cerme"))
-    from lindung.funding.demo import seed_funding
-
     logins += seed_funding(today, PASSWORD, password_hash)
-    from lindung.coverage.demo import seed_coverage
-
     seed_coverage(today)
     from .autodebit import seed_autodebit
 

@@ -12,7 +12,7 @@ fiscal year a sponsorship touches; private funders are limited only where they e
 """
 
 import datetime as dt
-import importlib.util
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -32,17 +32,19 @@ def committed_for(funder_id: int, source: str, year: int, cache: QuoteCache | No
     return reserved_cost_by_year(sponsorships, cache, first=jan, last=dec).get(year, 0)
 
 
-def spent(budget: Budget) -> int | None:
-    """Payments allocated to the budget, from billing; None while the billing app is not installed."""
-    from django.apps import apps
+# Payments allocated to a budget, handed in by the billing app when Django is ready (billing/apps.py):
+# billing sits on a higher floor than funding.
+_spent_for_budget: Callable[[Budget], int] | None = None
 
-    if not apps.is_installed("lindung.billing"):
-        return None
-    module_name = "lindung.billing.services"
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    spent_for_budget = getattr(importlib.import_module(module_name), "spent_for_budget", None)
-    return None if spent_for_budget is None else int(spent_for_budget(budget))
+
+def use_spent_for_budget(count: Callable[[Budget], int]) -> None:
+    global _spent_for_budget
+    _spent_for_budget = count
+
+
+def spent(budget: Budget) -> int | None:
+    """Payments allocated to the budget, from billing (None before billing has handed in its sum)."""
+    return None if _spent_for_budget is None else int(_spent_for_budget(budget))
 
 
 def summary(budget: Budget, cache: QuoteCache | None = None) -> dict:

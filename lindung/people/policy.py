@@ -4,7 +4,7 @@ These are settings with the defaults of RULES.md §3 and §5.
 """
 
 import datetime as dt
-from functools import lru_cache
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -34,25 +34,23 @@ def _forget_age_window(setting, **kwargs):
         _age_window = None
 
 
+# The effective-dated rule, handed in by the rules app when Django is ready (rules/apps.py): the rules
+# sit on a higher floor than the registry. ``rule(segment, day)`` answers the minimum or None.
+_minimum_income_rule: Callable[[str, dt.date], int | None] | None = None
+
+
+def use_minimum_income_rule(rule: Callable[[str, dt.date], int | None]) -> None:
+    global _minimum_income_rule
+    _minimum_income_rule = rule
+
+
 def minimum_declared_income(segment: str, on: dt.date) -> int:
     """Minimum declared monthly income for a segment on a date (0 when none applies).
 
     Read from the effective-dated rule data (``lindung.rules``); the defaults above apply only when no
-    rule row covers the date. Remembered per rule-book generation: an importer asks this once per row.
+    rule row covers the date.
     """
-    from lindung.rules.book import book
-
-    return _minimum_declared_income(segment, on, book().generation)
-
-
-@lru_cache(maxsize=1024)
-def _minimum_declared_income(segment: str, on: dt.date, generation: int) -> int:
-    from lindung.rules.services import RuleError, minimum_income_for
-
-    try:
-        minimum = minimum_income_for(segment, on)
-    except RuleError:  # a segment the rules do not know
-        minimum = None
+    minimum = _minimum_income_rule(segment, on) if _minimum_income_rule is not None else None
     if minimum is not None:
         return minimum
     return DEFAULT_MINIMUM_BPU_INCOME if segment in Segment.bpu() else 0

@@ -7,6 +7,7 @@ a budget covers ``budget // cost_per_worker`` workers and the remainder is what 
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -95,13 +96,19 @@ def plan_workers(*, workers, programs, income, funding_source: str, start, month
     return plan
 
 
+# Active members of a region in a month, handed in by the coverage app when Django is ready
+# (coverage/apps.py): coverage sits on a higher floor than the rules.
+_active_members: Callable[[str, dt.date], int] | None = None
+
+
+def use_active_members(count: Callable[[str, dt.date], int]) -> None:
+    global _active_members
+    _active_members = count
+
+
 def default_active_members(region_code: str, month: dt.date) -> int | None:
-    """Active members from the coverage module, when it offers ``active_members(region_code, month)``."""
-    try:
-        from lindung.coverage.services import active_members
-    except ImportError:
-        return None
-    return int(active_members(region_code, month))
+    """Active members from the coverage module (None before it has handed in its count)."""
+    return None if _active_members is None else int(_active_members(region_code, month))
 
 
 def plan_target(*, region_code: str, target_percent, programs, income, funding_source: str, start, months,

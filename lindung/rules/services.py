@@ -133,6 +133,20 @@ def minimum_income_for(segment: str, on: dt.date) -> int | None:
     return parameter_value("minimum_income", on, segment)
 
 
+def minimum_income_or_none(segment: str, on: dt.date) -> int | None:
+    """``minimum_income_for``, None for a segment the rules do not know; remembered per rule-book
+    generation (the registry asks it for every imported row)."""
+    return _minimum_income_or_none(segment, on, book().generation)
+
+
+@lru_cache(maxsize=1024)
+def _minimum_income_or_none(segment: str, on: dt.date, generation: int) -> int | None:
+    try:
+        return minimum_income_for(segment, on)
+    except RuleError:
+        return None
+
+
 def lapse_months(on: dt.date) -> int:
     """Consecutive unpaid months after which a membership becomes inactive (default 3)."""
     return int(required_parameter("lapse", on).value["months_until_inactive"])

@@ -20,19 +20,19 @@ import datetime as dt
 from django.utils import timezone
 
 from lindung.accounts.access import Access
+from lindung.accounts.models import Role, User
+from lindung.accounts.services import create_user
+from lindung.funding import matching, services
+from lindung.funding.matching import MatchRequest
+from lindung.funding.models import BatchOrigin, Budget, Funder, FunderKind
 from lindung.months import add_months, first_of_month
 from lindung.people.models import Segment, Worker
-
-from . import matching, services
-from .matching import MatchRequest
-from .models import BatchOrigin, Funder, FunderKind
+from lindung.regions.models import Region
 
 BKBK = 15_620_000_000  # 1,562 villages × Rp100,000,000 × 10 % (Pergub Jambi 16/2022)
 
 
 def _user(username):
-    from lindung.accounts.models import User
-
     return User.objects.get(username=username)
 
 
@@ -42,9 +42,6 @@ def _ids(qs) -> list[int]:
 
 def seed_funding(today: dt.date, password: str, password_hash: str) -> list[dict]:
     """Create the demo's funders, budgets, lists, pool and sponsorships; returns the extra logins."""
-    from lindung.accounts.models import Role
-    from lindung.accounts.services import create_user
-
     month = first_of_month(today)
     year, next_month = today.year, add_months(month, 1)
     funders = {f.name: f for f in Funder.objects.all()}
@@ -87,14 +84,12 @@ def seed_funding(today: dt.date, password: str, password_hash: str) -> list[dict
     # Cerme: every village pays its RT/RW heads from the village budget (ADD).
     cerme_villages = sorted(set(Worker.objects.filter(district_code="352511", segment=Segment.RT_RW)
                                 .values_list("village_id", flat=True)))
-    from lindung.regions.models import Region
 
     names = dict(Region.objects.filter(code__in=cerme_villages).values_list("code", "name"))
     existing = {f.region_id: f for f in Funder.objects.filter(kind=FunderKind.VILLAGE, region_id__in=cerme_villages)}
     Funder.objects.bulk_create([Funder(kind=FunderKind.VILLAGE, name=f"Pemerintah Desa {names[code]}", region_id=code)
                                 for code in cerme_villages if code not in existing])
     villages = {f.region_id: f for f in Funder.objects.filter(kind=FunderKind.VILLAGE, region_id__in=cerme_villages)}
-    from .models import Budget
 
     Budget.objects.bulk_create([Budget(funder=f, fiscal_year=y, source="village-budget", amount=20_000_000,
                                        note=f"ADD {y}") for f in villages.values() for y in years])

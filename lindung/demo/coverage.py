@@ -25,15 +25,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lindung import dialect
+from lindung.accounts.access import Access
+from lindung.accounts.models import User
 from lindung.billing.models import Invoice
 from lindung.billing.payments import collect, record_payment
 from lindung.billing.runs import bill
 from lindung.billing.signals import payment_batch
 from lindung.billing.statements import import_statement
+from lindung.coverage.snapshots import take_snapshot
 from lindung.funding.models import Funder, FunderKind, ReservedMonth, Sponsorship
 from lindung.months import month_from_index, month_index
 from lindung.people.models import Worker
 from lindung.regions.models import Region, WorkingPopulation
+
+from .names import FAMILY, FEMALE, MALE
 
 # Tables of the raw SQL below, named by their models.
 RESERVED, SPONSORSHIPS, WORKERS = dialect.table(ReservedMonth), dialect.table(Sponsorship), dialect.table(Worker)
@@ -44,9 +49,6 @@ EAST_JAVA_WORKING = 21_610_000  # BPS Jawa Timur, Sakernas August 2022: 21.61 mi
 
 
 def seed_coverage(today: dt.date, password_hash: str | None = None) -> dict:
-    from lindung.accounts.access import Access
-    from lindung.accounts.models import User
-
     month = today.replace(day=1)
     _working_populations()
     members = int(os.environ.get("LINDUNG_DEMO_GRESIK_MEMBERS") or (250 if settings.MODE == "test" else GRESIK_MEMBERS))
@@ -62,7 +64,6 @@ def seed_coverage(today: dt.date, password_hash: str | None = None) -> dict:
     with payment_batch():
         _pay_past_months(month, today, Access(agent) if agent else None)
     _csr_statement(today)
-    from .snapshots import take_snapshot
 
     for m in sorted({dt.date(2022, 12, 1), *[month_from_index(month_index(month) - i) for i in range(1, 13)]}):
         take_snapshot(m)
@@ -80,8 +81,6 @@ def _working_populations() -> None:
 
 def _gresik_cohort(count: int) -> int:
     """Generate, bill and pay December 2022 for ``count`` members spread over Gresik's villages."""
-    from lindung.demo.scenario import FAMILY, FEMALE, MALE
-
     december = dt.date(2022, 12, 1)
     regency = Funder.objects.get(kind=FunderKind.REGENCY, region_id="3525")
     donors, _ = Funder.objects.get_or_create(kind=FunderKind.DONOR, name="Donatur GN Lingkaran Gresik",
@@ -181,9 +180,6 @@ def _pay_past_months(month: dt.date, today: dt.date, agent_access) -> None:
 def _csr_statement(today: dt.date) -> None:
     """The company pays by virtual account; the Gresik branch imports the bank statement, which also
     holds rows a person must resolve."""
-    from lindung.accounts.access import Access
-    from lindung.accounts.models import User
-
     invoices = list(Invoice.objects.filter(funder__kind=FunderKind.COMPANY, paid=0, month__lt=today.replace(day=1))
                     .order_by("month"))
     if not invoices:
