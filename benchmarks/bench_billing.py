@@ -40,12 +40,13 @@ def main():
     print(f"Generated in {time.monotonic() - started:.1f}s", flush=True)
 
     from lindung.billing.models import InvoiceLine
+    from lindung.accounts.access import Access
     from lindung.billing.runs import bill
 
-    first, first_s = synthetic.timed(f"bill({month:%Y-%m})", bill, month)
+    first, first_s = synthetic.timed(f"bill({month:%Y-%m})", bill, Access.console(), month)
     print(f"    → {first.invoices:,} invoices, {first.lines:,} lines, Rp{first.amount:,}, {first.prices} prices")
     print(f"    → steps: {first.phases}")
-    second, second_s = synthetic.timed(f"bill({month:%Y-%m}) again", bill, month)
+    second, second_s = synthetic.timed(f"bill({month:%Y-%m}) again", bill, Access.console(), month)
     print(f"    → {second.invoices:,} invoices, {second.lines:,} lines (idempotent)")
     assert second.lines == 0 and InvoiceLine.objects.count() == first.lines
     print(f"RESULT workers={args.workers} lines={first.lines} first_run={first_s:.1f}s second_run={second_s:.1f}s")

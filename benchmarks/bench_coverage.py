@@ -50,6 +50,7 @@ def main():
 
     from lindung.billing.models import Invoice
     from lindung.billing.payments import record_payment
+    from lindung.accounts.access import Access
     from lindung.billing.runs import bill
     from lindung.billing.signals import payment_batch
     from lindung.coverage.indicators import indicators, trend
@@ -60,7 +61,7 @@ def main():
     WorkingPopulation.objects.create(region_id="3525", year=2022, count=628_952)
     WorkingPopulation.objects.create(region_id="35", year=2022, count=21_610_000)
     for month in (may, june):
-        result, seconds = synthetic.timed(f"bill {month:%Y-%m}", bill, month)
+        result, seconds = synthetic.timed(f"bill {month:%Y-%m}", bill, Access.console(), month)
 
     def pay_all():
         with payment_batch():
@@ -76,8 +77,8 @@ def main():
     figures["regency live"], data = best_of(lambda: indicators("3525", june))
     figures["district live"], _d = best_of(lambda: indicators("352511", june))
     figures["province live"], prov = best_of(lambda: indicators("35", june))
-    _r, snap_seconds = synthetic.timed(f"snapshot {june:%Y-%m}", take_snapshot, june)
-    take_snapshot(may)
+    _r, snap_seconds = synthetic.timed(f"snapshot {june:%Y-%m}", take_snapshot, Access.console(), june)
+    take_snapshot(Access.console(), may)
     figures["regency snapshot"], frozen = best_of(lambda: indicators("3525", june))
     figures["province snapshot"], _p = best_of(lambda: indicators("35", june))
     months = [dt.date(2025, 7 + i, 1) if i < 6 else dt.date(2026, i - 5, 1) for i in range(12)]

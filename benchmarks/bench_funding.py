@@ -61,11 +61,11 @@ def main():
     except BudgetShortfall as exc:
         print(f"  one more worker refused in {time.monotonic() - started:.1f}s: shortfall "
               f"Rp{exc.shortfalls[0]['shortfall']:,}")
-    synthetic.timed("end_due_sponsorships(2026-01-01) — activate", services.end_due_sponsorships, dt.date(2026, 1, 1))
+    synthetic.timed("advance_sponsorships(2026-01-01) — activate", services.advance_sponsorships, dt.date(2026, 1, 1))
     soon, _s = synthetic.timed("ending_soon count (province operator, 2026-12-05)",
                                lambda: services.ending_soon(operator, today=dt.date(2026, 12, 5)).count())
     print(f"    → {soon:,}")
-    synthetic.timed("end_due_sponsorships(2027-01-01) — end", services.end_due_sponsorships, dt.date(2027, 1, 1))
+    synthetic.timed("advance_sponsorships(2027-01-01) — end", services.advance_sponsorships, dt.date(2027, 1, 1))
 
     agent = Access(create_user("agen.sukabumi", "x-bench-3", "agent", ["3202"]))
     Worker.objects.filter(regency_code="3202").update(registered_by=agent.user)

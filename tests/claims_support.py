@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lindung.accounts.access import Access
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
@@ -23,7 +24,7 @@ def pay_on_time(payer, workers, *, start: dt.date, months: int) -> None:
     sponsor(payer, workers, start=start, months=months)
     for i in range(months):
         month = add_months(start, i)
-        bill(month)
+        bill(Access.console(), month)
         for invoice in Invoice.objects.filter(funder=payer, month=month, paid__lt=1).exclude(total=0):
             record_payment(invoice, amount=invoice.outstanding, reference=f"P-{invoice.pk}",
                            paid_on=month.replace(day=10))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from lindung.accounts.access import Access
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
@@ -46,7 +47,7 @@ def gresik_members(db, csr_funder):
                          (province, w["jambi"])):
         sponsor(payer, group, start=month("2025-01"), months=6)
     for m in ("2025-01", "2025-02", "2025-03"):
-        bill(month(m))
+        bill(Access.console(), month(m))
     for invoice in Invoice.objects.filter(month__lte=MARCH):
         if invoice.funder == province and invoice.month > month("2025-01"):
             continue

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from lindung.accounts.access import Access
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
@@ -30,7 +31,7 @@ def world(db, csr_funder, cerme_agent):
     sponsor(csr_funder, [csr_dadap, create_worker(JAMBI_VILLAGE, serial=6, name="Joko CSR Jambi")], start=JAN,
             months=1)
     sponsor(self_payer, [self_worker], start=JAN, months=1)
-    bill(JAN)
+    bill(Access.console(), JAN)
     for invoice in Invoice.objects.all():
         record_payment(invoice, amount=invoice.outstanding, reference=f"P{invoice.pk}", paid_on=dt.date(2025, 1, 9))
     inv = {f: Invoice.objects.get(funder=f) for f in (gresik, jambi, csr_funder, self_payer)}

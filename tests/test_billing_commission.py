@@ -28,7 +28,7 @@ def self_payers(cerme_agent):
         sponsor(payer, [worker], start=month("2025-01"), months=3)
         payers.append(payer)
     for m in ("2025-01", "2025-02", "2025-03"):
-        bill(month(m))
+        bill(Access.console(), month(m))
     return payers
 
 

@@ -23,7 +23,7 @@ def quarterly_invoice(db):
     BillingPlan.objects.create(funder=gresik, prepay_months=3)
     workers = [create_worker(DADAPKUNING, serial=i) for i in (1, 2)]
     sponsor(gresik, workers, start=month("2025-01"), months=12)
-    bill(month("2025-01"))
+    bill(Access.console(), month("2025-01"))
     return Invoice.objects.get(funder=gresik)
 
 
@@ -65,7 +65,7 @@ def test_an_overpayment_leaves_a_surplus_that_can_move_to_another_invoice_of_the
     payment, _ = record_payment(quarterly_invoice, amount=total + 10_000, reference="TRF-9", paid_on=dt.date(2025, 1, 5))
     assert (payment.allocated, payment.surplus) == (total, 10_000)
 
-    bill(month("2025-04"))
+    bill(Access.console(), month("2025-04"))
     april = Invoice.objects.get(funder=quarterly_invoice.funder, month=month("2025-04"))
     moved = move_surplus(Access(national_admin), payment, april, note="carried forward")
 
@@ -85,7 +85,7 @@ def test_only_finance_roles_record_payments_and_only_in_scope(quarterly_invoice,
 
     jambi = funder("province", "Pemerintah Provinsi Jambi", "15")
     sponsor(jambi, [create_worker(JAMBI_VILLAGE, serial=3)], start=month("2025-01"), months=1)
-    bill(month("2025-01"))
+    bill(Access.console(), month("2025-01"))
     with pytest.raises(PermissionDenied):
         record_payment_as(Access(gresik_branch_officer), Invoice.objects.get(funder=jambi), amount=1_000,
                           reference="Y", paid_on=dt.date(2025, 1, 5))

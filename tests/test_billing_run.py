@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from lindung.accounts.access import Access
 from lindung.billing.models import BillingPlan, BillingRun, Invoice, InvoiceLine, RunPrice
 from lindung.billing.runs import bill, period_end
 from lindung.rules.services import quote
@@ -28,7 +29,7 @@ def test_bills_each_funder_with_a_line_per_worker_programme_and_month(cerme_work
     sponsor(gresik, cerme_workers[:3], start=month("2025-01"), months=12)
     sponsor(csr_funder, cerme_workers[3:], start=month("2025-01"), months=6, programs="jht,jkk,jkm")
 
-    result = bill(month("2025-01"))
+    result = bill(Access.console(), month("2025-01"))
 
     assert result.invoices == 2 and result.lines == 3 * 2 + 3
     regency = Invoice.objects.get(funder=gresik)
@@ -42,10 +43,10 @@ def test_bills_each_funder_with_a_line_per_worker_programme_and_month(cerme_work
 
 def test_running_the_same_month_twice_creates_nothing_new(cerme_workers, gresik):
     sponsor(gresik, cerme_workers, start=month("2025-03"), months=3)
-    first = bill(month("2025-03"))
+    first = bill(Access.console(), month("2025-03"))
     counts = (Invoice.objects.count(), InvoiceLine.objects.count(), BillingRun.objects.count(), RunPrice.objects.count())
 
-    second = bill(month("2025-03"))
+    second = bill(Access.console(), month("2025-03"))
 
     assert first.lines == 8 and second.lines == 0 and second.invoices == 0 and second.run_id is None
     assert (Invoice.objects.count(), InvoiceLine.objects.count(), BillingRun.objects.count(),
@@ -56,7 +57,7 @@ def test_a_worker_programme_month_can_be_billed_only_once(cerme_workers, gresik)
     from django.db import IntegrityError, transaction
 
     sponsor(gresik, cerme_workers[:1], start=month("2025-03"), months=1)
-    bill(month("2025-03"))
+    bill(Access.console(), month("2025-03"))
     line = InvoiceLine.objects.get(program="jkk")
     with pytest.raises(IntegrityError), transaction.atomic():
         InvoiceLine.objects.create(invoice=line.invoice, worker=line.worker, program="jkk", month=line.month,
@@ -65,10 +66,10 @@ def test_a_worker_programme_month_can_be_billed_only_once(cerme_workers, gresik)
 
 def test_sponsorships_approved_after_the_run_go_on_a_supplementary_invoice(cerme_workers, gresik):
     sponsor(gresik, cerme_workers[:2], start=month("2025-05"), months=2)
-    bill(month("2025-05"))
+    bill(Access.console(), month("2025-05"))
     sponsor(gresik, cerme_workers[2:], start=month("2025-05"), months=2)
 
-    again = bill(month("2025-05"))
+    again = bill(Access.console(), month("2025-05"))
 
     assert again.invoices == 1 and again.lines == 4
     assert list(Invoice.objects.filter(funder=gresik).order_by("seq").values_list("seq", "total")) == [
@@ -81,7 +82,7 @@ def test_amounts_and_discounts_come_from_the_rules_and_depend_on_who_pays(cerme_
     sponsor(gresik, cerme_workers[:1], start=june, months=1)
     sponsor(csr_funder, cerme_workers[1:2], start=june, months=1)
 
-    bill(june)
+    bill(Access.console(), june)
 
     for payer, source in ((gresik, "apbd-regency"), (csr_funder, "csr")):
         expected = quote(segment="bpu_rentan", income=1_000_000, programs=["jkk", "jkm"], month=june,
@@ -97,7 +98,7 @@ def test_amounts_and_discounts_come_from_the_rules_and_depend_on_who_pays(cerme_
 
 def test_due_date_is_the_fifteenth_or_the_next_working_day(cerme_workers, gresik):
     sponsor(gresik, cerme_workers[:1], start=month("2025-06"), months=1)
-    bill(month("2025-06"))
+    bill(Access.console(), month("2025-06"))
     # 15 June 2025 is a Sunday.
     assert Invoice.objects.get().due_date == dt.date(2025, 6, 16)
 
@@ -106,16 +107,16 @@ def test_prepayment_bills_the_period_in_advance_and_then_only_new_workers(cerme_
     BillingPlan.objects.create(funder=gresik, prepay_months=3)
     sponsor(gresik, cerme_workers[:2], start=month("2025-01"), months=12)
 
-    january = bill(month("2025-01"))
+    january = bill(Access.console(), month("2025-01"))
     invoice = Invoice.objects.get()
     assert (invoice.first_month, invoice.last_month, invoice.months) == (month("2025-01"), month("2025-03"), 3)
     assert january.lines == 2 * 2 * 3
 
     sponsor(gresik, cerme_workers[2:3], start=month("2025-02"), months=11)
-    february = bill(month("2025-02"))
+    february = bill(Access.console(), month("2025-02"))
     assert february.lines == 2 * 2  # the newcomer's February and March only
-    assert bill(month("2025-03")).lines == 0
-    assert bill(month("2025-04")).lines == 3 * 2 * 3
+    assert bill(Access.console(), month("2025-03")).lines == 0
+    assert bill(Access.console(), month("2025-04")).lines == 3 * 2 * 3
 
 
 def test_prepayment_periods_follow_the_calendar():
@@ -130,7 +131,7 @@ def test_combinations_the_rules_cannot_price_are_reported_and_not_billed(cerme_w
     sponsor(gresik, [wage_earner], start=month("2025-01"), months=1)  # PU JKK needs a risk class
     sponsor(gresik, cerme_workers[:1], start=month("2025-01"), months=1)
 
-    result = bill(month("2025-01"))
+    result = bill(Access.console(), month("2025-01"))
 
     assert result.lines == 2
     assert [u["segment"] for u in result.unpriced] == ["pu"] and result.unpriced[0]["rows"] == 2
@@ -138,6 +139,6 @@ def test_combinations_the_rules_cannot_price_are_reported_and_not_billed(cerme_w
     assert BillingRun.objects.get().unpriced == result.unpriced
 
     # Running again: only the unpriced combination is left; it is reported and nothing is kept.
-    again = bill(month("2025-01"))
+    again = bill(Access.console(), month("2025-01"))
     assert again.lines == 0 and again.run_id is None and len(again.unpriced) == 1
     assert BillingRun.objects.count() == 1

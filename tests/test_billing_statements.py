@@ -29,7 +29,7 @@ def invoices(db):
     sponsor(gresik, [create_worker(DADAPKUNING, serial=i) for i in (1, 2)], start=month("2025-02"), months=1)
     sponsor(company, [create_worker(DADAPKUNING, serial=3)], start=month("2025-02"), months=2)
     sponsor(jambi, [create_worker(JAMBI_VILLAGE, serial=4)], start=month("2025-02"), months=1)
-    bill(month("2025-02"))
+    bill(Access.console(), month("2025-02"))
     return {f.kind: Invoice.objects.get(funder=f) for f in (gresik, company, jambi)}
 
 
@@ -148,7 +148,7 @@ def test_open_rows_are_resolved_by_a_person(invoices, national_admin):
 def test_surplus_moves_only_to_the_same_funders_invoice(invoices, national_admin):
     access = Access(national_admin)
     import_statement(access, statement(("2025-02-12", "TRF-3", "50000", invoices["company"].number, "")), "b.csv")
-    bill(month("2025-03"))
+    bill(Access.console(), month("2025-03"))
     row = StatementRow.objects.get(reference="TRF-3")
     from lindung.billing.payments import PaymentError
 

@@ -37,7 +37,7 @@ def fisherman(village_payer):
     worker = create_worker(DADAPKUNING, serial=31, name="Kasiman")
     sponsor(village_payer, [worker], start=month("2025-01"), months=12)
     for m in range(1, 7):
-        bill(month(f"2025-{m:02d}"))
+        bill(Access.console(), month(f"2025-{m:02d}"))
     for invoice in Invoice.objects.filter(funder=village_payer).order_by("month"):  # Jan–Jun paid in January
         record_payment(invoice, amount=invoice.outstanding, reference=f"ADV-{invoice.month:%m}",
                        paid_on=dt.date(2025, 1, 10))
@@ -60,7 +60,7 @@ def test_an_unconfirmed_report_changes_nothing(village_payer, fisherman, reporte
     assert fisherman.died_on is None
     assert budget_committed(village_payer) == 12 * MONTHLY
     assert contribution_months(fisherman) == 6 and active_members(DADAPKUNING, month("2025-05")) == 1
-    bill(month("2025-07"))
+    bill(Access.console(), month("2025-07"))
     assert InvoiceLine.objects.filter(worker=fisherman, month=month("2025-07")).count() == 2
 
 
@@ -71,7 +71,7 @@ def test_confirming_a_death_stops_billing_releases_the_commitment_and_the_cover(
     assert fisherman.died_on == dt.date(2025, 3, 15) and fisherman.is_deceased
 
     # Billing: nothing for the months after March.
-    bill(month("2025-07"))
+    bill(Access.console(), month("2025-07"))
     assert not InvoiceLine.objects.filter(worker=fisherman, month__gte=month("2025-07")).exists()
     # The budget: January–March stay committed, April–December are released.
     assert budget_committed(village_payer) == 3 * MONTHLY
@@ -93,7 +93,7 @@ def test_billing_skips_months_after_a_confirmed_death_even_if_reserved(
     sponsorship = Sponsorship.objects.get(worker=fisherman)
     ReservedMonth.objects.create(sponsorship=sponsorship, worker=fisherman, program="jkm", month=month("2025-08"),
                                 funder=village_payer, funding_source="village-budget")
-    bill(month("2025-08"))
+    bill(Access.console(), month("2025-08"))
     assert not InvoiceLine.objects.filter(worker=fisherman, month=month("2025-08")).exists()
 
 

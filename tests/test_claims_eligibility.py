@@ -6,6 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from lindung.accounts.access import Access
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
@@ -138,7 +139,7 @@ def paid_january_to_march(village_payer, farmer):
     """Covered January–March 2025; April–June unpaid, so lapsed from July (lapse: 3 months)."""
     sponsor(village_payer, [farmer], start=month("2025-01"), months=12)
     for m in range(1, 9):
-        bill(month(f"2025-{m:02d}"))
+        bill(Access.console(), month(f"2025-{m:02d}"))
     for m in (1, 2, 3):
         pay(village_payer, f"2025-{m:02d}", dt.date(2025, m, 10))
     return farmer

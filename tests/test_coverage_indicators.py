@@ -51,7 +51,7 @@ def members(db, csr_funder):
                          (donor, w["surabaya"]), (province, w["jambi"])):
         sponsor(payer, group, start=month("2025-01"), months=6)
     for m in ("2025-01", "2025-02", "2025-03", "2025-04"):
-        bill(month(m))
+        bill(Access.console(), month(m))
     for invoice in Invoice.objects.filter(month__lte=MARCH):
         if invoice.funder == province and invoice.month > month("2025-01"):
             continue  # Jambi stops paying after January
@@ -109,14 +109,14 @@ def test_new_and_lapsed_members(members):
 
 def test_snapshots_give_the_same_answers_as_live_counts(members):
     live = {code: indicators(code, MARCH) for code in ("", "35", "3525", "352511", DADAPKUNING)}
-    run = take_snapshot(MARCH)
+    run = take_snapshot(Access.console(), MARCH)
     assert run.active == 7
     for code, expected in live.items():
         frozen = indicators(code, MARCH)
         assert frozen["source"] == "snapshot"
         assert {k: v for k, v in frozen.items() if k != "source"} == {k: v for k, v in expected.items()
                                                                        if k != "source"}
-    take_snapshot(MARCH)  # again: replaced, not doubled
+    take_snapshot(Access.console(), MARCH)  # again: replaced, not doubled
     assert indicators("3525", MARCH)["active"] == 6
     series = trend("3525", [month("2025-01"), month("2025-02"), MARCH])
     assert [p["active"] for p in series] == [6, 6, 6] and series[-1]["coverage_pct"] == 15.0

@@ -82,7 +82,7 @@ def pay(payer, billing_month: str, on: dt.date, reference: str):
 
 def bill_months(*months):
     for m in months:
-        bill(month(m))
+        bill(Access.console(), month(m))
 
 
 def test_a_worker_with_three_unpaid_months_is_inactive_and_a_later_payment_does_not_backdate(village_payer, rt_head):

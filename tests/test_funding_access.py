@@ -72,7 +72,7 @@ def world(db, csr_funder):
         "dadap": Funder.objects.create(kind=FunderKind.VILLAGE, name="Desa Dadapkuning", region_id=DADAPKUNING),
         "csr": csr_funder,
         "other": Funder.objects.create(kind=FunderKind.DONOR, name="Donatur Lain"),
-        "self": services.self_funder_for(workers["agent"], agent=users["agen.cerme"]),
+        "self": services.self_funder_for(Access.console(), workers["agent"], agent=users["agen.cerme"]),
     }
     admin = Access(users["admin"])
     jan = dt.date(2027, 1, 1)

@@ -91,13 +91,13 @@ def test_sponsorships_become_active_in_january_and_end_after_december(jambi, jam
     batch = services.propose_sponsorships(a(jambi_province_operator), jambi, [w.pk for w in jambi_workers],
                                           ["jkk", "jkm"], JAN, 12, "apbd-province")
     services.approve_batch(a(jambi_finance_head), batch, today=dt.date(2025, 12, 1))
-    assert services.end_due_sponsorships(dt.date(2025, 12, 31))["activated"] == 0
-    assert services.end_due_sponsorships(dt.date(2026, 1, 1))["activated"] == 20
-    assert services.end_due_sponsorships(dt.date(2026, 12, 31))["ended"] == 0
-    result = services.end_due_sponsorships(dt.date(2027, 1, 1))
+    assert services.advance_sponsorships(dt.date(2025, 12, 31))["activated"] == 0
+    assert services.advance_sponsorships(dt.date(2026, 1, 1))["activated"] == 20
+    assert services.advance_sponsorships(dt.date(2026, 12, 31))["ended"] == 0
+    result = services.advance_sponsorships(dt.date(2027, 1, 1))
     assert result["ended"] == 20
     assert set(Sponsorship.objects.values_list("state", flat=True)) == {SponsorshipState.ENDED}
-    assert services.end_due_sponsorships(dt.date(2027, 1, 2))["ended"] == 0  # idempotent
+    assert services.advance_sponsorships(dt.date(2027, 1, 2))["ended"] == 0  # idempotent
 
 
 def test_a_list_approved_after_its_start_is_active_at_once(jambi, jambi_province_operator, jambi_finance_head,

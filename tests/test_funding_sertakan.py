@@ -73,6 +73,6 @@ def test_agent_hands_a_worker_over_to_self_payment_and_collects(member, member_u
 
 
 def test_a_self_funder_is_created_once_per_worker(helper, cerme_agent):
-    first = services.self_funder_for(helper)
-    again = services.self_funder_for(helper, agent=cerme_agent)
+    first = services.self_funder_for(Access.console(), helper)
+    again = services.self_funder_for(Access.console(), helper, agent=cerme_agent)
     assert first.pk == again.pk and again.agent == cerme_agent

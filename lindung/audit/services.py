@@ -1,4 +1,6 @@
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -6,6 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 from .models import Action, AuditEntry, AuditSubject
 
 WORKER = "people.worker"
+
+BULK_BATCH = 2000
 
 
 def record(actor, action: str, obj: models.Model, *, region_code: str = "", summary: str = "",
@@ -15,6 +19,34 @@ def record(actor, action: str, obj: models.Model, *, region_code: str = "", summ
         action=action, target_type=obj._meta.label_lower, target_id=str(obj.pk),
         region_code=region_code, summary=summary[:300], changes=changes or {},
     )
+
+
+@dataclass
+class Entry:
+    """One row for ``record_bulk``: the target's id and what happened to it."""
+
+    target_id: object
+    region_code: str = ""
+    summary: str = ""
+    changes: dict = field(default_factory=dict)
+
+
+def record_bulk(actor, action: str, model: type[models.Model], entries: Iterable[Entry]) -> int:
+    """Audit many rows of one model at once (imports, the sponsorship lifecycle): bulk inserts in batches,
+    never one query per row. Returns the number of entries written."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    label, written, batch = model._meta.label_lower, 0, []
+    for entry in entries:
+        batch.append(AuditEntry(actor=actor, action=action, target_type=label, target_id=str(entry.target_id),
+                                region_code=entry.region_code, summary=entry.summary[:300],
+                                changes=entry.changes or {}))
+        if len(batch) >= BULK_BATCH:
+            AuditEntry.objects.bulk_create(batch)
+            written, batch = written + len(batch), []
+    if batch:
+        AuditEntry.objects.bulk_create(batch)
+        written += len(batch)
+    return written
 
 
 def diff(before: dict, after: dict) -> dict:
@@ -97,4 +129,4 @@ def trail(obj: models.Model):
             .select_related("actor"))
 
 
-__all__ = ["Action", "AuditEntry", "record", "diff", "disclosed", "event", "recent", "trail"]
+__all__ = ["Action", "AuditEntry", "Entry", "record", "record_bulk", "diff", "disclosed", "event", "recent", "trail"]

@@ -31,12 +31,13 @@ def bill_command(month_text, as_json):
     """
     from django.utils.translation import gettext as _
 
+    from lindung.accounts.access import Access
     from lindung.months import parse_month
 
     from .runs import bill
 
     month = parse_month(month_text)
-    result = bill(month)
+    result = bill(Access.console(), month)
     text = _("%(month)s: %(invoices)d invoices, %(lines)d lines, Rp%(amount)s (%(seconds)ss).") % {
         "month": month.strftime("%Y-%m"), "invoices": result.invoices, "lines": result.lines,
         "amount": f"{result.amount:,}", "seconds": f"{result.seconds:.1f}"}

@@ -1,6 +1,6 @@
 """The monthly billing run: reserved months → invoices, set-based.
 
-``bill(month)`` bills, for every funder, each reserved worker-programme-month (``funding.ReservedMonth``)
+``bill(access, month)`` bills, for every funder, each reserved worker-programme-month (``funding.ReservedMonth``)
 from ``month`` to the end of the funder's prepayment period that is not billed yet:
 
 1. the months to bill are copied once into a scratch table, each with a key made of everything its
@@ -96,8 +96,13 @@ def _billed_before(month: dt.date) -> bool:
                                   last_month__gte=month).exists()
 
 
-def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
-    """Bill ``month`` (a first-of-month date) for every funder. Idempotent; see the module docstring."""
+def bill(access, month: dt.date, *, batch_size: int = BATCH) -> RunResult:
+    """Bill ``month`` (a first-of-month date) for every funder. Idempotent; see the module docstring.
+
+    Needs ``billing.run``; the run and its audit entry name ``access``'s user (no one for the console).
+    """
+    access.require("billing.run")
+    user = access.acting_user
     month = month.replace(day=1)
     started = time.monotonic()
     result = RunResult(month=month)
@@ -111,7 +116,7 @@ def bill(month: dt.date, *, user=None, batch_size: int = BATCH) -> RunResult:
         t = result.lap("collect", started)
         run = None
         if pending:
-            run = BillingRun.objects.create(month=month, started_by=user if getattr(user, "pk", None) else None)
+            run = BillingRun.objects.create(month=month, started_by=user)
             result.run_id = run.pk
             result.prices, result.unpriced = _price(cursor, run, month)
             t = result.lap("price", t)

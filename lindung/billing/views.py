@@ -193,7 +193,7 @@ def runs(request):
     if request.method == "POST":
         access.require("billing.run")
         if form.is_valid():
-            result = bill(form.cleaned_data["month"], user=request.user)
+            result = bill(access, form.cleaned_data["month"])
             if result.lines:
                 messages.success(request, _("%(month)s billed: %(invoices)d invoices, %(lines)d lines, Rp%(amount)s.")
                                  % {"month": result.month.strftime("%Y-%m"), "invoices": result.invoices,

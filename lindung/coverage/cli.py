@@ -56,9 +56,11 @@ def snapshot(month_text, as_json):
     """Freeze the month's coverage counts per region (for trends). Taking it again replaces it."""
     from django.utils.translation import gettext as _
 
+    from lindung.accounts.access import Access
+
     from .snapshots import take_snapshot
 
-    run = take_snapshot(_month(month_text))
+    run = take_snapshot(Access.console(), _month(month_text))
     data = {"month": run.month.strftime("%Y-%m"), "rows": run.rows, "active": run.active}
     emit(data, as_json, _("Snapshot %(month)s: %(active)s active members, %(rows)d rows.") % {
         **data, "active": f"{run.active:,}"})

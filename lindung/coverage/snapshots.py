@@ -1,6 +1,6 @@
 """Monthly coverage snapshots: the counts of a month frozen per region, for trends and fast pages.
 
-``take_snapshot(month)`` replaces the month's rows: villages are counted from ``CoveredMonth`` in one
+``take_snapshot(access, month)`` replaces the month's rows: villages are counted from ``CoveredMonth`` in one
 GROUP BY, then districts, regencies, provinces and the country are summed from the level below —
 all INSERT … SELECT. Run it once a month after the payments are in (``lindung coverage snapshot``);
 taking it again later simply re-freezes the month with the payments known by then.
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lindung import dialect
 from lindung.audit import services as audit
 from lindung.months import month_from_index, month_index
+from lindung.rules.services import lapse_months
 
 
 from .models import CoverageSnapshot, CoveredMonth, SnapshotRun
@@ -24,9 +25,10 @@ COVERED, SNAPSHOTS = dialect.table(CoveredMonth), dialect.table(CoverageSnapshot
 COLUMNS = "month, region_code, segment, ecosystem, funder_kind, active, new, lapsed"
 
 
-def take_snapshot(month: dt.date, *, user=None) -> SnapshotRun:
-    from lindung.rules.services import lapse_months
-
+def take_snapshot(access, month: dt.date) -> SnapshotRun:
+    """Freeze ``month``'s counts per region (needs ``coverage.snapshot``); taking it again replaces it."""
+    access.require("coverage.snapshot")
+    user = access.acting_user
     month = month.replace(day=1)
     before = month_from_index(month_index(month) - lapse_months(month))
     m, b = dialect.date_param(month), dialect.date_param(before)
@@ -55,7 +57,7 @@ def take_snapshot(month: dt.date, *, user=None) -> SnapshotRun:
         rows = CoverageSnapshot.objects.filter(month=month).count()
         active = sum(CoverageSnapshot.objects.filter(month=month, region_code="").values_list("active", flat=True))
         run, _created = SnapshotRun.objects.update_or_create(
-            month=month, defaults={"taken_at": timezone.now(), "taken_by": user if getattr(user, "pk", None) else None,
+            month=month, defaults={"taken_at": timezone.now(), "taken_by": user,
                                    "rows": rows, "active": active})
         audit.record(user, audit.Action.CREATE, run, summary=_("coverage snapshot %(month)s: %(active)d active") % {
             "month": f"{month:%Y-%m}", "active": active})

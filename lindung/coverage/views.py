@@ -142,7 +142,7 @@ def snapshots(request):
     if request.method == "POST":
         access.require("coverage.snapshot")
         if form.is_valid():
-            run = take_snapshot(form.cleaned_data["month"], user=request.user)
+            run = take_snapshot(access, form.cleaned_data["month"])
             messages.success(request, _("Snapshot %(month)s taken: %(active)s active members.") % {
                 "month": run.month.strftime("%Y-%m"), "active": f"{run.active:,}"})
             return redirect("coverage-snapshots")

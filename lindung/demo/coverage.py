@@ -59,14 +59,14 @@ def seed_coverage(today: dt.date, password_hash: str | None = None) -> dict:
         "month", flat=True).first()
     months = [] if first is None else [month_from_index(i) for i in range(month_index(first), month_index(month) + 1)]
     for m in months:
-        bill(m)
+        bill(Access.console(), m)
     agent = User.objects.filter(username="agen.cerme").first()
     with payment_batch():
         _pay_past_months(month, today, Access(agent) if agent else None)
     _csr_statement(today)
 
     for m in sorted({dt.date(2022, 12, 1), *[month_from_index(month_index(month) - i) for i in range(1, 13)]}):
-        take_snapshot(m)
+        take_snapshot(Access.console(), m)
     return {"gresik_members_2022": cohort, "months_billed": len(months),
             "invoices": Invoice.objects.count()}
 
@@ -135,7 +135,7 @@ def _gresik_cohort(count: int) -> int:
                 INSERT INTO {RESERVED} (sponsorship_id, worker_id, program, month, funder_id, funding_source)
                 SELECT s.id, s.worker_id, %s, s.start_month, s.funder_id, s.funding_source FROM {SPONSORSHIPS} s
                 WHERE s.worker_id > %s""", [program, before])
-    bill(december)
+    bill(Access.console(), december)
     for invoice in Invoice.objects.filter(month=december, funder__in=[regency, donors]):
         record_payment(invoice, amount=invoice.outstanding, reference=f"DEMO-2022-12-{invoice.pk}",
                        paid_on=dt.date(2022, 12, 12))

@@ -141,7 +141,7 @@ def seed_funding(today: dt.date, password: str, password_hash: str) -> list[dict
     services.propose_sponsorships(who["agen.cerme"], sertakan, [driver], ["jkk", "jkm"], next_month, 12, "donor",
                                   "Sopir keluarga Hartono")
     for worker in Worker.objects.filter(pk__in=agent_workers[2:10]):
-        funder = services.self_funder_for(worker, agent=_user("agen.cerme"), wadah="Wadah Perisai Cerme")
+        funder = services.self_funder_for(Access.console(), worker, agent=_user("agen.cerme"), wadah="Wadah Perisai Cerme")
         batch = services._create_batch(_user("agen.cerme"), funder, [worker.pk], Worker.objects.all(), "jkk,jkm",
                                        add_months(month, -2), 3, "self", "Peserta mandiri (bayar lewat agen)",
                                        origin=BatchOrigin.DIRECT, skip_covered=False)

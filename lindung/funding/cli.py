@@ -121,9 +121,9 @@ def sponsorships():
 def end_due(today, as_json):
     """Activate sponsorships whose first month began; end (or mark handed over) those whose last month is over.
     Idempotent: schedule it daily."""
-    from .services import end_due_sponsorships
+    from .services import advance_sponsorships
 
-    result = end_due_sponsorships(_date(today, "--today"))
+    result = advance_sponsorships(_date(today, "--today"))
     emit(result, as_json, f"{result['month'][:7]}: {result['activated']} activated, {result['ended']} ended, "
                           f"{result['handed_over']} handed over")
 

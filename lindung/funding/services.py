@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from lindung import dialect
 from lindung.audit import services as audit
 from lindung.accounts.models import Role
-from lindung.audit.models import AuditEntry
 from lindung.months import add_months, first_of_month, months_between
 from lindung.months import today as local_today
 from lindung.people.models import Worker
@@ -84,8 +83,12 @@ def create_funder(access, *, kind: str, name: str, region_code: str | None = Non
     return funder
 
 
-def self_funder_for(worker: Worker, *, agent=None, wadah: str = "") -> Funder:
-    """The worker's own funder (kind self), created on first use; safe when two requests race."""
+def self_funder_for(access, worker: Worker, *, agent=None, wadah: str = "") -> Funder:
+    """The worker's own funder (kind self), created on first use; safe when two requests race.
+
+    Naming a new collecting agent (who then sees and collects the worker's contributions) is a change of
+    who handles personal data and money: it is audited, as is the creation.
+    """
     existing = Funder.objects.filter(kind=FunderKind.SELF, worker=worker).first()
     if existing is None:
         try:
@@ -93,11 +96,19 @@ def self_funder_for(worker: Worker, *, agent=None, wadah: str = "") -> Funder:
                 existing = Funder.objects.create(kind=FunderKind.SELF, worker=worker, region_id=worker.village_id,
                                                  name=_("%(name)s (self-paying)") % {"name": worker.name},
                                                  agent=agent, wadah=wadah)
+                audit.record(_actor(access), audit.Action.CREATE, existing, region_code=worker.village_id,
+                             summary=existing.name, changes={"kind": [None, FunderKind.SELF],
+                                                             "agent": [None, getattr(agent, "pk", None)]})
+            return existing
         except IntegrityError:
             existing = Funder.objects.get(kind=FunderKind.SELF, worker=worker)
     if agent is not None and existing.agent_id != agent.pk:
+        before = {"agent": existing.agent_id, "wadah": existing.wadah}
         existing.agent, existing.wadah = agent, wadah or existing.wadah
         existing.save(update_fields=["agent", "wadah"])
+        audit.record(_actor(access), audit.Action.UPDATE, existing, region_code=worker.village_id,
+                     summary=_("collecting agent changed"),
+                     changes=audit.diff(before, {"agent": existing.agent_id, "wadah": existing.wadah}))
     return existing
 
 
@@ -517,16 +528,10 @@ def advance_sponsorships(today: dt.date | None = None) -> dict:
         activated = Sponsorship.objects.filter(state=S.APPROVED, start_month__lte=month).update(state=S.ACTIVE)
         result = {"activated": activated, "ended": ended, "handed_over": handed, "month": month.isoformat()}
         if activated or ended or handed:
-            AuditEntry.objects.create(action=audit.Action.UPDATE, target_type="funding.sponsorship",
-                                      target_id="lifecycle", summary=(
-                                          f"lifecycle {month:%Y-%m}: {activated} activated, {ended} ended, "
-                                          f"{handed} handed over"), changes=result)
+            audit.record_bulk(None, audit.Action.UPDATE, Sponsorship, [audit.Entry(
+                "lifecycle", summary=f"lifecycle {month:%Y-%m}: {activated} activated, {ended} ended, "
+                                     f"{handed} handed over", changes=result)])
     return result
-
-
-def end_due_sponsorships(today: dt.date | None = None) -> dict:
-    """Move finished sponsorships to ended (or handed over), activating started ones on the way."""
-    return advance_sponsorships(today)
 
 
 def ending_soon(access, *, today: dt.date | None = None, days: int = 30):
@@ -562,7 +567,7 @@ def continue_as_self_payer(access, sponsorship: Sponsorship, *, months: int = 12
     agent = access.user if access.role == Role.AGENT else None
     key = _check_programs(programs or sponsorship.programs)
     with transaction.atomic():
-        funder = self_funder_for(sponsorship.worker, agent=agent, wadah=wadah)
+        funder = self_funder_for(access, sponsorship.worker, agent=agent, wadah=wadah)
         batch = _create_batch(_actor(access), funder, [sponsorship.worker_id], Worker.objects.all(), key, start,
                               months, "self", _("hand-over from %(funder)s") % {"funder": sponsorship.funder.name},
                               origin=BatchOrigin.HANDOVER, skip_covered=False)

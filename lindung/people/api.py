@@ -4,9 +4,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from lindung.api.fields import Day, Id, Income, Page, Query, page_size, text
-from lindung.audit import services as audit
 
-from .services import describe_nik, register_worker, search_workers, update_worker
+from .services import describe_nik, open_worker, register_worker, search_workers, update_worker
 
 router = Router(tags=["workers"])
 
@@ -99,9 +98,7 @@ def create_worker(request, payload: WorkerIn):
 
 @router.get("/workers/{worker_id}", response=WorkerOut)
 def get_worker(request, worker_id: Id):
-    worker = get_object_or_404(request.access.workers(), pk=worker_id)
-    audit.record(request.user, audit.Action.VIEW, worker, region_code=worker.village_id)
-    return _out(request, worker)
+    return _out(request, open_worker(request.access, worker_id))
 
 
 @router.patch("/workers/{worker_id}", response=WorkerOut)

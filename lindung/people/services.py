@@ -8,14 +8,16 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from lindung.accounts.access import Access
 from lindung.audit import services as audit
 from lindung.errors import DomainError, InvalidInput
+from lindung.regions.cache import district_exists
 from lindung.regions.models import Region, ancestor_codes
 
-from .models import Worker
+from .models import Worker, normalise_name
 from .nik import decode_nik
 from .validation import WorkerCheck, check_worker, normalise_phone
 
@@ -131,14 +133,23 @@ def update_worker(access: Access, worker: Worker, data: dict) -> Worker:
     return locked
 
 
+def open_worker(access: Access, worker_id: int) -> Worker:
+    """A worker in the user's scope, opened for reading by a page or the API (404 outside the scope).
+
+    Opening a worker discloses personal data (UU 27/2022 on personal data protection), so every opening
+    is written to the audit trail — here, once, for every door.
+    """
+    worker = get_object_or_404(access.workers().select_related("village", "registered_by"), pk=worker_id)
+    audit.record(access.acting_user, audit.Action.VIEW, worker, region_code=worker.village_id)
+    return worker
+
+
 def search_workers(access: Access, *, q: str = "", region: str = ""):
     """Search by NIK (full or prefix), name, and region code, inside the user's scope.
 
     Roles that see masked NIKs find nobody by NIK digits: otherwise a search would confirm a guessed
     NIK rebuilt from the masked one (``Access.may_search_nik``).
     """
-    from .models import normalise_name
-
     qs = access.workers().select_related("village", "registered_by")
     q = (q or "").strip()
     if q.isdigit():
@@ -156,8 +167,6 @@ def search_workers(access: Access, *, q: str = "", region: str = ""):
 
 def describe_nik(nik: str, *, today: dt.date | None = None) -> dict:
     """What support staff need to know about a NIK: validity with reasons, region names, birth, sex."""
-    from lindung.regions.cache import district_exists
-
     info = decode_nik(nik, district_exists=district_exists, today=today)
     names = {}
     if info.district_code:

@@ -5,13 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from lindung.audit import services as audit
 from lindung.errors import to_form
 from lindung.tabular import DATE, ID, NUMBER, Column, export_response
 
 from .forms import WorkerForm, WorkerSearchForm
 from .models import Worker
-from .services import WorkerInvalid, register_worker, search_workers, update_worker
+from .services import WorkerInvalid, open_worker, register_worker, search_workers, update_worker
 
 
 @login_required
@@ -54,8 +53,7 @@ def worker_create(request):
 
 @login_required
 def worker_detail(request, pk):
-    worker = get_object_or_404(request.access.workers().select_related("village", "registered_by"), pk=pk)
-    audit.record(request.user, audit.Action.VIEW, worker, region_code=worker.village_id)
+    worker = open_worker(request.access, pk)
     trail = request.access.worker_trail(worker)[:50]
     return render(request, "people/worker_detail.html", {
         "worker": worker, "nik": request.access.nik_for_display(worker),
