@@ -4,14 +4,14 @@ Each domain app keeps its commands in its own ``cli.py`` (a click command or gro
 ``command``); they are listed in COMMAND_MODULES. Django is set up before any subcommand runs.
 
 Mode: ``LINDUNG_MODE`` if set; otherwise ``demo`` when the data directory was made by
-``lindung demo``; otherwise ``production``.
+``lindung demo``; otherwise ``production`` (decided in settings.py, where every environment variable
+is read).
 """
 
 import importlib
 import json
 import os
 import sys
-from pathlib import Path
 
 import click
 from django.core.exceptions import PermissionDenied
@@ -38,14 +38,6 @@ COMMAND_MODULES = [
 ]
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("LINDUNG_DATA_DIR", str(Path.cwd() / "lindung-data"))).resolve()
-
-
-def demo_marker() -> Path:
-    return data_dir() / "DEMO"
-
-
 def setup_django(mode: str | None = None) -> None:
     import django
     from django.conf import settings
@@ -55,8 +47,6 @@ def setup_django(mode: str | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
     if mode:
         os.environ.setdefault("LINDUNG_MODE", mode)
-    elif "LINDUNG_MODE" not in os.environ and demo_marker().exists():
-        os.environ["LINDUNG_MODE"] = "demo"
     try:
         django.setup()
     except Exception as exc:  # configuration errors deserve one clear line, not a traceback
@@ -71,7 +61,7 @@ def activate_language(lang: str | None) -> None:
     from django.conf import settings
     from django.utils import translation
 
-    translation.activate(lang or os.environ.get("LINDUNG_LANG") or settings.LANGUAGE_CODE)
+    translation.activate(lang or settings.COMMAND_LANGUAGE or settings.LANGUAGE_CODE)
 
 
 def emit(data, as_json: bool, text: str | None = None) -> None:

@@ -39,12 +39,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-MODE = env_str("LINDUNG_MODE", "production").lower()
+DATA_DIR = Path(env_str("LINDUNG_DATA_DIR", str(Path.cwd() / "lindung-data"))).resolve()
+# `lindung demo` leaves this file in the data directory it made: the mode is then demo unless set.
+DEMO_MARKER = DATA_DIR / "DEMO"
+MODE = env_str("LINDUNG_MODE", "demo" if DEMO_MARKER.exists() else "production").lower()
 if MODE not in {"production", "demo", "dev", "test"}:
     raise ImproperlyConfigured(f"LINDUNG_MODE must be production, demo, dev or test, not {MODE!r}")
 PRODUCTION = MODE == "production"
-
-DATA_DIR = Path(env_str("LINDUNG_DATA_DIR", str(Path.cwd() / "lindung-data"))).resolve()
 DEBUG = env_bool("LINDUNG_DEBUG", MODE == "dev")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("LINDUNG_DEBUG cannot be on in production mode.")
@@ -191,6 +192,8 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("LINDUNG_TIME_ZONE", "Asia/Jakarta")
+# Language of the `lindung` command's output when --lang is not given (id or en; default LANGUAGE_CODE).
+COMMAND_LANGUAGE = env_str("LINDUNG_LANG", "")
 USE_I18N = True
 USE_TZ = True
 
@@ -203,6 +206,9 @@ MEDIA_ROOT = DATA_DIR / "files"
 # UPLOAD_MAX_MB before it is read; a spreadsheet is read in a separate process limited to
 # SHEET_MEMORY_MB, and refused when its sheet spans more than SHEET_MAX_CELLS cells.
 UPLOAD_MAX_MB = env_int("LINDUNG_UPLOAD_MAX_MB", 25)
+# Run queued imports in a thread of the web process ("thread") or never ("off"); by default only on
+# the embedded setup (SQLite, demo/dev) — production runs `lindung worker`.
+IMPORT_WORKER = env_str("LINDUNG_IMPORT_WORKER", "").strip().lower()
 SHEET_MAX_CELLS = env_int("LINDUNG_SHEET_MAX_CELLS", 2_000_000)
 SHEET_MEMORY_MB = env_int("LINDUNG_SHEET_MEMORY_MB", 1024)
 UPLOAD_RETENTION_DAYS = env_int("LINDUNG_UPLOAD_RETENTION_DAYS", 30)

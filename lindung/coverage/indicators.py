@@ -1,4 +1,5 @@
-"""Coverage indicators for a region and a month (UCJ, RULES.md §1 and §8).
+"""Coverage indicators for a region and a month (UCJ — Universal Coverage Jamsostek: active members ÷
+working population, the indicator of the RPJMN 2025–2029 target).
 
 - active members: workers whose month is covered (``CoveredMonth``);
 - working population: ``regions.WorkingPopulation`` of the region, the latest year not after the month;

@@ -82,7 +82,7 @@ class CoverageCorrection(models.Model):
     """An authorised decision that months paid late still count as cover (back-dated cover).
 
     Without one, a payment made after a lapse starts a new membership from the month it was paid in
-    (RULES.md §3). Who decided and why is kept, and the change is in the audit trail.
+    (the lapse rule, Permenaker 5/2021). Who decided and why is kept, and the change is in the audit trail.
     """
 
     worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT,

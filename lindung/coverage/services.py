@@ -2,7 +2,7 @@
 
 - ``is_active(worker, month)``: covered in that month (its contributions paid and counted);
 - ``contribution_months(worker, until)``: covered months up to and including ``until`` — the
-  scholarship rule needs 36 (RULES.md §4);
+  scholarship rule needs 36 (PP 82/2019, scholarships through JKM);
 - ``status_of(worker, month)``: active / unpaid but continuing / lapsed / never covered;
 - ``active_members(region_code, month)``: the UCJ numerator;
 - ``add_correction``: an authorised back-dating of cover, with who and why.

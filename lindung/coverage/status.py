@@ -1,6 +1,6 @@
 """Deriving cover from payments: which months count, per worker, under the lapse rule.
 
-The rule (RULES.md §3, rule data ``lapse``): a month is covered only when its contributions are paid.
+The rule (Permenaker 5/2021, rule data ``lapse``): a month is covered only when its contributions are paid.
 After ``lapse`` (default 3) consecutive unpaid months the membership becomes inactive; a payment
 after that starts a new membership from the month in which it is paid — months paid late after the
 lapse do not become cover (no back-dated cover) unless an authorised ``CoverageCorrection`` says so.

@@ -12,22 +12,14 @@ import click
                    "reported, so the demo is ready in seconds; 247777 reproduces the 39.40 % coverage).")
 def demo(host, port, no_serve, gresik_members):
     """Create the embedded demo database, load regions, seed the scenario, print logins and serve."""
-    import os
-
-    from .coverage import GRESIK_MEMBERS
-
-    if gresik_members is not None:
-        os.environ["LINDUNG_DEMO_GRESIK_MEMBERS"] = str(gresik_members)
-    else:
-        os.environ.setdefault("LINDUNG_DEMO_GRESIK_MEMBERS", str(round(GRESIK_MEMBERS / 10)))
     from django.conf import settings
     from django.core.management import call_command
 
-    from lindung.cli import demo_marker
     from lindung.datadir import private_dir
     from lindung.people.models import Worker
     from lindung.reference import load_reference_data
 
+    from .coverage import GRESIK_MEMBERS
     from .scenario import seed
 
     started = time.monotonic()
@@ -40,11 +32,11 @@ def demo(host, port, no_serve, gresik_members):
     from lindung.accounts.models import User
 
     if not User.objects.exists():
-        result = seed()
+        result = seed(gresik_members=round(GRESIK_MEMBERS / 10) if gresik_members is None else gresik_members)
         click.echo(f"✓ {result['workers']:,} demo workers ({time.monotonic() - started:.1f}s)")
     else:
         click.echo(f"✓ existing demo data kept: {Worker.objects.count():,} workers")
-    demo_marker().write_text("This data directory was created by `lindung demo`.\n")
+    settings.DEMO_MARKER.write_text("This data directory was created by `lindung demo`.\n")
 
     from .scenario import PASSWORD
 

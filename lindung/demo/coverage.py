@@ -1,10 +1,10 @@
 """Billing and coverage part of the demo: past months billed and paid, so the dashboards show real data.
 
-- Gresik, December 2022 (RULES.md §2, seeds 000–001): the regency's working population 628,952 and
+- Gresik, December 2022 (BPJS Ketenagakerjaan Gresik, 23 December 2022): the regency's working population 628,952 and
   East Java's (BPS, August 2022) are entered; a cohort of active members paid by the regency budget
   and GN Lingkaran donors is generated, billed and paid for December 2022, so the regency dashboard
   computes its coverage from those members (247,777 of them reproduce the reported 39.40 %). The
-  number is ``LINDUNG_DEMO_GRESIK_MEMBERS``: ``lindung demo`` sets a tenth unless given
+  number is the ``gresik_members`` argument: ``lindung demo`` passes a tenth unless given
   ``--gresik-members``; 250 in test mode; 247,777 when nothing says otherwise.
 - This year: every reserved month up to the current one is billed. Jambi and the Cerme villages pay
   their invoices on time (this month's too once its due date has passed) — except Desa Lengkong,
@@ -17,7 +17,6 @@
 """
 
 import datetime as dt
-import os
 
 from django.conf import settings
 from django.db import connection
@@ -48,10 +47,10 @@ GRESIK_WORKING = 628_952   # workers in the regency (seeds 000, 001)
 EAST_JAVA_WORKING = 21_610_000  # BPS Jawa Timur, Sakernas August 2022: 21.61 million people working
 
 
-def seed_coverage(today: dt.date, password_hash: str | None = None) -> dict:
+def seed_coverage(today: dt.date, password_hash: str | None = None, *, gresik_members: int | None = None) -> dict:
     month = today.replace(day=1)
     _working_populations()
-    members = int(os.environ.get("LINDUNG_DEMO_GRESIK_MEMBERS") or (250 if settings.MODE == "test" else GRESIK_MEMBERS))
+    members = gresik_members if gresik_members is not None else (250 if settings.MODE == "test" else GRESIK_MEMBERS)
     with connection.cursor() as cursor, dialect.bulk_work(cursor):
         cohort = _gresik_cohort(members) if members else 0
 

@@ -1,4 +1,4 @@
-"""Funding part of the demo (RULES.md §2): every role finds work waiting.
+"""Funding part of the demo (Jambi's BKBK, Pergub Jambi 16/2022; Gresik's ADD): every role finds work waiting.
 
 - Jambi province (BKBK, APBD provinsi): budget Rp15,620,000,000 for the current year; its villages'
   vulnerable workers covered January–December (approved by a second province account); a village

@@ -1,4 +1,5 @@
-"""The demo scenario, drawn from the project's source stories (RULES.md §2).
+"""The demo scenario, drawn from published regional programmes (Gresik and Klaten pay RT/RW heads
+through ADD; Jambi's BKBK grant, Pergub Jambi 16/2022; Sukabumi's "1 Desa 100 Pekerja Rentan").
 
 - Gresik (3525): RT/RW heads in all 25 villages of Kecamatan Cerme, paid from ADD; vulnerable workers
   elsewhere in the regency; a CSR company.
@@ -100,8 +101,10 @@ def synthetic_workers(rng: random.Random, today: dt.date) -> list[Worker]:
 
 
 @transaction.atomic
-def seed(today: dt.date | None = None) -> dict:
-    """Create the demo funders, users and workers. Run once on an empty registry."""
+def seed(today: dt.date | None = None, *, gresik_members: int | None = None) -> dict:
+    """Create the demo funders, users and workers. Run once on an empty registry.
+
+    ``gresik_members``: size of Gresik's December 2022 cohort (see ``lindung.demo.coverage``)."""
     rng = random.Random(SEED)
     today = today or local_today()
     Worker.objects.bulk_create(synthetic_workers(rng, today), batch_size=2000)
@@ -140,7 +143,7 @@ def seed(today: dt.date | None = None) -> dict:
 
     Worker.objects.filter(pk__in=cerme[:40]).update(registered_by=User.objects.get(username="agen.cerme"))
     logins += seed_funding(today, PASSWORD, password_hash)
-    seed_coverage(today)
+    seed_coverage(today, gresik_members=gresik_members)
     from .autodebit import seed_autodebit
 
     seed_autodebit(today)

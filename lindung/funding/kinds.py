@@ -1,4 +1,5 @@
-"""Which funding sources each kind of funder may use, kept as data (RULES.md §5)."""
+"""Which funding sources each kind of funder may use, kept as data (a village pays from ADD or its own
+revenue, not from the central Dana Desa — the 2024 Dana Desa priorities guidance)."""
 
 import json
 from pathlib import Path

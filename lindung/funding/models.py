@@ -9,7 +9,7 @@ The lifecycle of a sponsorship (see docs/funding.md):
 
 ``ReservedMonth`` holds one row per worker, programme and month that an approved sponsorship pays
 for. Its unique constraint is the database guarantee that no worker-programme-month has two payers
-(RULES.md §5); billing reads it month by month.
+(no regulation provides for two payers of one month); billing reads it month by month.
 """
 
 import datetime as dt
@@ -71,7 +71,8 @@ class Funder(models.Model):
 
 
 class FunderKindSource(models.Model):
-    """Which funding sources a kind of funder may use — data, not code (RULES.md §5).
+    """Which funding sources a kind of funder may use — data, not code (the 2024 Dana Desa
+    guidance excludes the central Dana Desa for villages).
 
     Loaded from ``lindung/funding/data/kind_sources.json``; e.g. a village may pay from its own
     budget or ADD (``village-budget``) but not from the central Dana Desa, which has no source here.
@@ -133,7 +134,8 @@ class BatchOrigin(models.TextChoices):
 
 
 class SponsorshipBatch(models.Model):
-    """A list of sponsorships proposed and approved as a whole (maker–checker, RULES.md §5)."""
+    """A list of sponsorships proposed and approved as a whole (maker–checker: one person proposes public money, another approves,
+    as a village list agreed in the village meeting is signed by the village head)."""
 
     funder = models.ForeignKey(Funder, verbose_name=_("funder"), on_delete=models.PROTECT, related_name="batches")
     origin = models.CharField(_("origin"), max_length=10, choices=BatchOrigin.choices, default=BatchOrigin.LIST)

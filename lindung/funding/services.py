@@ -548,7 +548,7 @@ def continue_as_self_payer(access, sponsorship: Sponsorship, *, months: int = 12
                            today: dt.date | None = None, wadah: str = "") -> Sponsorship:
     """Hand a worker over to self-payment: his own funder pays from the month after the sponsorship.
 
-    Starting the very next month keeps membership continuous (no gap, RULES.md §3 lapse). If the
+    Starting the very next month keeps membership continuous (no gap: three unpaid months lapse a membership, Permenaker 5/2021). If the
     sponsorship ended long ago the self-payment starts this month instead. Approved at once: no
     public money is committed. An agent doing this becomes the self-payer's collecting agent.
     """

@@ -96,7 +96,7 @@ def start_worker_thread(name: str = "serve") -> threading.Thread:
 
 def embedded_worker_enabled() -> bool:
     """On by default for the embedded setup (SQLite, demo/dev); production runs `lindung worker`."""
-    value = os.environ.get("LINDUNG_IMPORT_WORKER", "").strip().lower()
+    value = settings.IMPORT_WORKER
     if value in ("thread", "off"):
         return value == "thread"
     return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") or settings.MODE in ("demo", "dev")

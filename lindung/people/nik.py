@@ -1,4 +1,4 @@
-"""NIK (Nomor Induk Kependudukan) rules, RULES.md §6 (UU 24/2013 on civil administration).
+"""NIK (Nomor Induk Kependudukan) rules (UU 24/2013 on civil administration, as amended).
 
 Layout of the 16 digits: PPKKCC DDMMYY SSSS
 - PPKKCC: province, regency, district where the NIK was first issued (may differ from domicile);
@@ -121,7 +121,7 @@ def decode_nik(
 
 
 def mask_nik(nik: str) -> str:
-    """Show the issuing regency and the serial only, as RULES.md §9 asks: 3525••••••••0001."""
+    """Show the issuing regency and the serial only, as the personal data protection law (UU 27/2022) asks: 3525••••••••0001."""
     if len(nik) != 16:
         return "•" * len(nik)
     return nik[:4] + "•" * 8 + nik[12:]
@@ -132,7 +132,7 @@ _DECIMAL = re.compile(r"^[0-9]+[.,]0+$")
 
 
 def spreadsheet_damage(value) -> NikIssue | None:
-    """Recognise a NIK that a spreadsheet turned into a number, RULES.md §6.
+    """Recognise a NIK that a spreadsheet turned into a number (spreadsheets keep 15 significant digits).
 
     Excel stores numbers as doubles and keeps 15 significant digits, so a 16-digit NIK typed into a
     number cell comes back as ``3.52511E+15`` (scientific notation), ``3525111203850000`` (the

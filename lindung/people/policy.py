@@ -1,6 +1,7 @@
 """Registration thresholds the registry checks against.
 
-These are settings with the defaults of RULES.md §3 and §5.
+These are settings with defaults: the minimum declared income of Permenaker 5/2021 (Rp1,000,000 for BPU)
+and the age window local programmes use (15–65 at registration).
 """
 
 import datetime as dt
