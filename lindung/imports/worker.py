@@ -6,7 +6,6 @@ marks jobs whose process died as interrupted and queues them again once (``lindu
 """
 
 import logging
-import os
 import threading
 import time
 
