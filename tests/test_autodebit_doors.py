@@ -5,6 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from lindung.accounts.access import Access
 from lindung.autodebit.models import BankLayout, Debit, Mandate, MandateState
 from lindung.billing.models import Payment
 from lindung.billing.runs import bill
@@ -61,7 +62,7 @@ def test_bad_mandate_input_is_refused_in_indonesian(client, cerme_agent, field, 
 
 
 def test_the_branch_downloads_the_file_on_the_page_and_imports_the_answer(client, self_payer, gresik_branch_officer):
-    bill(APRIL)
+    bill(Access.console(), APRIL)
     client.force_login(gresik_branch_officer)
     preview = client.get("/autodebit/export/", {"month": "2026-04", "bank": "GENERIC"}).content.decode()
     assert 'id="debit-count">1<' in preview
@@ -76,7 +77,7 @@ def test_the_branch_downloads_the_file_on_the_page_and_imports_the_answer(client
 
 
 def test_the_command_line_exports_imports_and_lists(tmp_path, self_payer, gresik_branch_officer, cerme_agent):
-    bill(APRIL)
+    bill(Access.console(), APRIL)
     out = tmp_path / "debit.txt"
     r = run("autodebit", "export", "--month", "2026-04", "--bank", "generic", "--out", str(out),
             "--as", "cabang.gresik")
@@ -113,7 +114,7 @@ def test_a_banks_layout_is_added_without_code(tmp_path, self_payer, national_adm
     r = run("autodebit", "banks", "--load", str(path))
     assert r.exit_code == 0 and "BANKX" in r.output, r.output
     Mandate.objects.filter(pk=self_payer.pk).update(bank=BankLayout.objects.get(code="BANKX"))
-    bill(APRIL)
+    bill(Access.console(), APRIL)
     out = tmp_path / "x.txt"
     assert run("autodebit", "export", "--month", "2026-04", "--bank", "BANKX", "--out", str(out)).exit_code == 0
     reference = f"AD{self_payer.pk:010d}202604"
@@ -139,7 +140,7 @@ def test_the_api_registers_changes_state_and_follows_up(client, self_payer, cerm
     from lindung.accounts.access import Access
     from lindung.autodebit.services import bank_for, export_debit_file, import_return_file
 
-    bill(APRIL)
+    bill(Access.console(), APRIL)
     admin = Access(national_admin)
     text, _run = export_debit_file(admin, APRIL, bank_for("GENERIC"))
     import_return_file(admin, bank_for("GENERIC"), "r.csv", returned(text, "14", "2026-04-20").encode())

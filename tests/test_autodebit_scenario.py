@@ -36,7 +36,7 @@ def handed_over(cerme_agent):
     company = funder("company", "PT Sinar Gresik Lestari (CSR)", "3525")
     [csr] = sponsor(company, [worker], start=month("2026-01"), months=3)
     for m in ("2026-01", "2026-02", "2026-03"):
-        bill(month(m))
+        bill(Access.console(), month(m))
         invoice = Invoice.objects.get(funder=company, month=month(m))
         record_payment(invoice, amount=invoice.total, reference=f"CSR-{m}", paid_on=month(m) + dt.timedelta(days=9))
     agent = Access(cerme_agent)
@@ -54,7 +54,7 @@ def test_a_handed_over_self_payer_pays_by_auto_debit_until_his_mandate_fails(han
 
     files = {}
     for m in ("2026-04", "2026-05", "2026-06"):
-        bill(month(m))
+        bill(Access.console(), month(m))
         text, run = export_debit_file(branch, month(m), bank, today=month(m))
         assert [line.amount for line in run.lines] == [8_400]
         files[m] = text
@@ -94,7 +94,7 @@ def test_a_handed_over_self_payer_pays_by_auto_debit_until_his_mandate_fails(han
 
     # July and August fail as well: three failures in a row suspend the mandate.
     for m, day in (("2026-07", "2026-07-20"), ("2026-08", "2026-08-20")):
-        bill(month(m))
+        bill(Access.console(), month(m))
         text, run = export_debit_file(branch, month(m), bank, today=month(m))
         assert len(run.lines) == 1
         result = import_return_file(branch, bank, f"return-{m}.csv", returned(text, "51", day).encode())
@@ -105,7 +105,7 @@ def test_a_handed_over_self_payer_pays_by_auto_debit_until_his_mandate_fails(han
     assert coverage.status_of(worker, month("2026-09")) == "lapsed"
 
     # A suspended mandate is not debited any more.
-    bill(month("2026-09"))
+    bill(Access.console(), month("2026-09"))
     assert export_debit_file(branch, month("2026-09"), bank, today=month("2026-09"))[1].lines == []
 
     # The agent follows the failures up.
@@ -116,7 +116,7 @@ def test_a_handed_over_self_payer_pays_by_auto_debit_until_his_mandate_fails(han
 def test_a_row_of_another_file_already_recorded_is_counted_not_recorded_twice(handed_over, gresik_branch_officer):
     worker, _self_paid, mandate = handed_over
     branch, bank = Access(gresik_branch_officer), bank_for("GENERIC")
-    bill(month("2026-04"))
+    bill(Access.console(), month("2026-04"))
     text, _run = export_debit_file(branch, month("2026-04"), bank)
     first = import_return_file(branch, bank, "a.csv", returned(text, "00", "2026-04-20").encode())
     second = import_return_file(branch, bank, "b.csv", ("X\n" + returned(text, "00", "2026-04-20")).encode())
@@ -127,7 +127,7 @@ def test_a_row_of_another_file_already_recorded_is_counted_not_recorded_twice(ha
 def test_a_retried_debit_that_succeeds_replaces_the_failure(handed_over, gresik_branch_officer):
     _worker, _self_paid, mandate = handed_over
     branch, bank = Access(gresik_branch_officer), bank_for("GENERIC")
-    bill(month("2026-04"))
+    bill(Access.console(), month("2026-04"))
     text, _run = export_debit_file(branch, month("2026-04"), bank)
     import_return_file(branch, bank, "fail.csv", returned(text, "51", "2026-04-20").encode())
     result = import_return_file(branch, bank, "retry.csv", returned(text, "00", "2026-04-27").encode())
@@ -141,7 +141,7 @@ def test_a_return_file_with_a_bad_row_records_nothing(handed_over, gresik_branch
 
     _worker, _self_paid, mandate = handed_over
     branch, bank = Access(gresik_branch_officer), bank_for("GENERIC")
-    bill(month("2026-04"))
+    bill(Access.console(), month("2026-04"))
     text, _run = export_debit_file(branch, month("2026-04"), bank)
     good = returned(text, "00", "2026-04-20")
     bad = good.replace("\nT", "\nD,AD9999999999202604,1,x,8400,2026-04-20,00\nT")

@@ -131,7 +131,7 @@ def register_mandate(access, worker, *, bank: BankLayout, account_holder: str, a
             raise AutodebitError(_("This worker already has a mandate; cancel it before registering a new one."))
         existing = worker.self_funders.first()
         agent = user if access.role == Role.AGENT and (existing is None or existing.agent_id is None) else None
-        funder = self_funder_for(worker, agent=agent)
+        funder = self_funder_for(access, worker, agent=agent)
         mandate = Mandate.objects.create(
             worker=worker, funder=funder, bank=bank, account_holder=holder, account_number=number,
             debit_day=debit_day, programs=key, start_month=start_month, end_month=end_month,

@@ -47,7 +47,7 @@ def seed_autodebit(today: dt.date) -> dict:
     bank = bank_for("GENERIC")
     mandates = []
     for worker, account in zip(workers, ACCOUNTS):
-        self_funder_for(worker, agent=agent, wadah="Wadah Perisai Cerme")
+        self_funder_for(Access.console(), worker, agent=agent, wadah="Wadah Perisai Cerme")
         mandates.append(register_mandate(as_agent, worker, bank=bank, account_holder=worker.name,
                                          account_number=account, debit_day=20, programs="jkk,jkm",
                                          start_month=first))
@@ -57,7 +57,7 @@ def seed_autodebit(today: dt.date) -> dict:
         approve_batch(approver, batch, today=today)
     branch_access = Access(branch)
     for m in (first, add_months(month, -1), month):
-        bill(m)
+        bill(Access.console(), m)
     failing = mandates[-1].pk
     for m in (first, add_months(month, -1)):
         text, _run = export_debit_file(branch_access, m, bank, today=m)
@@ -70,5 +70,5 @@ def seed_autodebit(today: dt.date) -> dict:
             answer.append(",".join(cells + [status]))
         import_return_file(branch_access, bank, f"return-GENERIC-{m:%Y-%m}.csv",
                            ("\n".join(answer) + "\n").encode())
-        take_snapshot(m)
+        take_snapshot(Access.console(), m)
     return {"mandates": len(mandates)}
