@@ -2,7 +2,7 @@
 against bare openpyxl, and member cards for 10,000 workers.
 
 Creates a throwaway database: ``--province-workers`` workers spread over every regency of East Java
-(35) covered for twelve months (``PaidMonth`` inserted in bulk, then one ``take_snapshot`` per
+(35) covered for twelve months (``CoveredMonth`` inserted in bulk, then one ``take_snapshot`` per
 month), and ``--list-workers`` more in Kabupaten Gresik (3525) for the worker list. Each measurement
 runs in a forked child process, so its peak memory (``ru_maxrss``) is its own.
 
@@ -60,7 +60,7 @@ def paid_months(months: list[dt.date]) -> None:
         for i, month in enumerate(months):
             index = month.year * 12 + month.month - 1
             cursor.execute(f"""
-                INSERT INTO coverage_paidmonth (worker_id, month, month_index, paid_on, province_code, regency_code,
+                INSERT INTO coverage_coveredmonth (worker_id, month, month_index, paid_on, province_code, regency_code,
                     district_code, village_code, segment, ecosystem, funder_kind, starts, last)
                 SELECT id, %s, %s, %s, province_code, regency_code, district_code, village_code, segment, ecosystem,
                        CASE id %% {len(kinds)} {case} END, %s, %s
@@ -142,11 +142,12 @@ def main():
                         first_id=args.province_workers + args.list_workers + 1)
     months = [dt.date(2025, m, 1) for m in range(1, 13)]
     synthetic.timed("paid months", paid_months, months)
+    from lindung.accounts.access import Access
     from lindung.coverage.snapshots import take_snapshot
     from lindung.regions.models import WorkingPopulation
 
     WorkingPopulation.objects.get_or_create(region_id="35", year=2024, defaults={"count": 21_610_000})
-    synthetic.timed("snapshots", lambda: [take_snapshot(m) for m in months])
+    synthetic.timed("snapshots", lambda: [take_snapshot(Access.console(), m) for m in months])
     synthetic.timed("analyse", synthetic.analyse)
 
     seconds, rss, size = in_child(coverage_pdf, months[-1])

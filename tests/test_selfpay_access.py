@@ -6,6 +6,7 @@ roles that register mandates (audited); bank files are exchanged by the branch; 
 
 import pytest
 
+from lindung.accounts.access import Access
 from lindung.audit.models import AuditEntry
 from lindung.billing.runs import bill
 
@@ -27,7 +28,7 @@ def world(db, cerme_agent):
         "lengkong": self_payer_with_mandate(lengkong, start=APRIL, account="4444555566", registered_via="village"),
         "jambi": self_payer_with_mandate(jambi, start=APRIL, account="7777888899", registered_via="branch"),
     }
-    bill(APRIL)
+    bill(Access.console(), APRIL)
     return mandates
 
 
