@@ -53,8 +53,8 @@ def test_the_monthly_commission_statement_per_agent_and_wadah(cerme_agent, secon
         payers.append((self_payer(worker, agent, "Wadah Perisai Cerme"), worker, agent))
     for payer, worker, _agent in payers:
         sponsor(payer, [worker], start=month("2022-03"), months=2)
-    bill(month("2022-03"))
-    bill(month("2022-04"))
+    bill(Access.console(), month("2022-03"))
+    bill(Access.console(), month("2022-04"))
     for payer, _worker, agent in payers:
         for m, day in (("2022-03", dt.date(2022, 3, 10)), ("2022-04", dt.date(2022, 4, 8))):
             invoice = Invoice.objects.get(funder=payer, month=month(m))
@@ -130,7 +130,7 @@ def test_acquisitions_per_agent_match_a_hand_count(cerme_agent, second_agent, gr
             if count:
                 sponsor(regency, [worker], start=month("2025-01"), months=count)
     for m in range(1, 10):
-        bill(dt.date(2025, m, 1))
+        bill(Access.console(), dt.date(2025, m, 1))
         for invoice in Invoice.objects.filter(month=dt.date(2025, m, 1)):
             record_payment(invoice, amount=invoice.total, reference=f"P-{invoice.pk}", paid_on=dt.date(2025, m, 10))
     rows = {r["agent"]: (r["registered"], r["acquired"], r["not_yet"])
@@ -148,7 +148,7 @@ def test_pages_command_line_and_exports(client, cerme_agent, second_agent, gresi
     worker = create_worker(DADAPKUNING, serial=1, registered_by=cerme_agent, name="Siti Perisai")
     payer = self_payer(worker, cerme_agent, "Wadah Perisai Cerme")
     sponsor(payer, [worker], start=month("2022-03"), months=1)
-    bill(month("2022-03"))
+    bill(Access.console(), month("2022-03"))
     collect(Access(cerme_agent), Invoice.objects.get(funder=payer), amount=16_800, reference="KW-1",
             paid_on=dt.date(2022, 3, 10))
     client.force_login(gresik_branch_officer)

@@ -46,7 +46,7 @@ def gresik_programme(national_admin):
     # Outside the programme: a CSR-paid worker in Dadapkuning.
     company = funder("company", "PT Sinar", "3525")
     sponsor(company, [create_worker(DADAPKUNING, serial=next(serial))], start=JUNE, months=1)
-    bill(JUNE)
+    bill(Access.console(), JUNE)
     for invoice in Invoice.objects.filter(month=JUNE):
         if invoice.funder == regency:
             # Kandangan's second worker is not paid: the regency pays 8 of 9 lines of JKK+JKM each.

@@ -18,6 +18,7 @@ import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lindung.accounts.access import Access
 from lindung.months import add_months, month_index
 
 PDF = b"%PDF-1.4\n% Lindung demo document\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -75,7 +76,7 @@ def _walk(claim, preparer, maker, checker, documents, *, paid_on: dt.date, refer
 
 
 def seed_claims(today: dt.date, password: str, password_hash: str | None = None) -> dict:
-    from lindung.funding.models import CoveredMonth
+    from lindung.funding.models import ReservedMonth
     from lindung.people.models import Worker
 
     from . import data
@@ -88,15 +89,15 @@ def seed_claims(today: dt.date, password: str, password_hash: str | None = None)
     out = {"jambi": 0}
 
     # --- Jambi: six heirs of BKBK-funded workers ---------------------------------------------------------
-    from lindung.coverage.models import PaidMonth
+    from lindung.coverage.models import CoveredMonth
 
     from . import workflow
 
-    jambi = list(Worker.objects.filter(province_code="15", covered_months__funder__kind="province",
-                                       paid_months__isnull=False).distinct().order_by("id")[:6])
+    jambi = list(Worker.objects.filter(province_code="15", reserved_months__funder__kind="province",
+                                       covered_months__isnull=False).distinct().order_by("id")[:6])
     branch, checker = who["cabang.jambi"], who["cabang.jambi2"]
     for i, worker in enumerate(jambi):
-        covered = list(PaidMonth.objects.filter(worker=worker).order_by("month").values_list("month", flat=True))
+        covered = list(CoveredMonth.objects.filter(worker=worker).order_by("month").values_list("month", flat=True))
         died = covered[min(i, len(covered) - 1)].replace(day=5 + i)
         if died >= today:
             continue
@@ -126,7 +127,7 @@ def seed_claims(today: dt.date, password: str, password_hash: str | None = None)
     out["stmb"] = _accident(today, who)
     out["waiting"] = _waiting_for_documents(today, who)
     out["registry"] = _registry_report(today)
-    return {"claims": out, "logins": ctx["logins"], "covered_months": CoveredMonth.objects.count()}
+    return {"claims": out, "logins": ctx["logins"], "covered_months": ReservedMonth.objects.count()}
 
 
 def _sukabumi(today: dt.date, who: dict, village: str) -> int:
@@ -134,7 +135,7 @@ def _sukabumi(today: dt.date, who: dict, village: str) -> int:
     from lindung.billing.models import BillingPlan, Invoice
     from lindung.billing.payments import record_payment
     from lindung.billing.runs import bill
-    from lindung.funding.models import CoveredMonth, Funder, FunderKind, Sponsorship
+    from lindung.funding.models import ReservedMonth, Funder, FunderKind, Sponsorship
     from lindung.people.models import Worker
 
     from . import data, workflow
@@ -152,12 +153,12 @@ def _sukabumi(today: dt.date, who: dict, village: str) -> int:
     sponsorship = Sponsorship(funder=regency, worker=worker, programs="jkk,jkm", funding_source="apbd-regency",
                               start_month=start, months=months, state="active", note="Program 1 Desa 100 Pekerja Rentan")
     sponsorship.save()
-    CoveredMonth.objects.bulk_create([CoveredMonth(sponsorship=sponsorship, worker=worker, program=p,
+    ReservedMonth.objects.bulk_create([ReservedMonth(sponsorship=sponsorship, worker=worker, program=p,
                                                    month=add_months(start, i), funder=regency,
                                                    funding_source="apbd-regency")
                                       for i in range(months) for p in ("jkk", "jkm")])
     for year in range(start.year, month.year + 1):
-        bill(dt.date(year, 1, 1))   # a yearly advance: January bills the whole year
+        bill(Access.console(), dt.date(year, 1, 1))   # a yearly advance: January bills the whole year
         for invoice in Invoice.objects.filter(funder=regency, paid=0, month=dt.date(year, 1, 1)):
             record_payment(invoice, amount=invoice.outstanding, reference=f"SKB-{year}",
                            paid_on=dt.date(year, 1, 10))
@@ -188,13 +189,13 @@ def _lapsed_death(today: dt.date, who: dict) -> int:
     """An RT head of Desa Lengkong died during the months his village had not paid: refused, withdrawn."""
     from lindung.coverage.models import Status
     from lindung.coverage.services import status_of
-    from lindung.funding.models import CoveredMonth
+    from lindung.funding.models import ReservedMonth
     from lindung.people.models import Worker
 
     from . import workflow
     from .events import confirm_event, report_event
 
-    ids = CoveredMonth.objects.filter(funder__region_id="3525112002").values_list("worker_id", flat=True)
+    ids = ReservedMonth.objects.filter(funder__region_id="3525112002").values_list("worker_id", flat=True)
     worker = Worker.objects.filter(pk__in=ids, died_on__isnull=True).order_by("id").first()
     if worker is None:
         return 0
@@ -219,9 +220,9 @@ def _accident(today: dt.date, who: dict) -> int:
     from .events import confirm_event, report_event
     from .heirs import add_family_member
 
-    from lindung.coverage.models import PaidMonth
+    from lindung.coverage.models import CoveredMonth
 
-    covered = (PaidMonth.objects.filter(village_code="3525112001", month__lt=add_months(today.replace(day=1), -1))
+    covered = (CoveredMonth.objects.filter(village_code="3525112001", month__lt=add_months(today.replace(day=1), -1))
                .order_by("-month", "-worker_id").first())
     if covered is None:
         return 0
@@ -250,7 +251,7 @@ def _waiting_for_documents(today: dt.date, who: dict) -> int:
     from .events import confirm_event, report_event
     from .heirs import add_family_member
 
-    worker = (Worker.objects.filter(village_id="3525112001", died_on__isnull=True, paid_months__isnull=False,
+    worker = (Worker.objects.filter(village_id="3525112001", died_on__isnull=True, covered_months__isnull=False,
                                     claims__isnull=True).distinct().order_by("id").first())
     if worker is None:
         return 0
@@ -276,7 +277,7 @@ def _registry_report(today: dt.date) -> int:
     from .models import TrustedSender
 
     worker = (Worker.objects.filter(regency_code="3525", died_on__isnull=True, life_events__isnull=True,
-                                    paid_months__isnull=False).distinct().order_by("id").first())
+                                    covered_months__isnull=False).distinct().order_by("id").first())
     if worker is None:
         return 0
     key = Ed25519PrivateKey.generate()  # the demo registry's key; only its public half is kept

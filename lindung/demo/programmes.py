@@ -91,7 +91,7 @@ def _sukabumi(admin, month: dt.date, today: dt.date) -> int:
                                       origin=BatchOrigin.IMPORT, skip_covered=False)
         funding._approve(None, batch, regency, today=today)
         attach_lists(admin, programme, [batch])
-    bill(month)
+    bill(Access.console(), month)
     for invoice in Invoice.objects.filter(funder=regency, month=month):
         record_payment(invoice, amount=invoice.total, reference=f"SUKABUMI-{invoice.pk}",
                        paid_on=min(today, invoice.due_date or today))

@@ -23,7 +23,7 @@ from lindung.audit import services as audit
 from lindung.billing.models import InvoiceLine
 from lindung.billing.scope import actor
 from lindung.coverage.indicators import check_region, indicators
-from lindung.coverage.models import PaidMonth
+from lindung.coverage.models import CoveredMonth
 from lindung.errors import InvalidInput
 from lindung.funding.models import Funder, Sponsorship, SponsorshipBatch, SponsorshipState
 from lindung.funding.scope import can_act_for, visible_batches
@@ -162,7 +162,7 @@ def progress(access, programme: Programme, month: dt.date) -> dict:
         raise PermissionDenied(_("This programme is outside your scope."))
     month = months.first_of_month(month)
     goal = targets(programme)
-    paid = PaidMonth.objects.filter(month=month, worker_id__in=programme_sponsorships(programme, month)
+    paid = CoveredMonth.objects.filter(month=month, worker_id__in=programme_sponsorships(programme, month)
                                     .values("worker_id"))
     if not access.can("coverage.statistics"):
         paid = paid.filter(access.worker_q("worker__"))
