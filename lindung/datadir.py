@@ -10,6 +10,8 @@ and -shm files the database file's permissions).
 import os
 from pathlib import Path
 
+from lindung import dialect
+
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 
@@ -32,7 +34,7 @@ def _chmod(path: Path, mode: int) -> None:
 
 def protect_sqlite_files(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver: the SQLite database file (and -wal, -shm) 0600, its folder 0700."""
-    if connection.vendor != "sqlite":
+    if not dialect.is_sqlite(connection):
         return
     name = str(connection.settings_dict.get("NAME") or "")
     if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:

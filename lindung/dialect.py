@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from django.db import connection
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
+def is_postgres(conn=None) -> bool:
+    """Whether ``conn`` (default: the default connection) is PostgreSQL."""
+    return (conn or connection).vendor == "postgresql"
 
 
-def is_sqlite() -> bool:
-    return connection.vendor == "sqlite"
+def is_sqlite(conn=None) -> bool:
+    return (conn or connection).vendor == "sqlite"
 
 
 def table(model) -> str:

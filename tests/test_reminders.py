@@ -31,7 +31,7 @@ def world(cerme_agent, dadapkuning_operator):
     company = funder("company", "PT Sinar", "3525")
     sponsor(company, [sponsored], start=month("2026-08"), months=3)  # cover ends 31 October 2026
     for m in ("2026-08", "2026-09", "2026-10"):
-        bill(month(m))
+        bill(Access.console(), month(m))
     paid_invoice = Invoice.objects.get(funder__worker=paid, month=month("2026-10"))
     record_payment(paid_invoice, amount=paid_invoice.total, reference="LUNAS", paid_on=dt.date(2026, 10, 5))
     return {"late": late, "soon": soon, "paid": paid, "sponsored": sponsored}
