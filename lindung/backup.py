@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import connection
 
+from lindung import dialect
 from lindung.errors import DomainError
 
 
@@ -51,12 +52,12 @@ def backup(target: Path) -> Path:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     db = connection.settings_dict
-    if connection.vendor == "sqlite":
+    if dialect.is_sqlite():
         connection.ensure_connection()
         with sqlite3.connect(target) as copy:
             connection.connection.backup(copy)
         copy.close()
-    elif connection.vendor == "postgresql":
+    elif dialect.is_postgres():
         args, env = _pg_env(db)
         _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args], env)
     else:
@@ -71,7 +72,7 @@ def restore(source: Path) -> None:
     if not source.is_file():
         raise BackupError(f"No backup file {source}.")
     db = connection.settings_dict
-    if connection.vendor == "sqlite":
+    if dialect.is_sqlite():
         with open(source, "rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
                 raise BackupError(f"{source} is not a Lindung SQLite backup.")
@@ -79,7 +80,7 @@ def restore(source: Path) -> None:
         with sqlite3.connect(source) as backup_db:
             backup_db.backup(connection.connection)
         backup_db.close()
-    elif connection.vendor == "postgresql":
+    elif dialect.is_postgres():
         args, env = _pg_env(db)
         connection.close()
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args, str(source)], env)

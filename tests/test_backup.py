@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from lindung.accounts.access import Access
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
@@ -34,7 +35,7 @@ def gresik(transactional_db):
                create_worker(LENGKONG, serial=3)]
     sponsor(regency, workers, start=month("2025-01"), months=6)
     for m in ("2025-01", "2025-02", "2025-03"):
-        bill(month(m))
+        bill(Access.console(), month(m))
     for invoice in Invoice.objects.all():
         record_payment(invoice, amount=invoice.outstanding, reference=f"P-{invoice.pk}",
                        paid_on=invoice.month.replace(day=10))

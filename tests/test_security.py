@@ -87,7 +87,7 @@ def invoices(db):
     jambi = funder("province", "Pemerintah Provinsi Jambi", "15")
     sponsor(gresik, [create_worker(DADAPKUNING, serial=1)], start=month("2025-01"), months=12)
     sponsor(jambi, [create_worker(JAMBI_VILLAGE, serial=2)], start=month("2025-01"), months=12)
-    bill(month("2025-01"))
+    bill(Access.console(), month("2025-01"))
     return Invoice.objects.get(funder=gresik), Invoice.objects.get(funder=jambi)
 
 
