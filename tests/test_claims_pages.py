@@ -65,3 +65,35 @@ def test_report_to_payment_through_the_pages(client, settings, tmp_path):
     assert "Rp42.000.000" in home or "Rp42,000,000" in home
     fragment = client.get("/claims/statistics/?region=3202").content.decode()
     assert 'id="benefit-families">1<' in fragment
+
+
+def test_a_scholarship_is_stopped_from_the_claim_page(client, settings, tmp_path):
+    from lindung.accounts.access import Access
+    from lindung.claims import workflow
+    from lindung.claims.documents import upload_document
+    from lindung.claims.events import confirm_event, report_event
+    from lindung.claims.heirs import add_family_member
+
+    settings.CLAIMS_DOCUMENT_DIR = tmp_path
+    payer = funder("regency", "Pemkab Sukabumi", "3202")
+    worker = create_worker(SUKABUMI_VILLAGE, serial=82, name="Ahmad Fauzi")
+    pay_on_time(payer, [worker], start=month("2025-01"), months=3)
+    desa = Access(make_user("desa.plr", "village_operator", [SUKABUMI_VILLAGE]))
+    maker = Access(make_user("cabang.1", "branch_officer", ["3202"]))
+    checker = Access(make_user("cabang.2", "branch_officer", ["3202"]))
+    event = report_event(desa, worker, kind="death", date=dt.date(2025, 3, 10), cause="work_accident")
+    confirm_event(maker, event)
+    mother = add_family_member(desa, worker, name="Ibu Aisyah", relationship="spouse", birth_date=dt.date(1980, 1, 1))
+    son = add_family_member(desa, worker, name="Rafi", relationship="child", birth_date=dt.date(2005, 1, 1),
+                            school_level="university", year_in_level=1)
+    claim = workflow.open_claim(desa, event, "scholarship", child=son, payee=mother, bank_account="123")
+    for kind in ("family_card", "heir_ktp", "savings_book"):
+        upload_document(desa, claim, kind=kind, upload=pdf())
+    workflow.verify(maker, claim)
+    workflow.submit(checker, claim)
+    workflow.record_paid(checker, claim, amount=12_000_000, paid_on=dt.date(2025, 4, 1), reference="BS-1")
+    client.force_login(desa.user)
+    assert 'id="stop-scholarship"' in client.get(f"/claims/{claim.pk}/").content.decode()
+    client.post(f"/claims/{claim.pk}/stop/", {"reason": "working", "from_year": "2027"})
+    assert sorted(claim.years.values_list("year", "state")) == [
+        (2025, "paid"), (2026, "due"), (2027, "stopped")]   # 23 on 1 January 2028: nothing after 2027

@@ -222,6 +222,12 @@ def claim_action(request, pk, action):
                                          bank_account=post.get("bank_account", ""),
                                          account_holder=post.get("account_holder", ""))
             messages.success(request, _("Payment details saved."))
+        elif action == "stop":
+            year = post.get("from_year", "")
+            if not year.isdigit():
+                raise DomainError(_("Give the first school year without payment."))
+            n = scholarships.stop(access, claim, reason=post.get("reason", ""), from_year=int(year))
+            messages.success(request, _("Scholarship stopped: %(n)d years.") % {"n": n})
         elif action == "year-paid":
             row = get_object_or_404(ScholarshipYear, pk=post.get("year_id"), claim=claim)
             scholarships.record_year_paid(access, row, paid_on=_date(post.get("paid_on"), _("Paid on")))
