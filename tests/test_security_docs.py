@@ -1,0 +1,84 @@
+"""docs/security.md is checked against the code: commands and options, settings and their defaults,
+API paths, and the table of what each role sees of a worker."""
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from django.conf import settings
+
+from lindung import limits
+from lindung.accounts.access import WORKER_FIELDS, WORKER_FIELDS_ALL
+from lindung.accounts.models import Role
+from lindung.cli import main
+
+TEXT = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text()
+
+
+def documented_commands() -> list[str]:
+    return sorted({c.strip() for c in re.findall(r"(?:^|`)(lindung [a-z][^`\n#]*)", TEXT, flags=re.M)})
+
+
+@pytest.mark.parametrize("line", documented_commands())
+def test_every_documented_command_and_option_exists(line):
+    words = line.split()[1:]
+    command, ctx = main, click.Context(main)
+    while isinstance(command, click.Group) and words and not words[0].startswith("-"):
+        sub = command.get_command(ctx, words[0])
+        assert sub is not None, f"no command {words[0]!r} in {line!r}"
+        command = sub
+        words.pop(0)
+    options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    for word in words:
+        if word.startswith("--"):
+            assert word.split("=")[0] in options, f"{line}: no option {word}"
+
+
+@pytest.mark.parametrize("name", sorted(set(re.findall(r"`(LINDUNG_[A-Z_]+)`", TEXT))))
+def test_every_documented_setting_is_read_by_the_settings(name):
+    source = (Path(settings.PACKAGE_DIR) / "settings.py").read_text()
+    if name == "LINDUNG_FUZZ_EXAMPLES":  # read by the test suite, not by Lindung
+        source = (Path(__file__).parent / "test_api_schema_fuzz.py").read_text()
+    assert f'"{name}"' in source, name
+
+
+def test_the_limits_table_states_the_defaults():
+    rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| [^|]+ \|$", TEXT, flags=re.M))
+    assert rows["workers one donor matching request may ask for"] == f"{settings.LINDUNG_MATCHING_MAX_WORKERS:,}"
+    assert rows["match confirmations plus private sponsorship cancellations per user per hour"] == \
+        str(settings.LINDUNG_MATCHING_ACTIONS_PER_HOUR)
+    assert rows["registrations refused as already registered per user per hour"] == \
+        str(settings.LINDUNG_REGISTRATION_REFUSALS_PER_HOUR)
+    assert rows["dates any door accepts"] == f"{settings.LINDUNG_DATE_MIN} … {settings.LINDUNG_DATE_MAX}"
+    assert rows["one payment, collection or statement row"] == f"Rp{limits.MAX_AMOUNT:,}"
+    assert rows["one fiscal year's budget allocation"] == f"Rp{limits.MAX_BUDGET:,}"
+    assert rows["a declared monthly income"] == f"Rp{limits.MAX_INCOME:,}"
+    assert rows["a region's working population"] == f"{limits.MAX_POPULATION:,}"
+    assert rows["idle time before a session ends"] == f"{settings.SESSION_COOKIE_AGE // 60} minutes"
+    assert rows["lifetime of an API token"] == f"{settings.LINDUNG_TOKEN_DAYS} days"
+    assert rows["failed logins before a 15-minute lock"] == str(settings.AXES_FAILURE_LIMIT)
+
+
+def test_the_field_table_is_the_access_layers_policy():
+    table = re.findall(r"^\| ((?:`\w+`(?:, )?)+)[^|]* \| ([^|]+) \| ([^|]+) \|$", TEXT, flags=re.M)
+    documented = set()
+    for fields, _government, funder in table:
+        for field in re.findall(r"`(\w+)`", fields):
+            documented.add(field)
+            assert field in WORKER_FIELDS_ALL, field
+            assert (field in WORKER_FIELDS[Role.FUNDER_USER]) is (funder.strip() != "withheld"), field
+            for role in (Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR,
+                         Role.AGENT):
+                assert field in WORKER_FIELDS[role]
+    assert documented == WORKER_FIELDS_ALL - {"id"}
+
+
+def test_every_documented_api_path_exists():
+    from lindung.api.urls import api
+
+    paths = set(api.get_openapi_schema(path_prefix="/api/v1/")["paths"])
+    for path in set(re.findall(r"`(?:GET |POST )?(/api/v1/[^`?\s]+)", TEXT)):
+        if path in ("/api/v1/openapi.json", "/api/v1/docs"):
+            continue
+        assert path in paths, path
