@@ -138,3 +138,27 @@ def test_leading_blank_rows_keep_the_spreadsheets_row_numbers(db, tmp_path):
     job = run_job(job, access=access)
     assert issues(job) == [(4, "NIK", "nik_length")]
     assert Worker.objects.count() == 1
+
+
+def test_a_spreadsheet_is_parsed_once_per_import_and_its_parsed_rows_are_not_kept(client, national_admin,
+                                                                                   tmp_path, monkeypatch):
+    """The header (at upload), the mapping page's preview and the run read the rows the reading process
+    spooled at upload; the spool (0600) is deleted when the job has run."""
+    from lindung.imports import readers
+    from lindung.imports.readers import spool_path
+
+    launched = []
+    real_popen = readers.subprocess.Popen
+    monkeypatch.setattr(readers.subprocess, "Popen", lambda *a, **k: launched.append(a) or real_popen(*a, **k))
+    path = write_xlsx(tmp_path / "daftar.xlsx", [HEADER, [make_nik("352511", B85, "M", 1), "Budi", B85, "L",
+                                                          DADAPKUNING]])
+    access = NationalAccess()
+    job = create_job(access, path, options=Options())
+    spool = spool_path(job.file.path)
+    assert spool.exists() and oct(spool.stat().st_mode & 0o777) == "0o600"
+    client.force_login(national_admin)
+    assert "Budi" in client.get(f"/imports/{job.pk}/mapping/").content.decode()
+    queue_job(access, job)
+    job = run_job(job, access=access)
+    assert job.counts["created"] == 1 and len(launched) == 1
+    assert not spool.exists()

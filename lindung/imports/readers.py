@@ -22,6 +22,8 @@ the exact line.
 
 import codecs
 import csv
+import datetime as dt
+import json
 import pickle
 import signal
 import subprocess
@@ -62,11 +64,39 @@ class Table:
         else:
             yield from self._sheet_rows()
 
+    @property
+    def spool_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".rows.jsonl")
+
+    def spool(self) -> None:
+        """Parse a sheet once (in the limited process) into a JSON-lines file beside it; later readings
+        of this table read that file. Raises UnreadableFile as reading would."""
+        if self.file_format == "csv":
+            return
+        for _frame in self._reading_process([str(self.spool_path)]):
+            pass
+
     def _sheet_rows(self) -> Iterator[list]:
+        spool = self.spool_path
+        if spool.exists() and spool.stat().st_mtime_ns >= self.path.stat().st_mtime_ns:
+            yield from self._spooled_rows(spool)
+        else:
+            yield from self._reading_process([])
+
+    def _spooled_rows(self, spool: Path) -> Iterator[list]:
+        with open(spool, encoding="utf-8") as handle:
+            first = handle.readline()
+            if first:
+                self.rows_declared = json.loads(first)["shape"][0]
+            for line in handle:
+                values = json.loads(line)
+                yield [_typed(v) if type(v) is dict else v for v in values]
+
+    def _reading_process(self, extra: list[str]) -> Iterator[list]:
         limit_mb = settings.SHEET_MEMORY_MB
         process = subprocess.Popen(
             [sys.executable, "-m", "lindung.imports.sheet_process", str(self.path), self.file_format,
-             str(settings.SHEET_MAX_CELLS), str(limit_mb), str(SHEET_CPU_SECONDS)],
+             str(settings.SHEET_MAX_CELLS), str(limit_mb), str(SHEET_CPU_SECONDS), *extra],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         try:
             while True:
@@ -116,6 +146,24 @@ class Table:
                 area = None
             return area[0] if area else 0
         return 0
+
+
+def spool_path(path: Path | str) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".rows.jsonl")
+
+
+def _typed(cell: dict):
+    """A spooled cell that JSON has no type for (``sheet_process._json_cell``)."""
+    if "d" in cell:
+        return dt.date.fromisoformat(cell["d"])
+    if "t" in cell:
+        return dt.datetime.fromisoformat(cell["t"])
+    if "h" in cell:
+        return dt.time.fromisoformat(cell["h"])
+    if "s" in cell:
+        return dt.timedelta(seconds=cell["s"])
+    return str(cell)
 
 
 def _n(value: int) -> str:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import ImportJob, Status
+from .readers import spool_path
 from .report import report_path
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ def purge_uploads(*, days: int | None = None, now: dt.datetime | None = None) ->
     for job in old.iterator():
         try:
             if job.file:
+                spool_path(job.file.path).unlink(missing_ok=True)
                 job.file.delete(save=False)
             report_path(job).unlink(missing_ok=True)
         except OSError:

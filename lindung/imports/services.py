@@ -34,7 +34,7 @@ from . import lifecycle
 from .columns import guess_mapping, header_key
 from .models import ImportJob, Outcome, RememberedMapping, RowIssue, Status
 from .pipeline import MappingError, Options, Validator, check_mapping, find_header, numbered_rows, validate_rows
-from .readers import UnreadableFile, open_table, text_of
+from .readers import UnreadableFile, open_table, spool_path, text_of
 from .writing import insert_workers, update_workers
 
 log = logging.getLogger(__name__)
@@ -154,9 +154,11 @@ def create_job(access: Access, path: Path | str, *, name: str = "", options: Opt
         job.file.save(Path(name or path.name).name, File(handle), save=False)
     try:
         table = open_table(job.file.path, job.original_name)
+        table.spool()  # a sheet is parsed once, here; the mapping page and the run read the spooled rows
         with closing(table.raw_rows()) as rows:  # closing stops a spreadsheet's reading process
             header_row, headers, _rest = find_header(rows)
     except (UnreadableFile, MappingError) as exc:
+        spool_path(job.file.path).unlink(missing_ok=True)
         job.file.delete(save=False)
         raise ImportRefused(str(exc)) from None
     remembered = RememberedMapping.objects.filter(scope=mapping_scope(access, region_code)).first()
@@ -312,6 +314,8 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
                 "error": exc.__class__.__name__}
             log.exception("import %s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=message, finished_at=timezone.now())
+    if job.file:
+        spool_path(job.file.path).unlink(missing_ok=True)  # finished: the parsed rows are not needed again
     job.refresh_from_db()
     return job
 

@@ -13,12 +13,18 @@ its rows from a pipe. Here, before anything is parsed:
    streaming scan of ``content.xml``, nothing kept); after loading, the sheet's real area is checked
    again (XLS, whose BIFF8 format is itself bounded to 65,536 × 256 cells, is checked there).
 
+With a sixth argument the rows are written to that file as JSON lines instead (dates tagged), so a
+list parsed once at upload is not parsed again when its job runs (``readers.Table.spool``).
+
 Nothing here imports Django (the process starts in a fraction of a second). Frames written to stdout
 (pickle; read only by the parent, which started this process): ``("shape", rows, columns)``, then
 ``("rows", [row, ...])`` batches in file order (row 1 first, leading blank rows included so the
 numbering is the spreadsheet's), then ``("end",)`` — or one ``("error", code, detail)``.
 """
 
+import datetime as dt
+import json
+import os
 import pickle
 import re
 import resource
@@ -177,8 +183,20 @@ def read(path: str, file_format: str, max_cells: int, send) -> None:
     send(("end",))
 
 
+def _json_cell(value):
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"h": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"s": value.total_seconds()}
+    return value
+
+
 def main(argv: list[str]) -> int:
-    path, file_format, max_cells, memory_mb, cpu_seconds = argv
+    path, file_format, max_cells, memory_mb, cpu_seconds, *spool = argv
     out = sys.stdout.buffer
 
     def send(frame) -> None:
@@ -186,7 +204,21 @@ def main(argv: list[str]) -> int:
 
     try:
         _limit(int(memory_mb), int(cpu_seconds))
-        read(path, file_format, int(max_cells), send)
+        if spool:  # the rows go to a JSON-lines file (0600) that later readings use instead of parsing again
+            with open(os.open(spool[0], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
+                def to_file(frame) -> None:
+                    if frame[0] == "rows":
+                        handle.write("".join(json.dumps([_json_cell(v) for v in values], ensure_ascii=False) + "\n"
+                                             for values in frame[1]))
+                    elif frame[0] == "shape":
+                        handle.write(json.dumps({"shape": frame[1:]}) + "\n")
+                    else:
+                        handle.flush()
+                        send(frame)
+
+                read(path, file_format, int(max_cells), to_file)
+        else:
+            read(path, file_format, int(max_cells), send)
     except Refused as exc:
         send(("error", exc.code, *exc.detail))
     except MemoryError:
