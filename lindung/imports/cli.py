@@ -49,7 +49,7 @@ def workers(file, village_code, district_code, default_segment, funder_id, progr
 
     from .columns import BY_KEY, header_key
     from .pipeline import Options
-    from .services import ImportRefused, create_job, earlier_import_of_same_file, queue_job, run_job
+    from .services import ImportRefused, create_job, discard_job, earlier_import_of_same_file, queue_job, run_job
 
     if as_user:
         user = User.objects.filter(username=as_user, is_active=True).first()
@@ -78,7 +78,7 @@ def workers(file, village_code, district_code, default_segment, funder_id, progr
             mapping[index] = field
         earlier = earlier_import_of_same_file(job)
         if earlier is not None and not force and not dry_run:
-            job.delete()
+            discard_job(job)
             raise click.ClickException(_(
                 "This file was already imported (import #%(id)s on %(date)s); nothing new to do. "
                 "Use --force to run it again.") % {"id": earlier.pk, "date": f"{earlier.created_at:%Y-%m-%d %H:%M}"})

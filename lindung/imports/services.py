@@ -169,6 +169,14 @@ def create_job(access: Access, path: Path | str, *, name: str = "", options: Opt
     return job
 
 
+def discard_job(job: ImportJob) -> None:
+    """Delete a job that was never started, with its upload and the rows parsed from it."""
+    if job.file:
+        spool_path(job.file.path).unlink(missing_ok=True)
+        job.file.delete(save=False)
+    job.delete()
+
+
 def earlier_import_of_same_file(job: ImportJob) -> ImportJob | None:
     return (ImportJob.objects.filter(file_hash=job.file_hash, status=Status.DONE, outcome=Outcome.COMMITTED)
             .exclude(pk=job.pk).order_by("-created_at").first())
