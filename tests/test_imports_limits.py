@@ -152,7 +152,7 @@ def test_a_spreadsheet_is_parsed_once_per_import_and_its_parsed_rows_are_not_kep
     monkeypatch.setattr(readers.subprocess, "Popen", lambda *a, **k: launched.append(a) or real_popen(*a, **k))
     path = write_xlsx(tmp_path / "daftar.xlsx", [HEADER, [make_nik("352511", B85, "M", 1), "Budi", B85, "L",
                                                           DADAPKUNING]])
-    access = NationalAccess()
+    access = Access.console()
     job = create_job(access, path, options=Options())
     spool = spool_path(job.file.path)
     assert spool.exists() and oct(spool.stat().st_mode & 0o777) == "0o600"
