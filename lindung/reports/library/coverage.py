@@ -43,26 +43,33 @@ def figures(code: str, month, access, target: Decimal) -> tuple[dict, list[dict]
     return data, series, gap
 
 
-def build(access, params: dict, progress=None) -> d.Document:
-    code, month = params.get("region", ""), params["period"]
-    target = params.get("target") or RPJMN_TARGET
-    data, series, gap = figures(code, month, access, target)
+def target_figures(data: dict, target: Decimal) -> list[d.Figure]:
+    """Active members, working population (with its year), coverage %, the target and the gap."""
     pct = data["coverage_pct"]
-    doc = d.Document(
-        title=_("Coverage (UCJ): %(region)s") % {"region": data["region"]["name"]},
-        subtitle=_("Active members against the working population, %(month)s") % {"month": data["month"]},
-        parameters=[(_("Region"), f"{data['region']['name']} ({code or 'ID'})"), (_("Month"), data["month"]),
-                    (_("Coverage target"), display(float(target), d.PERCENT))],
-    )
     wp_note = (_("year %(year)s") % {"year": data["working_population_year"]}
                if data["working_population_year"] else _("not entered"))
-    doc.figures = [
+    return [
         d.Figure(_("Active members"), data["active"]),
         d.Figure(_("Working population"), data["working_population"], note=wp_note),
         d.Figure(_("Coverage (UCJ)"), pct, d.PERCENT),
         d.Figure(_("Target"), float(target), d.PERCENT),
         d.Figure(_("Gap to the target (percentage points)"),
                  None if pct is None else float(max(target - Decimal(str(pct)), Decimal(0))), d.PERCENT),
+    ]
+
+
+def build(access, params: dict, progress=None) -> d.Document:
+    code, month = params.get("region", ""), params["period"]
+    target = params.get("target") or RPJMN_TARGET
+    data, series, gap = figures(code, month, access, target)
+    doc = d.Document(
+        title=_("Coverage (UCJ): %(region)s") % {"region": data["region"]["name"]},
+        subtitle=_("Active members against the working population, %(month)s") % {"month": data["month"]},
+        parameters=[(_("Region"), f"{data['region']['name']} ({code or 'ID'})"), (_("Month"), data["month"]),
+                    (_("Coverage target"), display(float(target), d.PERCENT))],
+    )
+    doc.figures = [
+        *target_figures(data, target),
         d.Figure(_("New members this month"), data["new"]),
         d.Figure(_("Lapsed this month"), data["lapsed"]),
     ]

@@ -12,7 +12,6 @@ in one PDF (and XLSX) for the award's assessment on policy, implementation and c
 """
 
 import datetime as dt
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +33,7 @@ from ..catalogue import Report
 from ..numbers import display
 from ..regulations import for_region
 from ..services import ReportRefused
-from .coverage import RPJMN_TARGET
+from .coverage import RPJMN_TARGET, target_figures
 
 SEGMENTS, SOURCES, CLAIM_KINDS = dict(Segment.choices), dict(FundingSource.choices), dict(ClaimKind.choices)
 
@@ -69,7 +68,6 @@ def build(access, params: dict, progress=None) -> d.Document:
     lines = budget_lines(access, code, year)
     money = {k: sum(r[k] for r in lines) for k in ("amount", "committed", "spent")}
     claims = paid_statistics(access, code, year)
-    pct = data["coverage_pct"]
     doc = d.Document(
         title=_("Paritrana evidence pack %(year)s: %(region)s") % {"year": year, "region": data["region"]["name"]},
         subtitle=_("Policy, budget, implementation and coverage for workers' social security"),
@@ -80,14 +78,7 @@ def build(access, params: dict, progress=None) -> d.Document:
         d.Figure(_("Regulations issued"), len(regulations)),
         d.Figure(_("Budget allocated for contributions"), money["amount"], d.RUPIAH),
         d.Figure(_("Budget realised"), money["spent"], d.RUPIAH),
-        d.Figure(_("Active members"), data["active"]),
-        d.Figure(_("Working population"), data["working_population"],
-                 note=_("year %(year)s") % {"year": data["working_population_year"]}
-                 if data["working_population_year"] else _("not entered")),
-        d.Figure(_("Coverage (UCJ)"), pct, d.PERCENT),
-        d.Figure(_("Target"), float(target), d.PERCENT),
-        d.Figure(_("Gap to the target (percentage points)"),
-                 None if pct is None else float(max(target - Decimal(str(pct)), Decimal(0))), d.PERCENT),
+        *target_figures(data, target),
         d.Figure(_("Families who received benefits"), claims["families"]),
         d.Figure(_("Benefits paid"), claims["amount"], d.RUPIAH),
     ]
