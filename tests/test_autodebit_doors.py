@@ -146,6 +146,8 @@ def test_the_api_registers_changes_state_and_follows_up(client, self_payer, cerm
     import_return_file(admin, bank_for("GENERIC"), "r.csv", returned(text, "14", "2026-04-20").encode())
     client.force_login(cerme_agent)
     [failure] = client.get("/api/v1/autodebit/failures").json()
+    exported = b"".join(client.get("/autodebit/failures/", {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "Wati Mandiri" in exported and "rekening ditutup (14)" in exported
     assert failure["reason"] == "account_closed" and failure["reason_code"] == "14"
     assert client.post(f"/api/v1/autodebit/failures/{failure['id']}/followup", {"note": ""},
                        content_type="application/json").status_code == 422

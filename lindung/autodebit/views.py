@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 from lindung.coverage import services as coverage
 from lindung.coverage.models import Status
 from lindung import months
+from lindung.audit import services as audit
 from lindung.errors import DomainError, lines
 from lindung.months import month_label
+from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
 
 from .forms import ExportForm, FollowUpForm, MandateForm, ReturnFileForm, StateForm
 from .models import MandateState, ReturnFile
@@ -145,6 +147,17 @@ def failures(request):
     access.require("autodebit.view")
     this_month = months.this_month()
     rows = [(d, coverage.status_of(d.mandate.worker, this_month)) for d in open_failures(access)[:500]]
+    if request.GET.get("format") in ("csv", "xlsx"):
+        audit.record(request.user, audit.Action.EXPORT, request.user, summary="failed auto-debits")
+        columns = [Column(_("Month"), MONTH), Column(_("Worker")), Column("NIK", ID), Column(_("Village")),
+                   Column(_("Agent")), Column(_("Amount (Rp)"), NUMBER), Column(_("Bank's reason")),
+                   Column(_("Mandate"), ID), Column(_("Cover"))]
+        data = [[d.month, d.mandate.worker.name, access.nik_for_display(d.mandate.worker),
+                 d.mandate.worker.village.name, getattr(d.mandate.registered_by, "username", ""), d.amount,
+                 f"{d.get_reason_display()} ({d.reason_code})", str(d.mandate_id), str(Status(status).label)]
+                for d, status in rows]
+        return export_response(request, f"failed-debits-{month_label(this_month)}", columns, data,
+                               title=_("Failed debits"))
     return render(request, "autodebit/failures.html", {
         "rows": rows, "month": this_month, "can_follow_up": access.can("autodebit.followup")})
 
