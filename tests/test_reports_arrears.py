@@ -55,3 +55,20 @@ def test_agent_sees_only_own_workers_and_funders_are_refused(gresik_members, cer
     assert found["2 bulan belum dibayar"] == 0
     with pytest.raises(PermissionDenied):
         request_report(Access(csr_donor_user), "arrears", {"region": "3525", "period": "2025-05", "format": "pdf"})
+
+
+def test_member_paying_again_after_a_lapse_is_reactivated(gresik_members, national_admin):
+    from lindung.billing.models import Invoice
+    from lindung.billing.payments import record_payment
+    from lindung.billing.runs import bill
+
+    # Jambi's member paid January only and lapsed in April; the province pays June within June.
+    for m in ("2025-04", "2025-05", "2025-06"):
+        bill(Access.console(), month(m))
+    june = Invoice.objects.get(funder__name="Pemerintah Provinsi Jambi", month=month("2025-06"))
+    record_payment(june, amount=june.outstanding, reference="P-JUNE", paid_on=month("2025-06").replace(day=12))
+    found, book = figures(request_report(Access(national_admin), "arrears",
+                                         {"region": "15", "period": "2025-06", "format": "xlsx"}))
+    assert found["aktif kembali"] == 1
+    rows = cell_values(sheet(book, "Pekerja yang perlu ditindaklanjuti"))[1:]
+    assert [r[0] for r in rows] == ["aktif kembali"] and rows[0][5] == "2025-06"
