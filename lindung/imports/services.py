@@ -371,21 +371,19 @@ def _commit(job, access, options: Options, result, counts: dict, progress: Progr
 
 
 def _audit_updates(job: ImportJob, updates: list) -> None:
-    """One audit entry per changed worker (personal data changed, UU 27/2022), written in bulk."""
-    from lindung.audit.models import AuditEntry
+    """One audit entry per changed worker, [value before, value after] for each changed field (personal
+    data changed, UU 27/2022), through the one bulk audit writer."""
     from lindung.people.models import Worker
 
-    entries = []
     region_of = {}
     ids = [worker_id for worker_id, *_changes in updates]
     for start in range(0, len(ids), 5000):
         region_of.update(Worker.objects.filter(pk__in=ids[start:start + 5000]).values_list("id", "village_id"))
-    for worker_id, changes, before in updates:
-        entries.append(AuditEntry(actor=job.created_by, action=audit.Action.UPDATE, target_type="people.worker",
-                                  target_id=str(worker_id), region_code=region_of.get(worker_id, ""),
-                                  summary=_("Updated by import #%(id)s") % {"id": job.pk},
-                                  changes=audit.diff(before, changes)))  # [value before, value after]
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    summary = _("Updated by import #%(id)s") % {"id": job.pk}
+    audit.record_bulk(job.created_by, audit.Action.UPDATE, Worker, (
+        audit.Entry(worker_id, region_code=region_of.get(worker_id, ""), summary=summary,
+                    changes=audit.diff(before, changes))
+        for worker_id, changes, before in updates))
 
 
 def _propose(access, options: Options, niks: list[str], job: ImportJob):
