@@ -2,17 +2,14 @@
 permissions."""
 
 import re
-from pathlib import Path
 
-import click
 import pytest
 
-from lindung.accounts.access import PERMISSIONS
 from lindung.billing.api import router as billing_router
-from lindung.cli import main
 from lindung.coverage.api import router as coverage_router
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+from .docs_support import DOCS, assert_command_and_options_exist, normalised, permissions, routes
+
 TEXT = {name: (DOCS / name).read_text() for name in ("billing.md", "coverage.md")}
 ROUTERS = {"billing": billing_router, "coverage": coverage_router}
 
@@ -26,26 +23,7 @@ def commands() -> list[str]:
 
 @pytest.mark.parametrize("line", commands())
 def test_every_documented_command_and_option_exists(line):
-    words = line.split()[1:]
-    command, ctx = main, click.Context(main)
-    while isinstance(command, click.Group) and words and not words[0].startswith("-"):
-        sub = command.get_command(ctx, words[0])
-        if sub is None:
-            break
-        command = sub
-        words.pop(0)
-    options = {opt for param in command.params for opt in getattr(param, "opts", [])}
-    if isinstance(command, click.Group):
-        options |= {opt for param in command.params for opt in getattr(param, "opts", [])}
-    for word in words:
-        if word.startswith("--"):
-            assert word.strip("[]") in options, f"{word} in {line!r}"
-
-
-def routes(prefix: str) -> set[tuple[str, str]]:
-    router = ROUTERS[prefix]
-    return {(method, re.sub(r"\{[a-z_]+\}", "{}", path)) for path, view in router.path_operations.items()
-            for op in view.operations for method in op.methods}
+    assert_command_and_options_exist(line)
 
 
 def test_documented_api_paths_exist():
@@ -57,12 +35,11 @@ def test_documented_api_paths_exist():
         documented += [(m, prefix, p) for m, p in re.findall(r"`(GET|POST|PUT) (/[a-z/{}_]+)", section)]
     assert len(documented) > 15
     for method, prefix, path in documented:
-        assert (method, re.sub(r"\{[a-z_]+\}", "{}", path)) in routes(prefix), f"{method} /{prefix}{path}"
+        assert (method, normalised(path)) in routes(ROUTERS[prefix]), f"{method} /{prefix}{path}"
 
 
 def test_documented_permissions_are_exactly_billings_and_coverages():
-    ours = {n for n in PERMISSIONS if n.split(".")[0] in ("billing", "payment", "coverage")}
     documented = set()
     for text in TEXT.values():
         documented |= set(re.findall(r"`((?:billing|payment|coverage)\.[a-z_.]+[a-z])`", text))
-    assert documented == ours
+    assert documented == permissions("billing", "payment", "coverage")

@@ -1,5 +1,6 @@
 """The README is checked against the code so it cannot drift."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -62,3 +63,60 @@ def test_region_licence_ships_with_the_data():
     data = ROOT / "lindung" / "regions" / "data"
     assert (data / "LICENSE-cahyadsn-wilayah.txt").read_text().startswith("MIT License")
     assert (data / "wilayah.csv").exists()
+
+
+# --- both directions: the configuration table and settings.py ------------------------------------------
+
+def variables_read_in_settings() -> set[str]:
+    """Every environment variable settings.py reads (through its env_* helpers or os.environ)."""
+    tree = ast.parse((ROOT / "lindung" / "settings.py").read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name.startswith("env_") or name in ("get", "getenv"):
+                found.add(node.args[0].value)
+    return {v for v in found if isinstance(v, str) and re.fullmatch(r"[A-Z][A-Z0-9_]+", v)}
+
+
+def variables_in_the_readme() -> set[str]:
+    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", section, flags=re.M))
+
+
+def test_every_environment_variable_is_documented_and_every_documented_one_is_read():
+    read, documented = variables_read_in_settings(), variables_in_the_readme()
+    assert {"DATABASE_URL", "LINDUNG_SECRET_KEY", "LINDUNG_LOG_LEVEL", "LINDUNG_LANG"} <= read
+    assert read - documented == set(), "read in settings.py but missing from the README table"
+    assert documented - read == set(), "in the README table but never read"
+
+
+def test_no_module_outside_settings_reads_the_environment():
+    readers = []
+    for path in (ROOT / "lindung").rglob("*.py"):
+        if path.name == "settings.py" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            # os.environ.get(...), os.environ[...] read, os.getenv(...)
+            if isinstance(node, ast.Attribute) and node.attr in ("get", "getenv") and \
+                    getattr(node.value, "attr", getattr(node.value, "id", "")) in ("environ", "os"):
+                readers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and \
+                    getattr(node.value, "attr", "") == "environ":
+                readers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert readers == []
+
+
+# --- every path the README and the guides name exists -------------------------------------------------
+
+def documented_paths() -> set[str]:
+    texts = [README] + [p.read_text() for p in (ROOT / "docs").glob("*.md")]
+    found = set()
+    for text in texts:
+        found |= set(re.findall(r"`((?:lindung|tests|benchmarks|scripts|docs)/[A-Za-z0-9_./-]+)`", text))
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(documented_paths()))
+def test_every_documented_path_exists(path):
+    assert (ROOT / path.rstrip("/")).exists(), path

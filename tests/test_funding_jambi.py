@@ -1,4 +1,4 @@
-"""Jambi province funds its villages' vulnerable workers for 12 months (RULES.md §2, seed 002).
+"""Jambi province funds its villages' vulnerable workers for 12 months (BKBK grant, Pergub Jambi 16/2022).
 
 1,562 villages × Rp100,000,000 × 10 % = Rp15,620,000,000; at Rp16,800 a month for 12 months
 (Rp201,600 a worker) that covers 77,480 workers.
@@ -17,6 +17,7 @@ from lindung.funding.models import (
     BatchState, Budget, ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipState,
 )
 from lindung.funding.pricing import QuoteCache
+from lindung.rules.planner import plan_budget
 from lindung.rules.services import quote
 
 from .conftest import make_user
@@ -56,8 +57,11 @@ def test_one_worker_year_costs_201600_and_the_grant_covers_77480_workers(db):
                            month=dt.date(2026, m, 1), funding_source="apbd-province", sector="other")
                for m in range(1, 13))
     assert year == 201_600  # PP 50/2025 relief does not apply to APBD-funded workers
-    assert 1_562 * 100_000_000 * 10 // 100 == 15_620_000_000
-    assert 15_620_000_000 // year == 77_480
+    # The BKBK grant's 10 % (1,562 villages × Rp100,000,000 × 10 % = Rp15,620,000,000), through the planner
+    # a province operator uses: 77,480 workers for 12 months (Rp15,619,968,000), Rp32,000 left over.
+    plan = plan_budget(budget=15_620_000_000, programs="jkk,jkm", income=1_000_000, funding_source="apbd-province",
+                       start=JAN, months=12)
+    assert (plan.cost_per_worker, plan.workers, plan.remainder) == (201_600, 77_480, 32_000)
 
 
 def test_province_operator_proposes_another_approves_twelve_months(jambi, jambi_province_operator,
