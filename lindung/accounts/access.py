@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from lindung.regions.models import ancestor_codes
+from lindung.regions.models import REGION_FIELDS, ancestor_codes
 
 from .models import Role
 
@@ -215,10 +215,9 @@ class Access:
         by_length: dict[int, list[str]] = {}
         for code in self.region_codes:
             by_length.setdefault(len(code), []).append(code)
-        field = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}
         q = Q(pk__in=[])
         for length, codes in by_length.items():
-            q |= Q(**{f"{prefix}{field[length]}__in": codes})
+            q |= Q(**{f"{prefix}{REGION_FIELDS[length]}__in": codes})
         return q
 
     def worker_q(self, prefix: str = "") -> Q:

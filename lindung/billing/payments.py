@@ -89,7 +89,9 @@ def record_payment(invoice: Invoice, *, amount: int, reference: str, paid_on: dt
 
 
 def allocate(invoice: Invoice, payment: Payment, available: int | None = None) -> int:
-    """Apply ``available`` (default: the whole payment) to the invoice's unpaid lines, oldest month first."""
+    """Apply ``available`` (default: the whole payment) to the invoice's unpaid lines, oldest month first.
+
+    ``invoice`` is the row the caller locked (``select_for_update``) in the current transaction."""
     available = payment.amount if available is None else available
     paid_on = dialect.date_param(payment.paid_on)
     with connection.cursor() as cursor:
@@ -118,12 +120,12 @@ def allocate(invoice: Invoice, payment: Payment, available: int | None = None) -
     allocated = in_full + part
     if allocated:
         with connection.cursor() as cursor:
-            cursor.execute(f"""
-                UPDATE {INVOICES} SET paid = paid + %s,
-                    status = CASE WHEN paid + %s >= total THEN 'paid' ELSE 'partly_paid' END
-                WHERE id = %s""", [allocated, allocated, invoice.pk])
-        invoice.paid += allocated
-        invoice.status = Invoice.status_for(invoice.total, invoice.paid)
+            # The invoice row is locked by the caller, so its paid amount here is current: the status
+            # comes from the one rule (Invoice.status_for), not from a second copy of it in SQL.
+            invoice.paid += allocated
+            invoice.status = Invoice.status_for(invoice.total, invoice.paid)
+            cursor.execute(f"UPDATE {INVOICES} SET paid = paid + %s, status = %s WHERE id = %s",
+                           [allocated, invoice.status, invoice.pk])
         Payment.objects.filter(pk=payment.pk).update(allocated=F("allocated") + allocated)
         payment.allocated += allocated
     if in_full:

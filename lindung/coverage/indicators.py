@@ -23,7 +23,7 @@ from django.db.models import Count, Sum
 
 
 from lindung.months import month_from_index, month_index
-from lindung.regions.models import Level, Region, WorkingPopulation
+from lindung.regions.models import Level, Region, WorkingPopulation, parent_code
 
 from .models import CoverageSnapshot, CoveredMonth, SnapshotRun
 
@@ -36,10 +36,6 @@ BREAKDOWNS = ("segment", "ecosystem", "funder_kind")
 def region_filter(code: str) -> dict:
     """Equality filters on the denormalised codes: a prefix of the covering index."""
     return {field: code[:length] for length, field in CODE_FIELDS if length <= len(code)}
-
-
-def parent_code(code: str) -> str | None:
-    return {2: "", 4: code[:2], 6: code[:4], 10: code[:6]}.get(len(code))
 
 
 def percent(active: int, working: int | None) -> float | None:

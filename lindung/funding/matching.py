@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.audit import services as audit
-from lindung.months import add_months, first_of_month
+from lindung.months import add_months
 from lindung.people.models import Segment, Worker
+from lindung.regions.models import is_region_code, region_field
 
 from .errors import AlreadyCovered, FundingError
 from .kinds import allowed_sources
@@ -31,7 +32,7 @@ from .models import (
 )
 from .pricing import QuoteCache, cost_by_year
 from .scope import can_act_for
-from .services import _actor, _approve, check_matching_rate, _check_programs, _chunks, _create_batch, _programs_overlap_q, _today
+from .services import _actor, _approve, _chunks, _create_batch, _programs_overlap_q, _today, check_matching_rate, check_terms
 
 PACKAGES = {
     "jkk,jkm": gettext_lazy("JKK + JKM (standard package for vulnerable workers)"),
@@ -57,17 +58,14 @@ class MatchRequest:
     occupation: str = ""
 
     def clean(self) -> "MatchRequest":
-        self.programs = _check_programs(self.programs)
+        self.programs, self.start_month = check_terms(self.programs, self.start_month, int(self.months))
         self.region = (self.region or "").replace(".", "").strip()
-        if self.region and (not self.region.isdigit() or len(self.region) not in (2, 4, 6, 10)):
+        if self.region and not is_region_code(self.region):
             raise FundingError(_("A region code has 2, 4, 6 or 10 digits."))
         if self.segment and self.segment not in Segment.values:
             raise FundingError(_("Unknown segment %(segment)s.") % {"segment": self.segment})
         if not 1 <= int(self.count) <= max_workers():
             raise FundingError(_("Ask for between 1 and %(n)s workers.") % {"n": f"{max_workers():,}"})
-        if not 1 <= int(self.months) <= 60:
-            raise FundingError(_("A sponsorship runs for 1 to 60 months."))
-        self.start_month = first_of_month(self.start_month)
         return self
 
     @property
@@ -127,8 +125,7 @@ def eligible_entries(request: MatchRequest):
     """Open pool entries matching the request with no payer or proposal for any programme-month."""
     entries = WaitingEntry.objects.filter(closed_at__isnull=True)
     if request.region:
-        field = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}[len(request.region)]
-        entries = entries.filter(**{f"worker__{field}": request.region})
+        entries = entries.filter(**{f"worker__{region_field(request.region)}": request.region})
     if request.segment:
         entries = entries.filter(worker__segment=request.segment)
     if request.occupation:

@@ -17,8 +17,9 @@ for its villages, and an agent may propose for the self-payers and members it co
 from django.db.models import Exists, OuterRef, Q
 
 from lindung.accounts.models import Role
+from lindung.regions.models import ancestor_codes
 
-from .models import Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState
+from .models import BatchState, Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState
 
 
 LIVE = (SponsorshipState.APPROVED, SponsorshipState.ACTIVE)
@@ -60,7 +61,7 @@ def visible_funders(access):
     else:
         for code in access.region_codes:
             # funders inside the user's regions, and the governments above them that may pay for them
-            q |= Q(region__code__startswith=code) | Q(region_id__in=_ancestors_and_self(code),
+            q |= Q(region__code__startswith=code) | Q(region_id__in=ancestor_codes(code),
                                                       kind__in=FunderKind.public())
     return qs.filter(q)
 
@@ -90,10 +91,6 @@ def visible_batches(access):
         return qs.filter(funder_id=access.funder_id)
     mine = visible_sponsorships(access).filter(batch=OuterRef("pk"))
     return qs.filter(Exists(mine) | Q(proposed_by=access.user))
-
-
-def _ancestors_and_self(code: str) -> list[str]:
-    return [code[:n] for n in (2, 4, 6, 10) if n <= len(code)]
 
 
 def can_act_for(access, funder: Funder) -> bool:
@@ -129,6 +126,19 @@ def can_propose_for(access, funder: Funder) -> bool:
 
 def can_approve_for(access, funder: Funder) -> bool:
     return access.can("sponsorship.approve") and can_act_for(access, funder)
+
+
+def is_own_public_proposal(access, batch: SponsorshipBatch, funder: Funder | None = None) -> bool:
+    """Maker–checker: a list that commits public money is never approved by the person who proposed it."""
+    funder = funder or batch.funder
+    return funder.is_public and batch.proposed_by_id is not None and batch.proposed_by_id == getattr(access.user,
+                                                                                                    "pk", None)
+
+
+def may_approve(access, batch: SponsorshipBatch) -> bool:
+    """A proposed list this user approves for its funder, unless it is his own proposal of public money."""
+    return (batch.state == BatchState.PROPOSED and can_approve_for(access, batch.funder)
+            and not is_own_public_proposal(access, batch))
 
 
 def proposable_funders(access):

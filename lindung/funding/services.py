@@ -20,6 +20,7 @@ from lindung.accounts.models import Role
 from lindung.months import add_months, first_of_month, months_between
 from lindung.months import today as local_today
 from lindung.people.models import Worker
+from lindung.regions.models import region_field
 from lindung.rules.choices import Program
 
 from . import budget as budgets
@@ -30,11 +31,10 @@ from .models import (
     SponsorshipState, programs_key,
 )
 from .pricing import QuoteCache, cost_by_year, sponsorship_groups
-from .scope import can_act_for, can_approve_for, can_propose_for, visible_sponsorships
+from .scope import can_act_for, can_approve_for, can_propose_for, is_own_public_proposal, visible_sponsorships
 
 CHUNK = 5000  # ids per IN (…) list: below SQLite's variable limit, few round trips at 78,000 workers
 MAX_MONTHS = 60
-WORKER_REGION_FIELD = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}
 S = SponsorshipState
 
 
@@ -151,6 +151,15 @@ def _check_programs(programs) -> str:
     return key
 
 
+def check_terms(programs, start_month: dt.date, months: int) -> tuple[str, dt.date]:
+    """What every sponsorship request must say, for a list or a donor's match: known programmes (their
+    stored key), 1 to MAX_MONTHS months, and a first month. Returns (programmes key, first month)."""
+    key = _check_programs(programs)
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise FundingError(_("A sponsorship runs for 1 to %(max)d months.") % {"max": MAX_MONTHS})
+    return key, first_of_month(start_month)
+
+
 def _programs_overlap_q(key: str, prefix: str = "") -> Q:
     q = Q(pk__in=[])
     for p in key.split(","):
@@ -159,21 +168,31 @@ def _programs_overlap_q(key: str, prefix: str = "") -> Q:
     return q
 
 
-def conflicting_worker_ids(worker_ids: list[int], programs: str, start: dt.date, months: int,
-                           *, exclude_batch: SponsorshipBatch | None = None) -> set[int]:
-    """Workers who already have a payer, or an open proposal, for any of these programme-months."""
+def payers_of(worker_ids: list[int], programs, start: dt.date, months: int,
+              *, exclude_batch: SponsorshipBatch | None = None) -> dict[int, set[int]]:
+    """Someone already pays: the funders holding (reserved) or proposing any of these programme-months,
+    per worker. The one home of the rule; the proposal form and the importer's pre-check both ask it."""
+    key = programs if isinstance(programs, str) else programs_key(programs)
     end = add_months(start, months - 1)
-    found: set[int] = set()
+    found: dict[int, set[int]] = {}
     proposals = Sponsorship.objects.filter(state=S.PROPOSED, start_month__lte=end, end_month__gte=start)
-    proposals = proposals.filter(_programs_overlap_q(programs))
+    proposals = proposals.filter(_programs_overlap_q(key))
     if exclude_batch is not None:
         proposals = proposals.exclude(batch=exclude_batch)
     for chunk in _chunks(worker_ids):
-        found.update(ReservedMonth.objects.filter(worker_id__in=chunk, month__gte=start, month__lte=end,
-                                                 program__in=programs.split(","))
-                     .values_list("worker_id", flat=True).distinct())
-        found.update(proposals.filter(worker_id__in=chunk).values_list("worker_id", flat=True).distinct())
+        reserved = (ReservedMonth.objects.filter(worker_id__in=chunk, month__gte=start, month__lte=end,
+                                                 program__in=key.split(","))
+                    .order_by().values_list("worker_id", "funder_id").distinct())
+        proposed = proposals.filter(worker_id__in=chunk).order_by().values_list("worker_id", "funder_id").distinct()
+        for worker_id, funder_id in [*reserved, *proposed]:
+            found.setdefault(worker_id, set()).add(funder_id)
     return found
+
+
+def conflicting_worker_ids(worker_ids: list[int], programs: str, start: dt.date, months: int,
+                           *, exclude_batch: SponsorshipBatch | None = None) -> set[int]:
+    """Workers who already have a payer, or an open proposal, for any of these programme-months."""
+    return set(payers_of(worker_ids, programs, start, months, exclude_batch=exclude_batch))
 
 
 def propose_sponsorships(access, funder: Funder, worker_ids, programs, start_month: dt.date, months: int,
@@ -192,7 +211,7 @@ def propose_sponsorships(access, funder: Funder, worker_ids, programs, start_mon
                                    if hasattr(worker_ids, "values_list") else worker_ids)})
     scoped = access.workers()
     if funder.is_public:
-        scoped = scoped.filter(**{WORKER_REGION_FIELD[len(funder.region_id)]: funder.region_id})
+        scoped = scoped.filter(**{region_field(funder.region_id): funder.region_id})
     return _create_batch(_actor(access), funder, ids, scoped, programs, start_month, months, funding_source,
                          note, origin=origin, skip_covered=skip_covered)
 
@@ -200,10 +219,7 @@ def propose_sponsorships(access, funder: Funder, worker_ids, programs, start_mon
 def _create_batch(actor, funder: Funder, ids: list[int], scoped_workers, programs, start_month: dt.date,
                   months: int, funding_source: str, note: str, *, origin: str, skip_covered: bool,
                   cache: QuoteCache | None = None) -> SponsorshipBatch:
-    key = _check_programs(programs)
-    if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise FundingError(_("A sponsorship runs for 1 to %(max)d months.") % {"max": MAX_MONTHS})
-    start = first_of_month(start_month)
+    key, start = check_terms(programs, start_month, months)
     if funding_source not in allowed_sources(funder.kind):
         raise FundingError(_("A %(kind)s funder may not pay from %(source)s.") % {
             "kind": funder.get_kind_display(), "source": funding_source})
@@ -309,7 +325,7 @@ def approve_batch(access, batch: SponsorshipBatch, *, today: dt.date | None = No
         raise PermissionDenied(_("You may not approve lists of this funder."))
     with transaction.atomic():
         locked = SponsorshipBatch.objects.select_for_update().get(pk=batch.pk)
-        if funder.is_public and locked.proposed_by_id == access.user.pk:
+        if is_own_public_proposal(access, locked, funder):
             raise FundingError(_("A list of public money must be approved by someone other than its proposer."))
         return _approve(_actor(access), locked, funder, today=_today(today), drop_covered=drop_covered)
 

@@ -16,6 +16,7 @@ from lindung.errors import DomainError, to_messages
 from lindung.people.models import Segment
 from lindung.people.services import search_workers
 from lindung.redirects import back_to
+from lindung.regions.models import region_field
 from lindung.rules.choices import Program
 from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
 
@@ -26,7 +27,7 @@ from .kinds import allowed_sources
 from .models import BatchState, FunderKind, Sponsorship, SponsorshipState
 from .pricing import QuoteCache
 from .scope import (
-    budget_funders, can_act_for, can_approve_for, proposable_funders, visible_batches, visible_funders,
+    budget_funders, can_act_for, can_approve_for, may_approve, proposable_funders, visible_batches, visible_funders,
     visible_sponsorships,
 )
 
@@ -45,8 +46,7 @@ def awaiting_approval(access):
         return []
     rows = (visible_batches(access).filter(state=BatchState.PROPOSED).select_related("funder", "proposed_by")
             .annotate(n=Count("sponsorships")).order_by("created_at")[:200])
-    return [b for b in rows if can_approve_for(access, b.funder)
-            and not (b.funder.is_public and b.proposed_by_id == access.user.pk)]
+    return [b for b in rows if may_approve(access, b)]
 
 
 @login_required
@@ -133,14 +133,13 @@ def batch_detail(request, pk):
     batch = get_object_or_404(visible_batches(access).select_related("funder", "proposed_by", "approved_by"), pk=pk)
     rows = (visible_sponsorships(access).filter(batch=batch).select_related("worker", "worker__village")
             .order_by("worker__village_id", "worker__name_key"))
-    may_approve = (batch.state == BatchState.PROPOSED and can_approve_for(access, batch.funder)
-                   and not (batch.funder.is_public and batch.proposed_by_id == request.user.pk))
+    approvable = may_approve(access, batch)
     return render(request, "funding/batch_detail.html", {
         "batch": batch, "page": _disclosed_page(access, rows, 100, request, "page:/funding/lists/"),
         "total": batch.sponsorships.count(), "visible": rows.count(),
         "impact": services.budget_impact(batch) if batch.state == BatchState.PROPOSED else [],
-        "may_approve": may_approve,
-        "may_cancel": batch.state == BatchState.PROPOSED and (may_approve or batch.proposed_by_id == request.user.pk
+        "may_approve": approvable,
+        "may_cancel": batch.state == BatchState.PROPOSED and (approvable or batch.proposed_by_id == request.user.pk
                                                               or can_approve_for(access, batch.funder)),
     })
 
@@ -317,8 +316,8 @@ def _sponsorship_rows(request):
     if state in SponsorshipState.values:
         rows = rows.filter(state=state)
     region = request.GET.get("region", "").strip()
-    field = services.WORKER_REGION_FIELD.get(len(region))
-    if field and region.isdigit():
+    field = region_field(region)
+    if field:
         rows = rows.filter(**{f"worker__{field}": region})
     return rows.order_by("-start_month", "worker__name_key", "id")
 

@@ -17,9 +17,11 @@ def copy_text(value: str) -> str:
 def copy_prefix(data: dict, name_key: str) -> str:
     """One worker in PostgreSQL COPY text format (also read back for SQLite), up to its flags column."""
     village = data["village_code"]
+    codes = derived_codes(village)
     return "\t".join((
         data["nik"], copy_text(data["name"].strip()), name_key, copy_text(data.get("birth_place") or ""),
-        data["birth_date"].isoformat(), data["sex"], village, village[:6], village[:4], village[:2],
+        data["birth_date"].isoformat(), data["sex"], village, codes["district_code"], codes["regency_code"],
+        codes["province_code"],
         copy_text(data.get("phone") or ""), copy_text(data.get("occupation") or ""), data["segment"],
         data.get("ecosystem") or "rentan", data.get("sector") or "other", str(data["declared_income"]), "",
     ))

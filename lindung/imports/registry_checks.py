@@ -127,24 +127,10 @@ class RegistryChecks:
 
     def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
         """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""
-        from lindung.funding.models import ReservedMonth, Sponsorship, SponsorshipState
+        from lindung.funding.services import payers_of
 
         o = self.options
-        start = o.start_month.replace(day=1)
-        end = add_months(start, int(o.months) - 1)
-        programs = set(o.programs)
-        found: dict[int, set[int]] = {}
-        covered = (ReservedMonth.objects.filter(worker_id__in=worker_ids, month__gte=start, month__lte=end,
-                                               program__in=programs)
-                   .order_by().values_list("worker_id", "funder_id").distinct())
-        for worker_id, funder_id in covered:
-            found.setdefault(worker_id, set()).add(funder_id)
-        proposals = Sponsorship.objects.filter(state=SponsorshipState.PROPOSED, worker_id__in=worker_ids,
-                                               start_month__lte=end, end_month__gte=start)
-        for worker_id, funder_id, keys in proposals.order_by().values_list("worker_id", "funder_id", "programs"):
-            if programs & set(keys.split(",")):
-                found.setdefault(worker_id, set()).add(funder_id)
-        return found
+        return payers_of(worker_ids, o.programs, o.start_month.replace(day=1), int(o.months))
 
     def _possible_duplicates(self, keys: set[tuple]) -> dict[tuple, str]:
         """Registered workers with the same normalised name and birth date in the same regency.

@@ -14,6 +14,7 @@ from django.db import connection
 
 from lindung import dialect
 from lindung.people.models import Worker
+from lindung.regions.models import derived_codes
 
 from .copyformat import WORKER_COLUMNS, unescape
 
@@ -86,7 +87,7 @@ def update_workers(updates: list[tuple], *, now: dt.datetime) -> int:
             values["name_key"] = normalise_name(values["name"])
         if "village_id" in values:
             code = values["village_id"]
-            values.update(district_code=code[:6], regency_code=code[:4], province_code=code[:2])
+            values.update(derived_codes(code))
         if "nik_flags" in values:
             values["nik_flags"] = json.dumps(values["nik_flags"])
         keys = tuple(sorted(values))

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindung.regions.models import Region
+from lindung.regions.models import Region, derived_codes
 
 from .nik import mask_nik
 
@@ -125,8 +125,8 @@ class Worker(models.Model):
         return age_band(self.birth_date, timezone.localdate()) if self.birth_date else ""
 
     def fill_derived(self) -> None:
-        code = self.village_id or ""
-        self.district_code, self.regency_code, self.province_code = code[:6], code[:4], code[:2]
+        for field, value in derived_codes(self.village_id).items():
+            setattr(self, field, value)
         self.name_key = normalise_name(self.name)
 
     def save(self, *args, **kwargs):

@@ -15,7 +15,7 @@ from lindung.accounts.access import Access
 from lindung.audit import services as audit
 from lindung.errors import DomainError, InvalidInput
 from lindung.regions.cache import district_exists
-from lindung.regions.models import Region, ancestor_codes
+from lindung.regions.models import Region, ancestor_codes, region_field
 
 from .models import Worker, normalise_name
 from .nik import decode_nik
@@ -159,7 +159,7 @@ def search_workers(access: Access, *, q: str = "", region: str = ""):
     elif q:
         qs = qs.filter(name_key__contains=normalise_name(q))
     region = (region or "").replace(".", "").strip()
-    field = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}.get(len(region))
+    field = region_field(region)
     if field and region.isdigit():
         qs = qs.filter(**{field: region})
     return qs

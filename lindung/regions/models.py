@@ -18,18 +18,43 @@ class Level(models.IntegerChoices):
 
 
 CODE_LENGTH = {Level.PROVINCE: 2, Level.REGENCY: 4, Level.DISTRICT: 6, Level.VILLAGE: 10}
-LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
 LEVEL_NAMES = {"province": Level.PROVINCE, "regency": Level.REGENCY, "district": Level.DISTRICT,
                "village": Level.VILLAGE}
 
 
-def level_of(code: str) -> Level | None:
-    return LEVEL_BY_LENGTH.get(len(code)) if code.isdigit() else None
+CODE_LENGTHS = (2, 4, 6, 10)
+
+# Rows that carry a domicile (the worker, and rows copied from it) keep each level's code in these
+# fields, so a region at any level is one equality filter on an indexed column.
+REGION_FIELDS = {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}
+
+
+def is_region_code(code: str) -> bool:
+    return code.isdigit() and len(code) in CODE_LENGTHS
 
 
 def ancestor_codes(code: str) -> list[str]:
     """The codes of a region and all its ancestors, province first."""
-    return [code[:n] for n in (2, 4, 6, 10) if n <= len(code)]
+    return [code[:n] for n in CODE_LENGTHS if n <= len(code)]
+
+
+def parent_code(code: str) -> str | None:
+    """The code of the region one level up ("" above a province, None for a malformed code)."""
+    if len(code) not in CODE_LENGTHS:
+        return None
+    return ancestor_codes(code)[-2] if len(code) > 2 else ""
+
+
+def region_field(code: str, village_field: str = "village_id") -> str | None:
+    """The denormalised field holding codes of ``code``'s level (None for a malformed code)."""
+    field = REGION_FIELDS.get(len(code)) if code.isdigit() else None
+    return village_field if field == "village_id" else field
+
+
+def derived_codes(village_code: str) -> dict[str, str]:
+    """A village's district, regency and province codes, as a worker stores them beside its village."""
+    code = village_code or ""
+    return {"province_code": code[:2], "regency_code": code[:4], "district_code": code[:6]}
 
 
 def dotted(code: str) -> str:
