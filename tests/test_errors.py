@@ -20,7 +20,7 @@ from lindung.imports.readers import UnreadableFile
 from lindung.imports.services import ImportRefused
 from lindung.people.services import WorkerInvalid
 from lindung.regions.loader import WorkingPopulationError
-from lindung.rules.loader import RuleDataError
+from lindung.rules.shipped import RuleDataError
 from lindung.rules.services import RuleError
 
 EVERY_DOMAIN_ERROR = [PaymentError, StatementError, CoverageError, FundingError, CellError, MappingError,

@@ -12,13 +12,14 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung import dialect, limits
 from lindung.audit import services as audit
 from lindung.errors import DomainError
+from lindung.rules.services import agent_commission, commission_split
 
 from .models import AgentCommission, Channel, Invoice, InvoiceLine, Payment
 from .scope import actor, can_collect_for, visible_invoices
@@ -135,8 +136,6 @@ def allocate(invoice: Invoice, payment: Payment, available: int | None = None) -
 
 def _record_commission(payment: Payment, agent, invoice: Invoice) -> AgentCommission:
     """Perisai commission on the contributions the agent collected (the allocated part of the payment)."""
-    from lindung.rules.services import agent_commission, commission_split
-
     collected = payment.allocated
     rates = agent_commission(payment.paid_on)
     agent_share, wadah_share = commission_split(collected, payment.paid_on)
@@ -210,9 +209,6 @@ def payments_in_scope(access):
 
 def spent_for_budget(budget) -> int:
     """Money allocated to a funder's lines paid from the budget's source within its fiscal year."""
-    from django.db.models import Sum
-
-    from .models import InvoiceLine
 
     return int(InvoiceLine.objects.filter(
         invoice__funder_id=budget.funder_id, sponsorship__funding_source=budget.source,

@@ -19,6 +19,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -27,10 +28,13 @@ from django.utils.translation import gettext as _
 from lindung import dialect
 from lindung.audit import services as audit
 from lindung.funding.models import ReservedMonth, Sponsorship
+from lindung.funding.scope import can_act_for
 from lindung.months import month_from_index, month_index
 from lindung.people.models import Worker
+from lindung.rules.services import RuleError, parameter_value, quote
 
 from .models import BillingPlan, BillingRun, Invoice, InvoiceLine, RunPrice
+from .payments import PaymentError
 from .scope import actor
 from .signals import lines_billed
 
@@ -181,8 +185,6 @@ def _collect_pending(cursor, month: dt.date) -> int:
 
 def _price(cursor, run: BillingRun, month: dt.date) -> tuple[int, list]:
     """Quote each distinct combination once and store the prices with the run (``RunPrice``)."""
-    from lindung.rules.services import RuleError, quote
-
     cursor.execute(f"SELECT combo, COUNT(*) FROM {PENDING} GROUP BY combo")
     groups: dict[tuple, dict[str, int]] = {}
     for key, n in cursor.fetchall():
@@ -259,12 +261,6 @@ def _insert_lines(cursor, run: BillingRun, month: dt.date, batch_size: int) -> i
 
 def set_prepayment(access, funder, months: int, *, on: dt.date | None = None) -> BillingPlan:
     """Choose how many months a funder is billed in advance (allowed periods are rule data)."""
-    from django.core.exceptions import PermissionDenied
-
-    from lindung.funding.scope import can_act_for
-
-    from .payments import PaymentError
-    from lindung.rules.services import parameter_value
 
     access.require("billing.plan.edit")
     if not can_act_for(access, funder):

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+
 
 @dataclass
 class Bar:
@@ -56,6 +58,4 @@ def _nice(value: int) -> int:
 def column_chart_svg(points: list[dict], **geometry) -> str:
     """The month chart as standalone SVG markup — the same template the dashboard includes, so a
     PDF report shows exactly the chart of the page."""
-    from django.template.loader import render_to_string
-
     return render_to_string("coverage/_column_chart.html", {"chart": column_chart(points, **geometry)})

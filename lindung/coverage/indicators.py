@@ -20,10 +20,12 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
+from django.http import Http404
 
 
 from lindung.months import month_from_index, month_index
 from lindung.regions.models import Level, Region, WorkingPopulation, parent_code
+from lindung.rules.services import lapse_months
 
 from .models import CoverageSnapshot, CoveredMonth, SnapshotRun
 
@@ -53,8 +55,6 @@ def check_region(access, code: str) -> str:
     """The region code a user may see indicators for, or Http404 (the same answer for "no such
     region" and "not yours"). '' (Indonesia) is for the national administrator and for scoped users,
     whose counts are their own workers anyway."""
-    from django.http import Http404
-
     access.require("coverage.view")
     code = (code or "").replace(".", "").strip()
     if code == "":
@@ -78,8 +78,6 @@ def _live(code: str, month: dt.date, access):
 
 
 def _lapse(month: dt.date) -> int:
-    from lindung.rules.services import lapse_months
-
     return lapse_months(month)
 
 

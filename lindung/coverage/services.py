@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lindung.audit import services as audit
 from lindung.errors import DomainError
 from lindung.months import month_index
+from lindung.rules.services import lapse_months
 
 from .indicators import active_total, indicators, trend  # noqa: F401
 from .models import CoverageCorrection, MemberStatus, CoveredMonth, Status
@@ -49,8 +50,6 @@ def paid_through(worker) -> dt.date | None:
 
 def status_of(worker, month: dt.date) -> str:
     """The worker's membership in ``month``, from the covered months up to it."""
-    from lindung.rules.services import lapse_months
-
     month = month.replace(day=1)
     if is_active(worker, month):
         return Status.ACTIVE

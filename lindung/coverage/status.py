@@ -29,6 +29,7 @@ from lindung.billing.models import Invoice, InvoiceLine
 from lindung.funding.models import Funder
 from lindung.months import month_from_index, month_index
 from lindung.people.models import Worker
+from lindung.rules.services import lapse_months, reactivation_rule
 
 
 from .models import CoverageCorrection, CoveredMonth, DirtyWorker, MemberStatus
@@ -92,8 +93,6 @@ def mark_workers(worker_ids) -> None:
 
 def refresh_dirty(*, today: dt.date | None = None, batch: int = BATCH) -> int:
     """Recompute ``CoveredMonth`` and ``MemberStatus`` for every queued worker; returns how many."""
-    from lindung.rules.services import lapse_months, reactivation_rule
-
     today = today or timezone.localdate()
     lapse = lapse_months(today)
     backdate = reactivation_rule(today) == "continue"

@@ -4,6 +4,8 @@ revenue, not from the central Dana Desa — the 2024 Dana Desa priorities guidan
 import json
 from pathlib import Path
 
+from .models import FunderKindSource
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "kind_sources.json"
 
 
@@ -16,7 +18,7 @@ def default_kind_sources() -> list[tuple[str, str, str]]:
 def load_kind_sources(model=None) -> int:
     """Add the shipped defaults that are missing; never removes an administrator's rows. Returns rows added."""
     if model is None:
-        from .models import FunderKindSource as model
+        model = FunderKindSource
     existing = set(model.objects.values_list("kind", "source"))
     new = [model(kind=k, source=s, note=n) for k, s, n in default_kind_sources() if (k, s) not in existing]
     model.objects.bulk_create(new, ignore_conflicts=True)
@@ -24,8 +26,6 @@ def load_kind_sources(model=None) -> int:
 
 
 def allowed_sources(kind: str) -> set[str]:
-    from .models import FunderKindSource
-
     sources = set(FunderKindSource.objects.filter(kind=kind).values_list("source", flat=True))
     if not sources and not FunderKindSource.objects.exists():
         load_kind_sources()  # a freshly flushed database: fall back to the shipped defaults

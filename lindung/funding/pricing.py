@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from lindung.months import add_months
+from lindung.rules.services import quote
 
 from .errors import FundingError
 from .models import ReservedMonth
@@ -22,7 +23,6 @@ Combo = tuple[str, int, str, dt.date, str, str]  # segment, income, programs key
 
 class QuoteCache:
     """Monthly totals from ``lindung.rules.services.quote``, one call per distinct combination."""
-
     def __init__(self):
         self._totals: dict[Combo, int] = {}
 
@@ -30,8 +30,6 @@ class QuoteCache:
               sector: str) -> int:
         key = (segment, int(income), programs, month, funding_source, sector)
         if key not in self._totals:
-            from lindung.rules.services import quote
-
             try:
                 result = quote(segment=segment, income=int(income), programs=programs.split(","), month=month,
                                funding_source=funding_source, sector=sector)

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung import dialect
+from lindung.accounts.models import Role
 from lindung.audit import services as audit
 from lindung.accounts.models import Role
 from lindung.months import add_months, first_of_month, months_between
 from lindung.months import today as local_today
 from lindung.people.models import Worker
-from lindung.regions.models import region_field
+from lindung.regions.models import Region, region_field
 from lindung.rules.choices import Program
 
 from . import budget as budgets
@@ -30,7 +31,7 @@ from .models import (
     BatchOrigin, BatchState, Budget, ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch,
     SponsorshipState, programs_key,
 )
-from .pricing import QuoteCache, cost_by_year, sponsorship_groups
+from .pricing import QuoteCache, cost_by_year, reserved_groups, sponsorship_groups
 from .scope import can_act_for, can_approve_for, can_propose_for, is_own_public_proposal, visible_sponsorships
 
 CHUNK = 5000  # ids per IN (…) list: below SQLite's variable limit, few round trips at 78,000 workers
@@ -70,7 +71,6 @@ def create_funder(access, *, kind: str, name: str, region_code: str | None = Non
     expected = {FunderKind.PROVINCE: 2, FunderKind.REGENCY: 4, FunderKind.VILLAGE: 10}.get(kind)
     if expected and len(region_code) != expected:
         raise FundingError(_("The region of this kind of funder must be a %(n)d-digit code.") % {"n": expected})
-    from lindung.regions.models import Region
 
     if region_code and not Region.objects.filter(code=region_code).exists():
         raise FundingError(_("Unknown region code %(code)s.") % {"code": region_code})
@@ -568,8 +568,6 @@ def continue_as_self_payer(access, sponsorship: Sponsorship, *, months: int = 12
     sponsorship ended long ago the self-payment starts this month instead. Approved at once: no
     public money is committed. An agent doing this becomes the self-payer's collecting agent.
     """
-    from lindung.accounts.models import Role
-
     access.require("sponsorship.handover")
     if not visible_sponsorships(access).filter(pk=sponsorship.pk).exists():
         raise PermissionDenied(_("You may not hand over this sponsorship."))
@@ -626,8 +624,6 @@ def graduation_report(access, *, level: str = "regency", funder_id: int | None =
 def funder_impact(access, funder: Funder, *, today: dt.date | None = None) -> dict:
     """What a funder's money did: workers, worker-months covered so far and reserved ahead (counted per
     sponsorship), cost per year of the reserved months, workers by regency."""
-    from .pricing import cost_by_year, reserved_groups
-
     month = first_of_month(_today(today))
     sponsorships = visible_sponsorships(access).filter(funder=funder)
     groups = reserved_groups(sponsorships)

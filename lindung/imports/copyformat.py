@@ -1,6 +1,8 @@
 """Workers in PostgreSQL COPY text format: written by the row checks into a spool file, read back by
 ``writing`` (COPY on PostgreSQL; split and unescaped for SQLite's executemany)."""
 
+from lindung.regions.models import derived_codes
+
 # The worker columns written by an import, in COPY order. registered_by_id, created_at and
 # updated_at are appended when the rows are written.
 WORKER_COLUMNS = ["nik", "name", "name_key", "birth_place", "birth_date", "sex", "village_code",

@@ -11,7 +11,6 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from lindung import dialect
-from lindung.months import add_months
 from lindung.people.models import Worker
 from lindung.people.nik import mask_nik
 from lindung.people.validation import normalise_phone

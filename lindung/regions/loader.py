@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lindung.errors import InvalidInput
 
@@ -80,8 +81,6 @@ def import_working_population(rows, user=None) -> int:
 
     Raises WorkingPopulationError naming the first bad line, in the user's language.
     """
-    from django.utils.translation import gettext as _
-
     seen = []
     known = set()
     for number, row in enumerate(rows, start=2):

@@ -14,6 +14,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext as _
 
 from lindung.accounts.access import Access
+from lindung.audit import services as audit
 
 from .changes import add_rule, change_rule
 from .models import Discount, Holiday, Parameter, Rate
@@ -26,7 +27,6 @@ class _DryRun(Exception):
 
 class RuleForm(forms.ModelForm):
     """Runs the change service in a rolled-back transaction so its refusals appear on the form."""
-
     actor = None
 
     def clean(self):
@@ -134,14 +134,10 @@ class HolidayAdmin(admin.ModelAdmin):
         return Access(request.user).can("rules.edit")
 
     def save_model(self, request, obj, form, change):
-        from lindung.audit import services as audit
-
         super().save_model(request, obj, form, change)
         audit.record(request.user, audit.Action.UPDATE if change else audit.Action.CREATE, obj,
                      summary=str(obj))
 
     def delete_model(self, request, obj):
-        from lindung.audit import services as audit
-
         audit.record(request.user, audit.Action.DELETE, obj, summary=str(obj))
         super().delete_model(request, obj)

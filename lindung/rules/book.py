@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from .models import Discount, Holiday, Parameter, Rate
+from .shipped import instances, read_data
 
 TTL = 60.0  # seconds
 
@@ -74,8 +75,6 @@ def _read() -> RuleBook:
     parameters, holidays = list(Parameter.objects.all()), list(Holiday.objects.all())
     if rates or discounts or parameters:
         return RuleBook.build(rates, discounts, parameters, holidays, generation=_next_generation())
-    from .loader import instances, read_data
-
     rows = instances(read_data())
     return RuleBook.build(rows["rates"], rows["discounts"], rows["parameters"], holidays or rows["holidays"],
                           from_file=True, generation=_next_generation())

@@ -12,15 +12,16 @@ the shipped data never overwrites them.
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FundingSource, Program
+from .parameters import validate_value
 
 
 class RuleSegment(models.TextChoices):
     """Rule segments. Worker segments (people.models.Segment) map onto these (see ``segments.py``)."""
-
     BPU = "bpu", _("BPU – non-wage earners")
     PU = "pu", _("PU – wage earners")
     CONSTRUCTION = "construction", _("Construction-project workers (jasa konstruksi)")
@@ -52,15 +53,12 @@ class EffectiveDated(models.Model):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end date lies before the start date.")})
 
 
 class Rate(EffectiveDated):
     """A contribution rate of one programme for one segment (and PU risk class, for JKK)."""
-
     program = models.CharField(_("programme"), max_length=8, choices=Program.choices)
     segment = models.CharField(_("segment"), max_length=16, choices=RuleSegment.choices)
     risk_class = models.CharField(_("risk class"), max_length=4, blank=True,
@@ -84,7 +82,6 @@ class Rate(EffectiveDated):
 
 class Discount(EffectiveDated):
     """A relief on contributions (PP 49/2020, PP 50/2025): percent off some programmes, with conditions."""
-
     programs = models.JSONField(_("programmes"), default=list,
                                 help_text=_("Programme codes the discount applies to, e.g. [\"jkk\", \"jkm\"]."))
     segments = models.JSONField(_("segments"), default=list,
@@ -115,7 +112,6 @@ class Parameter(EffectiveDated):
 
     The keys and the shape of their values are listed in ``lindung.rules.parameters.KEYS``.
     """
-
     key = models.CharField(_("key"), max_length=60, db_index=True)
     segment = models.CharField(_("segment"), max_length=16, choices=RuleSegment.choices, blank=True,
                                help_text=_("Empty when the value applies to every segment."))
@@ -130,9 +126,6 @@ class Parameter(EffectiveDated):
         return f"{self.key}{seg} from {self.valid_from}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from .parameters import validate_value
 
         super().clean()
         problem = validate_value(self.key, self.value)
@@ -142,7 +135,6 @@ class Parameter(EffectiveDated):
 
 class Holiday(models.Model):
     """A national public holiday: due dates falling on one move to the next working day."""
-
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=120)
     reference = models.CharField(_("legal reference"), max_length=300, blank=True)

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from lindung.months import first_of_month, month_span
+from lindung.regions.models import Region, WorkingPopulation
 
 from .services import RuleError, check_amount, parse_programs, quote
 
@@ -119,8 +120,6 @@ def plan_target(*, region_code: str, target_percent, programs, income, funding_s
     working population is the region's figure for the start year (or the latest earlier one).
     ``active`` defaults to the coverage module's count for the start month when that module is present.
     """
-    from lindung.regions.models import Region, WorkingPopulation
-
     start = first_of_month(start)
     try:
         percent = Decimal(str(target_percent))
