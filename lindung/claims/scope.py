@@ -7,7 +7,7 @@ pages (``Access.nik_for_display``). Agents see none.
 """
 
 from lindung.accounts.models import Role
-from lindung.funding.services import WORKER_REGION_FIELD
+from lindung.regions.models import REGION_FIELDS as WORKER_REGION_FIELD
 
 from .models import Claim, ClaimState, LifeEvent
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from lindung import dialect
 from lindung.accounts.models import Role
 from lindung.audit import services as audit
-from lindung.accounts.models import Role
 from lindung.months import add_months, first_of_month, months_between
 from lindung.months import today as local_today
 from lindung.people.models import Worker

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from lindung.funding.scope import visible_funders
 from lindung.funding.services import ending_soon, graduation_report
+from lindung.regions.models import REGION_FIELDS
 from lindung.regions.models import Region
 
 from .. import document as d
@@ -54,7 +55,7 @@ def build(access, params: dict, progress=None) -> d.Document:
 
 
 def _field(code: str) -> str:
-    return {2: "province_code", 4: "regency_code", 6: "district_code", 10: "village_id"}[len(code)]
+    return REGION_FIELDS[len(code)]
 
 
 REPORT = Report(
