@@ -140,3 +140,26 @@ def csr_funder(db):
 @pytest.fixture
 def csr_donor_user(db, csr_funder):
     return make_user("csr.sinar", "funder_user", funder=csr_funder)
+
+
+# --- tiers -------------------------------------------------------------------------------------------
+# `pytest -m "not slow and not browser"` is the fast tier a developer runs while working (under two
+# minutes on an idle machine); CI (scripts/test) runs everything. Slow: whole demo scenarios, real
+# subprocesses and memory-limited readers, concurrency and migration tests (which empty the database
+# and reload the region tree afterwards), the API schema fuzzing, and volume scenarios.
+SLOW_MODULES = {
+    "test_autodebit_demo", "test_claims_demo", "test_coverage_demo", "test_funding_demo", "test_programmes_demo",
+    "test_imports_commit", "test_imports_lifecycle", "test_imports_limits", "test_imports_formats",
+    "test_backup", "test_api_schema_fuzz", "test_migrations", "test_layers",
+}
+TRANSACTIONAL = {"transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(TRANSACTIONAL & set(item.fixturenames)) or bool(
+            marker and marker.kwargs.get("transaction"))
+        if module in SLOW_MODULES or (transactional and not item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.slow)
