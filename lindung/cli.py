@@ -67,9 +67,20 @@ def activate_language(lang: str | None) -> None:
 def emit(data, as_json: bool, text: str | None = None) -> None:
     """Print a result as JSON (for scripts) or as text (for people)."""
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
     else:
         click.echo(text if text is not None else data)
+
+
+def _json_value(value):
+    """Dates and times in JSON output: ISO 8601, times in the configured time zone with its offset."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
+    return str(value)
 
 
 class LazyGroup(click.Group):
@@ -94,13 +105,67 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx):
-        """The command line's one adapter for refusals: the message on one line, exit status 1."""
+        """The command line's one adapter for failures: one line in the user's language, exit status 1."""
         try:
             return super().invoke(ctx)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
-        except PermissionDenied as exc:
-            raise click.ClickException(str(exc) or "Not allowed.") from None
+        except (click.exceptions.UsageError, click.exceptions.Exit, click.exceptions.Abort, Failure):
+            raise
+        except click.ClickException as exc:
+            raise Failure(exc.format_message()) from None
+        except Exception as exc:  # noqa: BLE001 — every failure becomes one line (LINDUNG_TRACEBACK=1 shows it)
+            if os.environ.get("LINDUNG_TRACEBACK"):
+                raise
+            raise Failure(failure_line(exc)) from None
+
+
+class Failure(click.ClickException):
+    """A failed command: ``Galat: …`` (``Error: …`` in English) on standard error, exit status 1."""
+
+    def show(self, file=None):
+        from django.conf import settings
+
+        message = " ".join(self.format_message().split())  # one line, whatever the cause wrote
+        if settings.configured:
+            from django.utils.translation import gettext as _
+
+            message = _("Error: %(message)s") % {"message": message}
+        else:
+            message = f"Error: {message}"
+        click.echo(message, err=True, file=file)
+
+
+def failure_line(exc: BaseException) -> str:
+    """What the command line says when a command fails: why, and what to do about it."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured, ValidationError
+    from django.db import DatabaseError
+    from django.utils.translation import gettext as _
+
+    if isinstance(exc, DomainError):
+        return exc.message
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("Not allowed.")
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    if isinstance(exc, ImproperlyConfigured):
+        return str(exc)
+    if isinstance(exc, DatabaseError):
+        database = settings.DATABASES["default"]
+        if database["ENGINE"].endswith("sqlite3"):
+            where = str(database["NAME"])
+            if not Path(where).parent.is_dir():
+                return _("The database %(path)s cannot be opened: its folder does not exist. Run `lindung setup` "
+                         "(it creates the folder), `lindung demo`, or set LINDUNG_DATA_DIR or DATABASE_URL.") % {
+                    "path": where}
+        else:
+            where = f"{database.get('HOST') or 'localhost'}:{database.get('PORT') or ''}/{database.get('NAME')}"
+        return _("The database %(where)s cannot be used: %(error)s. Check DATABASE_URL and that the database "
+                 "server is running.") % {"where": where, "error": str(exc).strip().splitlines()[0] if str(exc) else
+                                          type(exc).__name__}
+    if isinstance(exc, OSError):
+        return _("%(error)s (file or folder: %(path)s).") % {"error": exc.strerror or exc, "path": exc.filename or "–"}
+    return _("Lindung stopped: %(error)s. Set LINDUNG_TRACEBACK=1 to see where.") % {
+        "error": str(exc) or type(exc).__name__}
 
 
 def this_month_text() -> str:

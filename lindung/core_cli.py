@@ -17,12 +17,21 @@ def migrate():
 def setup():
     """Prepare a database for production: migrations plus the shipped reference data
     (regions, population, rules, funder-kind sources). Safe to run after every upgrade."""
+    from django.conf import settings
     from django.core.management import call_command
 
     from lindung.reference import load_reference_data
 
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database's folder
     call_command("migrate", interactive=False, verbosity=1)
-    load_reference_data(echo=lambda summary: emit(summary, False, f"Reference data: {summary}"))
+    from django.utils.translation import gettext as _
+
+    from lindung.formatting import number
+
+    load_reference_data(echo=lambda summary: emit(summary, False, "✓ " + _(
+        "Reference data: %(regions)s regions, rules, funder kinds (%(added)s funding sources added).") % {
+        "regions": number(summary["regions"]), "added": number(summary["funder_kind_sources_added"])}))
 
 
 @click.command()

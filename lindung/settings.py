@@ -85,8 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI for /api/v1/docs from its own static files (no CDN)
     "axes",
     "lindung.accounts",
     "lindung.regions",
@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "lindung.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "lindung.accounts.middleware.LanguageMiddleware",  # Indonesian unless the user chose English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,6 +131,7 @@ PUBLIC_URL = env_str("LINDUNG_PUBLIC_URL", "http://127.0.0.1:8000")
 REPORTS_BACKGROUND_ROWS = env_int("LINDUNG_REPORTS_BACKGROUND_ROWS", 20_000)
 WSGI_APPLICATION = "lindung.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+CSRF_FAILURE_VIEW = "lindung.web.views.csrf_failure"  # the layout's 403 page, in the user's language
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -147,7 +148,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lindung.accounts.context.access",
+                "lindung.web.context.navigation",
             ],
+            # number, rupiah and percent filters in every template: one way to write numbers.
+            "builtins": ["lindung.web.templatetags.numbers", "lindung.web.templatetags.labels"],
         },
     },
 ]

@@ -12,7 +12,7 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", web.set_language, name="set_language"),
     path("regions/", regions.region_browser, name="regions"),
     path("regions/lookup/", regions.region_lookup, name="region-lookup"),
     path("regions/working-population/upload/", regions.working_population_upload, name="working-upload"),
@@ -39,3 +39,5 @@ urlpatterns = [
     path("api/dci/", dci_api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "lindung.web.views.server_error"

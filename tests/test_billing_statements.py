@@ -186,3 +186,37 @@ def test_cli_imports_a_statement_and_a_second_import_records_nothing(invoices, t
     bad.write_text("date,reference\n2025-02-10,X\n")
     failed = runner.invoke(main, ["payments", "import", str(bad)])
     assert failed.exit_code == 1 and "amount" in failed.output and "Traceback" not in failed.output
+
+
+def test_statement_counters_add_up_to_the_rows_and_say_what_they_count(invoices, national_admin, client):
+    """Issue 11, item 14: "1 dicatat … 3 perlu diselesaikan" out of 3 rows; "Baris 6, Sudah tercatat 0,
+    Perlu ditindaklanjuti 2". Every row is counted once: paid in full, different amount, no invoice or
+    already recorded before."""
+    import re
+
+    first = statement(("2025-02-10", "VA-1", "33.600", invoices["regency"].virtual_account, ""))
+    import_statement(Access(national_admin), first, "pagi.csv")
+    data = statement(
+        ("2025-02-10", "VA-1", "33.600", invoices["regency"].virtual_account, ""),         # already recorded
+        ("2025-02-11", "TRF-2", "10000", "", f"bayar {invoices['company'].number}"),        # different amount
+        ("2025-02-12", "TRF-4", "16800", "", "tanpa berita"),                               # no invoice
+        ("2025-02-12", "VA-5", "16.800", invoices["province"].virtual_account, ""),         # paid in full
+    )
+    client.force_login(national_admin)
+    response = client.post("/billing/statements/", {"file": _upload(data, "sore.csv")}, follow=True)
+    page = response.content.decode()
+    assert ("4 baris: 1 melunasi tagihan; 1 membayar jumlah berbeda (dicatat, perlu diperiksa); 1 tidak cocok "
+            "dengan tagihan mana pun (tidak dicatat); 1 sudah tercatat sebelumnya. 2 baris menunggu") in page
+    listing = client.get("/billing/statements/").content.decode()
+    row = re.search(r'<tr data-statement="\d+"><td><a [^>]*>sore.csv</a>.*?</tr>', listing).group(0)
+    counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', row))
+    assert counts == {"rows": "4", "paid_in_full": "1", "different_amount": "1", "no_invoice": "1",
+                      "duplicates": "1", "still_open": "2"}
+    assert int(counts["rows"]) == sum(int(counts[k]) for k in ("paid_in_full", "different_amount", "no_invoice",
+                                                               "duplicates"))
+
+
+def _upload(data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="text/csv")

@@ -93,4 +93,4 @@ def test_the_command_line_turns_any_refusal_into_one_line_and_exit_1(monkeypatch
     finally:
         main.commands.pop("refuse", None)
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: Not enough budget."
+    assert result.output.strip() == "Galat: Not enough budget."  # "Error:" in English (--lang en)

@@ -13,7 +13,7 @@ from lindung.funding.budget import summary
 from lindung.funding.matching import MatchRequest
 from lindung.funding.models import Budget, ReservedMonth, Funder, FunderKind, SponsorshipState
 from lindung.funding.scope import visible_batches, visible_sponsorships
-from lindung.funding.views import awaiting_approval
+from lindung.funding.scope import awaiting_approval
 
 
 @pytest.mark.parametrize("today", [dt.date(2026, 11, 21), dt.date(2026, 1, 10), dt.date(2026, 12, 31)])

@@ -123,7 +123,7 @@ def test_approval_beyond_the_budget_is_refused_with_the_shortfall(jambi, jambi_p
         services.approve_batch(a(jambi_finance_head), batch, today=dt.date(2025, 12, 1))
     assert refused.value.shortfalls == [{"fiscal_year": 2026, "source": "apbd-province", "needed": 11 * 201_600,
                                          "remaining": 10 * 201_600, "shortfall": 201_600}]
-    assert "201,600" in refused.value.message
+    assert "kurang Rp201.600" in refused.value.message and "APBD provinsi" in refused.value.message
     assert not ReservedMonth.objects.exists()
     batch.refresh_from_db()
     assert batch.state == BatchState.PROPOSED

@@ -44,7 +44,7 @@ def test_village_operator_registers_a_worker_and_the_trail_shows_it(operator_cli
 @pytest.mark.parametrize("field,value,lang,expected", [
     ("nik", "3525111203850000", "en", "cannot be 0000"),
     ("nik", "352511120385", "en", "exactly 16 digits"),
-    ("declared_income", "900000", "en", "at least Rp1.000.000"),
+    ("declared_income", "900000", "en", "at least Rp1,000,000"),
     ("village_code", "3525112999", "en", "not a village code"),
     ("birth_date", "2015-01-01", "en", "outside the registration window"),
     ("phone", "12ab", "en", "8–15 digits"),

@@ -39,6 +39,8 @@ class User(AbstractUser):
     # The funder this account acts for (funder users); the funding app owns the model.
     funder = models.ForeignKey("funding.Funder", verbose_name=_("funder"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="users")
+    # The interface language this person chose ("" = never chose: Indonesian). See LanguageMiddleware.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     class Meta:
         verbose_name = _("user")

@@ -7,6 +7,7 @@ import click
 
 from lindung.billing.cli import access_for
 from lindung.cli import emit
+from lindung.formatting import rupiah
 
 AS = click.option("--as", "username", default=None, help="Act as this user (default: console operator).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -28,9 +29,10 @@ def commissions_command(month_text, username, as_json):
     from .services import commission_statement
 
     data = commission_statement(access_for(username), parse_month(month_text))
-    lines = [f"{a['agent']:20} {a['wadah']:24} {a['collections']:>5} Rp{a['collected']:>12,} "
-             f"Rp{a['agent_share']:>10,} Rp{a['wadah_share']:>9,}" for a in data["agents"]]
-    lines += [f"{'= ' + (w['wadah'] or '-'):45} Rp{w['collected']:>12,} Rp{w['wadah_share']:>9,}" for w in data["wadahs"]]
+    lines = [f"{a['agent']:20} {a['wadah']:24} {a['collections']:>5} {rupiah(a['collected']):>14} "
+             f"{rupiah(a['agent_share']):>12} {rupiah(a['wadah_share']):>11}" for a in data["agents"]]
+    lines += [f"{'= ' + (w['wadah'] or '-'):45} {rupiah(w['collected']):>14} {rupiah(w['wadah_share']):>11}"
+              for w in data["wadahs"]]
     emit(data, as_json, "\n".join(lines) or "-")
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.formatting import moment
+
 
 class Action(models.TextChoices):
     CREATE = "create", _("created")
@@ -34,7 +36,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_type}:{self.target_id}"
+        return f"{moment(self.at)} {self.actor} {self.action} {self.target_type}:{self.target_id}"
 
 
 class AuditSubject(models.Model):

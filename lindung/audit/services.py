@@ -129,4 +129,36 @@ def trail(obj: models.Model):
             .select_related("actor"))
 
 
-__all__ = ["Action", "AuditEntry", "Entry", "record", "record_bulk", "diff", "disclosed", "event", "recent", "trail"]
+__all__ = ["Action", "AuditEntry", "Entry", "record", "record_bulk", "diff", "disclosed", "event", "recent", "trail", "describe_changes"]
+
+
+def describe_changes(model, changes: dict, shown=None) -> list[tuple[str, str, str]]:
+    """An entry's changes as people read them: (field label, before, after) with the field's verbose name
+    and each code through its choice label (``segment: bpu_rentan`` → ``segmen: BPU rentan``).
+    ``shown(field, value)`` may write a value of its own kind (money, flags); None stays empty."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    out = []
+    for name, change in (changes or {}).items():
+        # a change is [before, after]; other entries (a disclosure's door and count) show their value
+        before, after = change if isinstance(change, (list, tuple)) and len(change) == 2 else (None, change)
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        label = str(getattr(field, "verbose_name", name))
+        choices = dict(field.flatchoices) if field is not None and field.choices else {}
+
+        def text(value):
+            if value is None or value == "":
+                return ""
+            if shown is not None:
+                written = shown(name, value)
+                if written is not None:
+                    return written
+            if isinstance(value, list):
+                return ", ".join(str(choices.get(v, v)) for v in value)
+            return str(choices.get(value, value))
+
+        out.append((label, text(before), text(after)))
+    return out

@@ -9,6 +9,7 @@ import click
 from lindung.billing.cli import access_for
 from lindung.cli import emit
 from lindung.errors import DomainError
+from lindung.formatting import number
 
 AS = click.option("--as", "username", default=None, help="Act as this user (default: console operator).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -52,7 +53,7 @@ def export_command(month_text, bank_code, out, username, as_json):
         raise _refused(exc) from None
     Path(out).write_text(text, encoding="utf-8")
     message = _("%(file)s: %(count)d debits, Rp%(total)s.") % {"file": out, "count": len(run.lines),
-                                                              "total": f"{run.total:,}"}
+                                                              "total": number(run.total)}
     for item in run.skipped:
         message += "\n" + _("  mandate #%(mandate)s not debited: %(reason)s") % item
     emit(run.as_dict() | {"file": out}, as_json, message)

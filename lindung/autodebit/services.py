@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung import months
 from lindung.accounts.models import Role
 from lindung.audit import services as audit
 from lindung.billing.models import Channel, InvoiceLine
@@ -29,9 +30,9 @@ from lindung.billing.payments import record_payment
 from lindung.billing.scope import actor
 from lindung.billing.signals import payment_batch
 from lindung.errors import InvalidInput
+from lindung.formatting import number
 from lindung.funding.models import programs_key
 from lindung.funding.services import self_funder_for
-from lindung import months
 from lindung.months import first_of_month, month_label
 from lindung.rules.services import (RuleError, debit_failures_until_suspended, is_working_day, monthly_price,
                                     parse_programs)
@@ -262,7 +263,7 @@ def export_debit_file(access, month: dt.date, bank: BankLayout, *, today: dt.dat
     audit.record(actor(access), audit.Action.EXPORT, bank,
                  summary=_("auto-debit file %(bank)s %(month)s: %(count)d lines, Rp%(total)s") % {
                      "bank": bank.code, "month": month_label(run.month), "count": len(run.lines),
-                     "total": f"{run.total:,}"})
+                     "total": number(run.total)})
     return text, run
 
 

@@ -7,6 +7,7 @@ user, whose role and regions then apply exactly as on the web.
 import click
 
 from lindung.cli import emit
+from lindung.formatting import number
 
 
 def access_for(username: str | None):
@@ -40,7 +41,7 @@ def bill_command(month_text, as_json):
     result = bill(Access.console(), month)
     text = _("%(month)s: %(invoices)d invoices, %(lines)d lines, Rp%(amount)s (%(seconds)ss).") % {
         "month": month.strftime("%Y-%m"), "invoices": result.invoices, "lines": result.lines,
-        "amount": f"{result.amount:,}", "seconds": f"{result.seconds:.1f}"}
+        "amount": number(result.amount), "seconds": number(result.seconds, 1)}
     for item in result.unpriced:
         text += "\n" + _("Not billed (%(rows)d rows): %(reason)s") % item
     emit(result.as_dict(), as_json, text)
@@ -98,8 +99,12 @@ def open_command(username, as_json):
              "paid_on": r.paid_on.isoformat(), "amount": r.amount, "match": r.match,
              "invoice": r.invoice.number if r.invoice else None, "expected": r.expected}
             for r in open_items(access_for(username))]
-    emit(rows, as_json, "\n".join(f"{r['id']:>6} {r['match']:10} {r['reference']:20} Rp{r['amount']:>12,} "
-                                  f"{r['invoice'] or '-'}" for r in rows) or "-")
+    from lindung.formatting import label, rupiah
+
+    from .models import Match
+
+    emit(rows, as_json, "\n".join(f"{r['id']:>6} {label(Match, r['match']):12} {r['reference']:20} "
+                                  f"{rupiah(r['amount']):>14} {r['invoice'] or '-'}" for r in rows) or "-")
 
 
 @payments.command("record")
@@ -132,7 +137,7 @@ def record_command(invoice_number, amount, reference, paid_on, username, as_json
             "allocated": payment.allocated, "surplus": payment.surplus}
     emit(data, as_json, (_("Recorded: Rp%(amount)s, Rp%(allocated)s allocated, surplus Rp%(surplus)s.") if created
                          else _("Already recorded: nothing changed.")) % {
-        "amount": f"{payment.amount:,}", "allocated": f"{payment.allocated:,}", "surplus": f"{payment.surplus:,}"})
+        "amount": number(payment.amount), "allocated": number(payment.allocated), "surplus": number(payment.surplus)})
 
 
 commands = [bill_command, payments]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from lindung import dialect, limits
 from lindung.audit import services as audit
 from lindung.errors import DomainError
+from lindung.formatting import number
 from lindung.rules.services import agent_commission, commission_split
 
 from .models import AgentCommission, Channel, Invoice, InvoiceLine, Payment
@@ -77,7 +78,7 @@ def record_payment(invoice: Invoice, *, amount: int, reference: str, paid_on: dt
                 _record_commission(payment, collected_by, locked)
             audit.record(user, audit.Action.CREATE, payment, region_code=locked.funder.region_id or "",
                          summary=_("payment %(ref)s of Rp%(amount)s for %(invoice)s") % {
-                             "ref": reference, "amount": f"{amount:,}", "invoice": locked.number},
+                             "ref": reference, "amount": number(amount), "invoice": locked.number},
                          changes={"amount": [None, amount], "allocated": [None, payment.allocated],
                                   "surplus": [None, payment.surplus]})
     except IntegrityError:

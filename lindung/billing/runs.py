@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from lindung import dialect
 from lindung.audit import services as audit
+from lindung.formatting import number
 from lindung.funding.models import ReservedMonth, Sponsorship
 from lindung.funding.scope import can_act_for
 from lindung.months import month_from_index, month_index
@@ -143,7 +144,7 @@ def bill(access, month: dt.date, *, batch_size: int = BATCH) -> RunResult:
             audit.record(user, audit.Action.CREATE, run, summary=_(
                 "billing run %(month)s: %(invoices)d invoices, %(lines)d lines, Rp%(amount)s") % {
                 "month": f"{month:%Y-%m}", "invoices": result.invoices, "lines": result.lines,
-                "amount": f"{result.amount:,}"}, changes=result.as_dict())
+                "amount": number(result.amount)}, changes=result.as_dict())
             lines_billed.send(sender=BillingRun, run=run)
             result.lap("follow-up", t)
         dialect.drop_temp_table(cursor, PENDING)

@@ -11,14 +11,29 @@ Invoice lines name workers, so lists of lines are further limited by ``access.wo
 (a regency operator seeing a company's invoice sees only the lines of its own regency's workers).
 """
 
+import datetime as dt
+
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import Role
 from lindung.funding.models import FunderKind
 
-from .models import Invoice, InvoiceLine, Statement, StatementRow
+from .models import Invoice, InvoiceLine, InvoiceStatus, Statement, StatementRow
 
 COLLECTED_KINDS = (FunderKind.SELF, FunderKind.SERTAKAN)
+DUE_SOON_DAYS = 7
+DUE_FILTERS = {"overdue": _("unpaid, past the due date"),
+               "soon": _("unpaid, due within 7 days")}
+
+
+def unpaid_due(invoices, which: str, today: dt.date):
+    """Invoices not fully paid that are ``overdue`` (due date passed) or due ``soon`` (today or within
+    DUE_SOON_DAYS days): the invoice list's "due" filter and the home page's counts."""
+    unpaid = invoices.exclude(status=InvoiceStatus.PAID)
+    if which == "overdue":
+        return unpaid.filter(due_date__lt=today)
+    return unpaid.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
 
 
 def invoice_q(access, prefix: str = "") -> Q:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from lindung import limits
 from lindung.audit import services as audit
 from lindung.errors import InvalidInput
+from lindung.formatting import parse_rupiah
 
 from .models import Channel, Invoice, Match, Payment, Resolution, Statement, StatementRow, \
     invoice_id_from_virtual_account
@@ -85,22 +86,21 @@ class ImportResult:
 
 
 def parse_amount(text: str) -> int:
-    """'16800', '16.800', '16,800.00', 'Rp 16.800,00' → 16800. Fractions of a rupiah are refused."""
-    value = re.sub(r"[^\d.,]", "", text or "")
-    if not value:
+    """'16800', '16.800', '16,800.00', 'Rp 16.800,00' → 16800 (``lindung.formatting.parse_rupiah``);
+    a statement row pays a positive whole amount."""
+    if not re.sub(r"[^\d]", "", text or ""):
         raise ValueError(_("no amount"))
-    decimals = re.search(r"[.,](\d{1,2})$", value)
-    if decimals:
-        if int(decimals.group(1)) != 0:
-            raise ValueError(_("fractions of a rupiah are not allowed"))
-        value = value[:decimals.start()]
-    digits = value.replace(".", "").replace(",", "")
-    if not digits.isdigit() or int(digits) <= 0:
+    try:
+        amount = parse_rupiah(text)
+    except ValueError:
+        raise ValueError(_("fractions of a rupiah are not allowed") if re.search(r"[.,]\d{1,2}$", text.strip())
+                         else _("not a positive whole amount")) from None
+    if amount <= 0:
         raise ValueError(_("not a positive whole amount"))
-    if int(digits) > limits.MAX_AMOUNT:
+    if amount > limits.MAX_AMOUNT:
         raise ValueError(_("the amount is larger than any payment can be (at most Rp%(max)s)") % {
-            "max": f"{limits.MAX_AMOUNT:,}".replace(",", ".")})
-    return int(digits)
+            "max": number(limits.MAX_AMOUNT)})
+    return amount
 
 
 def parse_bank_date(text: str) -> dt.date:
@@ -251,6 +251,21 @@ def import_statement(access, data: bytes, name: str = "statement.csv") -> Import
             changes=result.as_dict())
     result.open_items = sum(n for m, n in result.by_match.items() if m != Match.MATCHED)
     return result
+
+
+def with_row_counts(statements):
+    """Statements with the counts that add up to their rows: ``paid_in_full`` + ``different_amount`` +
+    ``no_invoice`` + ``duplicates`` (already recorded before) = ``rows``; ``still_open`` says how many of
+    the rows with a different amount or no invoice still wait for a person."""
+    from django.db.models import Count, Q
+
+    return statements.annotate(
+        paid_in_full=Count("statement_rows", filter=Q(statement_rows__match=Match.MATCHED)),
+        different_amount=Count("statement_rows", filter=Q(statement_rows__match__in=[Match.UNDERPAID,
+                                                                                     Match.OVERPAID])),
+        no_invoice=Count("statement_rows", filter=Q(statement_rows__match=Match.UNMATCHED)),
+        still_open=Count("statement_rows", filter=~Q(statement_rows__match=Match.MATCHED)
+                         & Q(statement_rows__resolved_at__isnull=True)))
 
 
 def known_references(references: list[str]) -> set[str]:

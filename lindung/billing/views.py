@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.audit import services as audit
 from lindung.errors import DomainError, to_messages
+from lindung.formatting import number
 from lindung.funding.models import Funder
 from lindung.funding.scope import can_act_for
 from lindung.months import MonthField
@@ -21,11 +23,11 @@ from lindung.tabular import DATE, ID, MONTH, NUMBER, Column, export_response
 from . import payments as payment_services
 from .forms import CollectForm, PaymentForm, PlanForm, ResolveForm, RunForm, StatementForm
 from .impact import funder_paid
-from .models import AgentCommission, BillingPlan, BillingRun, InvoiceStatus, Payment
+from .models import AgentCommission, BillingPlan, BillingRun, InvoiceStatus, Match, Payment
 from .runs import bill, set_prepayment
-from .scope import (COLLECTED_KINDS, can_collect_for, visible_invoices, visible_lines, visible_statement_rows,
-                    visible_statements)
-from .statements import StatementError, import_statement, open_items, resolve
+from .scope import (COLLECTED_KINDS, DUE_FILTERS, can_collect_for, unpaid_due, visible_invoices, visible_lines,
+                    visible_statement_rows, visible_statements)
+from .statements import StatementError, import_statement, open_items, resolve, with_row_counts
 
 
 def filtered_invoices(request):
@@ -38,6 +40,8 @@ def filtered_invoices(request):
             pass
     if request.GET.get("status") in InvoiceStatus.values:
         qs = qs.filter(status=request.GET["status"])
+    if request.GET.get("due") in DUE_FILTERS:
+        qs = unpaid_due(qs, request.GET["due"], timezone.localdate())
     if request.GET.get("q"):
         qs = qs.filter(Q(funder__name__icontains=request.GET["q"]) | Q(number__iexact=request.GET["q"].strip()))
     if request.GET.get("funder", "").isdigit():
@@ -53,7 +57,8 @@ def invoice_list(request):
     page = Paginator(qs.order_by("-month", "funder__name", "seq"), 50).get_page(request.GET.get("page"))
     return render(request, "billing/invoice_list.html", {
         "page": page, "totals": totals, "statuses": InvoiceStatus.choices, "query": request.GET.urlencode(),
-        "filters": {k: request.GET.get(k, "") for k in ("month", "status", "q")},
+        "filters": {k: request.GET.get(k, "") for k in ("month", "status", "q", "due")},
+        "due_filters": DUE_FILTERS.items(),
     })
 
 
@@ -98,7 +103,7 @@ def invoice_pay(request, pk):
         else:
             if created:
                 messages.success(request, _("Payment recorded: Rp%(amount)s, Rp%(allocated)s allocated.") % {
-                    "amount": f"{payment.amount:,}", "allocated": f"{payment.allocated:,}"})
+                    "amount": number(payment.amount), "allocated": number(payment.allocated)})
             else:
                 messages.warning(request, _("This reference was already recorded: nothing changed."))
     else:
@@ -120,8 +125,8 @@ def invoice_collect(request, pk):
             if created:
                 commission = getattr(payment, "commission", None)
                 messages.success(request, _("Collection recorded. Your commission: Rp%(agent)s (wadah Rp%(wadah)s).")
-                                 % {"agent": f"{commission.agent_share:,}" if commission else 0,
-                                    "wadah": f"{commission.wadah_share:,}" if commission else 0})
+                                 % {"agent": number(commission.agent_share) if commission else 0,
+                                    "wadah": number(commission.wadah_share) if commission else 0})
             else:
                 messages.warning(request, _("This receipt was already recorded: nothing changed."))
     else:
@@ -197,7 +202,7 @@ def runs(request):
             if result.lines:
                 messages.success(request, _("%(month)s billed: %(invoices)d invoices, %(lines)d lines, Rp%(amount)s.")
                                  % {"month": result.month.strftime("%Y-%m"), "invoices": result.invoices,
-                                    "lines": result.lines, "amount": f"{result.amount:,}"})
+                                    "lines": result.lines, "amount": number(result.amount)})
             else:
                 messages.info(request, _("Nothing new to bill for %(month)s.") % {
                     "month": result.month.strftime("%Y-%m")})
@@ -224,21 +229,24 @@ def statements(request):
             if result.already_imported:
                 messages.warning(request, _("This statement was imported before: nothing recorded."))
             else:
-                messages.success(request, _("%(rows)d rows: %(recorded)d payments recorded, %(dupes)d already "
-                                            "recorded, %(open)d to resolve.") % {
-                    "rows": result.rows, "recorded": result.recorded, "dupes": result.duplicates,
-                    "open": result.open_items})
+                by_match = result.by_match
+                messages.success(request, _(
+                    "%(rows)s rows: %(full)s paid an invoice in full; %(different)s paid a different amount "
+                    "(recorded, to check); %(none)s matched no invoice (not recorded); %(dupes)s were already "
+                    "recorded before. %(open)s rows wait under “To resolve”.") % {
+                    "rows": number(result.rows), "full": number(by_match.get(Match.MATCHED, 0)),
+                    "different": number(by_match.get(Match.UNDERPAID, 0) + by_match.get(Match.OVERPAID, 0)),
+                    "none": number(by_match.get(Match.UNMATCHED, 0)), "dupes": number(result.duplicates),
+                    "open": number(result.open_items)})
             return redirect("billing-statement", pk=result.statement_id)
-    listed = visible_statements(access).annotate(
-        open=Count("statement_rows", filter=~Q(statement_rows__match="matched")
-                   & Q(statement_rows__resolved_at__isnull=True)))[:50]
+    listed = with_row_counts(visible_statements(access))[:50]
     return render(request, "billing/statements.html", {"form": form, "statements": listed})
 
 
 @login_required
 def statement_detail(request, pk):
     access = request.access
-    statement = get_object_or_404(visible_statements(access), pk=pk)
+    statement = get_object_or_404(with_row_counts(visible_statements(access)), pk=pk)
     rows = visible_statement_rows(access).filter(statement=statement).select_related("invoice", "invoice__funder")
     return render(request, "billing/statement_detail.html", {"statement": statement, "rows": rows})
 

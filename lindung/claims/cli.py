@@ -46,7 +46,7 @@ def check(nik, event, date_text, claim_text, as_json):
     from django.utils.translation import gettext as _
 
     from lindung.people.models import Worker
-    from lindung.rules.formatting import rupiah
+    from lindung.formatting import rupiah
     from lindung.rules.services import RuleError
 
     from .eligibility import check as check_eligibility
@@ -76,7 +76,7 @@ def check(nik, event, date_text, claim_text, as_json):
 def list_claims(state, region, username, as_json):
     """List claims with their state, worker, event and amounts."""
     from lindung.audit import services as audit
-    from lindung.rules.formatting import rupiah
+    from lindung.formatting import rupiah
 
     from .present import claim_row
     from .scope import in_region, visible_claims

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.formatting import number
 
 from .errors import ClaimError
 from .models import Claim, ClaimKind, ClaimState, ScholarshipYear, ScholarshipYearState
@@ -54,7 +55,7 @@ def record_year_paid(access, row: ScholarshipYear, *, paid_on: dt.date) -> Schol
         locked.save(update_fields=["state", "paid_on"])
         audit.record(access.user, audit.Action.UPDATE, locked.claim, region_code=locked.claim.worker.village_id,
                      summary=_("scholarship %(year)s paid: Rp%(amount)s") % {
-                         "year": locked.year, "amount": f"{locked.amount:,}"})
+                         "year": locked.year, "amount": number(locked.amount)})
     return locked
 
 

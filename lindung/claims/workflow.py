@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.formatting import rupiah
 from lindung.rules import benefits
-from lindung.rules.formatting import rupiah
 from lindung.rules.services import RuleError
 
 from . import data

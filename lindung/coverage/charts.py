@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from lindung.formatting import percent
+
 
 @dataclass
 class Bar:
@@ -29,7 +31,7 @@ def column_chart(points: list[dict], *, value: str = "active", width: int = 640,
         pct = p.get("coverage_pct")
         bars.append(Bar(x=pad_left + i * slot + slot * 0.15, y=10 + inner_h - h, width=slot * 0.7, height=h,
                         label=p["month"][2:], value=p[value],
-                        note="" if pct is None or not p[value] else f"{pct:.2f}%"))
+                        note="" if pct is None or not p[value] else percent(pct)))
     steps = 5 if scale >= 5 else scale
     ticks = [{"y": 10 + inner_h - inner_h * t / steps, "value": scale * t // steps} for t in range(steps + 1)]
     return {"width": width, "height": height, "bars": bars, "ticks": ticks, "base": 10 + inner_h,

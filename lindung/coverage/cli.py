@@ -3,6 +3,7 @@
 import click
 
 from lindung.cli import emit
+from lindung.formatting import number, percent
 
 
 def _month(value: str | None):
@@ -36,15 +37,15 @@ def coverage(ctx, region_code, month_text, as_json):
     from .indicators import indicators
 
     data = indicators(_region(region_code), _month(month_text))
-    pct = "–" if data["coverage_pct"] is None else f"{data['coverage_pct']:.2f} %"
+    pct = "–" if data["coverage_pct"] is None else percent(data['coverage_pct'])
     lines = [_("%(name)s, %(month)s: %(active)s active, working population %(wp)s, coverage %(pct)s") % {
-        "name": data["region"]["name"], "month": data["month"], "active": f"{data['active']:,}",
-        "wp": "–" if data["working_population"] is None else f"{data['working_population']:,}", "pct": pct}]
+        "name": data["region"]["name"], "month": data["month"], "active": number(data['active']),
+        "wp": "–" if data["working_population"] is None else number(data['working_population']), "pct": pct}]
     if data["parent"]:
         p = data["parent"]
         lines.append(_("  %(name)s: %(active)s active, coverage %(pct)s") % {
-            "name": p["name"], "active": f"{p['active']:,}",
-            "pct": "–" if p["coverage_pct"] is None else f"{p['coverage_pct']:.2f} %"})
+            "name": p["name"], "active": number(p['active']),
+            "pct": "–" if p["coverage_pct"] is None else percent(p['coverage_pct'])})
     lines.append(_("  new %(new)d, lapsed %(lapsed)d") % data)
     emit(data, as_json, "\n".join(lines))
 
@@ -63,7 +64,7 @@ def snapshot(month_text, as_json):
     run = take_snapshot(Access.console(), _month(month_text))
     data = {"month": run.month.strftime("%Y-%m"), "rows": run.rows, "active": run.active}
     emit(data, as_json, _("Snapshot %(month)s: %(active)s active members, %(rows)d rows.") % {
-        **data, "active": f"{run.active:,}"})
+        **data, "active": number(run.active)})
 
 
 @coverage.command("refresh")
@@ -74,7 +75,7 @@ def refresh(everything, as_json):
     from .status import refresh_all, refresh_dirty
 
     done = refresh_all() if everything else refresh_dirty()
-    emit({"workers": done}, as_json, f"{done:,}")
+    emit({"workers": done}, as_json, number(done))
 
 
 @coverage.command("worker")

@@ -23,7 +23,7 @@ from django.db.models import Count, Sum
 from django.http import Http404
 
 
-from lindung.months import month_from_index, month_index
+from lindung.months import add_months, month_from_index, month_index, this_month
 from lindung.regions.models import Level, Region, WorkingPopulation, parent_code
 from lindung.rules.services import lapse_months
 
@@ -49,6 +49,20 @@ def percent(active: int, working: int | None) -> float | None:
 
 def is_scoped(access) -> bool:
     return access is not None and not access.can("coverage.statistics")
+
+
+def home_region(access) -> str:
+    """Where a user's coverage opens: their region, or the country for national and scoped users."""
+    if access is None or access.is_national or is_scoped(access) or not access.region_codes:
+        return ""
+    return access.region_codes[0]
+
+
+def last_complete_month() -> dt.date:
+    """The last month that has ended (in the configured time zone). Coverage opens on it: the running
+    month's contributions are due only on the 15th (RULES.md §3), so its count grows during the month and
+    would read as a drop."""
+    return add_months(this_month(), -1)
 
 
 def check_region(access, code: str) -> str:
@@ -180,6 +194,7 @@ def indicators(code: str, month: dt.date, access=None, *, children: bool = True)
         "source": "snapshot" if not is_scoped(access) and has_snapshot(month) else "live",
         "active": data["active"], "new": data["new"], "lapsed": data["lapsed"],
         "working_population": wp.count if wp else None, "working_population_year": wp.year if wp else None,
+        "working_population_stale": bool(wp and wp.year < month.year),
         "coverage_pct": percent(data["active"], wp.count if wp else None),
         "by_segment": data["by_segment"], "by_ecosystem": data["by_ecosystem"],
         "by_funder_kind": data["by_funder_kind"],

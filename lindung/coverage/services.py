@@ -79,6 +79,17 @@ def worker_summary(worker, month: dt.date) -> dict:
     }
 
 
+def payers(worker, month: dt.date) -> list:
+    """Who pays the worker's contributions in ``month`` (approved or running sponsorships), then who
+    will pay next: what a caller asks first about someone's cover."""
+    from lindung.funding.models import Sponsorship, SponsorshipState
+
+    month = month.replace(day=1)
+    return list(Sponsorship.objects.filter(worker_id=_id(worker), end_month__gte=month,
+                                           state__in=[SponsorshipState.APPROVED, SponsorshipState.ACTIVE])
+                .select_related("funder").order_by("start_month", "id")[:5])
+
+
 def add_correction(access, worker, *, from_month: dt.date, to_month: dt.date, reason: str) -> CoverageCorrection:
     """Back-date cover: months from–to that were paid late after a lapse count after all."""
     access.require("coverage.correct")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from lindung.audit import services as audit
 from lindung.billing.models import InvoiceLine
 from lindung.errors import DomainError, to_messages
+from lindung.formatting import number
 from lindung.funding.models import FunderKind
 from lindung.months import MonthField, month_from_index, month_index, this_month
 from lindung.people.models import Ecosystem, Segment
@@ -20,9 +21,9 @@ from lindung.regions.models import Region
 
 from . import charts
 from .forms import CorrectionForm, SnapshotForm
-from .indicators import check_region, indicators, is_scoped, trend
+from .indicators import check_region, home_region, indicators, last_complete_month, trend
 from .models import CoverageCorrection, CoveredMonth, SnapshotRun, Status
-from .services import add_correction, worker_summary
+from .services import add_correction, payers, worker_summary
 from .snapshots import take_snapshot
 
 LABELS = {"segment": dict(Segment.choices), "ecosystem": dict(Ecosystem.choices), "funder_kind": dict(FunderKind.choices)}
@@ -36,11 +37,12 @@ def selected_month(request) -> dt.date:
         return this_month()
 
 
-def home_region(access) -> str:
-    """Where a user's dashboard opens: their region, or the country for national and scoped users."""
-    if access.is_national or is_scoped(access) or not access.region_codes:
-        return ""
-    return access.region_codes[0]
+def dashboard_month(request) -> tuple[dt.date, bool]:
+    """The month a dashboard shows, and whether it was chosen for the user: without ``?month`` it is the
+    last complete month, never the running one (whose count grows until contributions are due)."""
+    if request.GET.get("month"):
+        return selected_month(request), False
+    return last_complete_month(), True
 
 
 @login_required
@@ -53,7 +55,8 @@ def coverage_home(request):
 def region_dashboard(request, code=""):
     access = request.access
     code = check_region(access, code)
-    month = selected_month(request)
+    month, defaulted = dashboard_month(request)
+    running = this_month()
     data = indicators(code, month, access)
     data["children"] = [c for c in data["children"] if access.region_visible(c["code"])]
     months = [month_from_index(month_index(month) - i) for i in range(11, -1, -1)]
@@ -70,12 +73,26 @@ def region_dashboard(request, code=""):
         child["bar"] = round(100 * (child["coverage_pct"] or 0) / top, 2)
     return render(request, "coverage/dashboard.html", {
         "data": data, "region": region, "ancestors": region.ancestors() if region else [],
-        "month": month, "previous": month_from_index(month_index(month) - 1),
+        "month": month, "month_defaulted": defaulted, "month_running": month >= running,
+        "last_complete": last_complete_month(),
+        "previous": month_from_index(month_index(month) - 1),
         "next": month_from_index(month_index(month) + 1), "chart": charts.column_chart(series),
         "series": series, "breakdowns": breakdowns,
         "own_bar": round(100 * (data["coverage_pct"] or 0) / top, 2),
         "parent_bar": round(100 * ((data["parent"] or {}).get("coverage_pct") or 0) / top, 2),
     })
+
+
+@login_required
+def worker_cover_card(request, pk):
+    """The worker page's cover box (status, paid through, who pays), drawn by the coverage app."""
+    access = request.access
+    access.require("coverage.view")
+    worker = get_object_or_404(access.workers(), pk=pk)
+    summary = worker_summary(worker, this_month())
+    return render(request, "coverage/_worker_card.html", {
+        "worker": worker, "summary": summary, "status_label": Status(summary["status"]).label,
+        "payers": payers(worker, this_month())})
 
 
 @login_required
@@ -144,6 +161,6 @@ def snapshots(request):
         if form.is_valid():
             run = take_snapshot(access, form.cleaned_data["month"])
             messages.success(request, _("Snapshot %(month)s taken: %(active)s active members.") % {
-                "month": run.month.strftime("%Y-%m"), "active": f"{run.active:,}"})
+                "month": run.month.strftime("%Y-%m"), "active": number(run.active)})
             return redirect("coverage-snapshots")
     return render(request, "coverage/snapshots.html", {"form": form, "runs": SnapshotRun.objects.all()[:60]})

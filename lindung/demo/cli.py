@@ -19,28 +19,39 @@ def demo(host, port, no_serve, gresik_members):
     from lindung.people.models import Worker
     from lindung.reference import load_reference_data
 
+    from django.utils.translation import gettext as _
+
+    from lindung.formatting import number
+
     from .coverage import GRESIK_MEMBERS
     from .scenario import seed
 
     started = time.monotonic()
-    click.echo(f"Data: {settings.DATA_DIR}")
+
+    def took() -> str:
+        return _("%(seconds)s s") % {"seconds": number(time.monotonic() - started, 1)}
+
+    click.echo(_("Data: %(path)s") % {"path": settings.DATA_DIR})
     private_dir(settings.DATA_DIR)
     call_command("migrate", interactive=False, verbosity=0)
-    click.echo(f"✓ database ready ({time.monotonic() - started:.1f}s)")
+    click.echo("✓ " + _("database ready (%(took)s)") % {"took": took()})
     reference = load_reference_data()
-    click.echo(f"✓ {reference['regions']:,} regions, rules, funder kinds ({time.monotonic() - started:.1f}s)")
+    click.echo("✓ " + _("%(regions)s regions, rules, funder kinds (%(took)s)") % {
+        "regions": number(reference["regions"]), "took": took()})
     from lindung.accounts.models import User
 
     if not User.objects.exists():
         result = seed(gresik_members=round(GRESIK_MEMBERS / 10) if gresik_members is None else gresik_members)
-        click.echo(f"✓ {result['workers']:,} demo workers ({time.monotonic() - started:.1f}s)")
+        click.echo("✓ " + _("%(workers)s demo workers (%(took)s)") % {
+            "workers": number(result["workers"]), "took": took()})
     else:
-        click.echo(f"✓ existing demo data kept: {Worker.objects.count():,} workers")
+        click.echo("✓ " + _("existing demo data kept: %(workers)s workers") % {
+            "workers": number(Worker.objects.count())})
     settings.DEMO_MARKER.write_text("This data directory was created by `lindung demo`.\n")
 
     from .scenario import PASSWORD
 
-    click.echo("\nLogins (password for all: %s):" % PASSWORD)
+    click.echo("\n" + _("Logins (password for all: %(password)s):") % {"password": PASSWORD})
     for user in User.objects.order_by("id"):
         regions = ",".join(user.region_codes())
         click.echo(f"  {user.username:18} {user.get_role_display()}{' · ' + regions if regions else ''}")

@@ -7,8 +7,22 @@ scope and maker–checker rules apply as on the web, and the audit trail names t
 import datetime as dt
 
 import click
+from django.utils.translation import gettext as _
 
 from lindung.cli import emit
+from lindung.formatting import label, percent, rupiah
+
+
+def source_label(code: str) -> str:
+    """A funding source by its label (``APBD provinsi``), never its code."""
+    from lindung.rules.choices import FundingSource
+
+    return label(FundingSource, code)
+
+
+def _budget_line(s: dict) -> str:
+    return _("allocation %(amount)s, committed %(committed)s, remaining %(remaining)s") % {
+        "amount": rupiah(s["amount"]), "committed": rupiah(s["committed"]), "remaining": rupiah(s["remaining"])}
 
 
 def _user_access(username):
@@ -57,9 +71,8 @@ def list_funders(kind, as_json):
     for r in rows:
         lines.append(f"{r['id']:>5}  {r['kind']:9} {r['name']}  {r['region'] or ''}")
         for b in r["budgets"]:
-            lines.append(f"       {b['fiscal_year']} {b['source']:15} allocation Rp{b['amount']:,}  committed "
-                         f"Rp{b['committed']:,}  remaining Rp{b['remaining']:,}")
-    emit(rows, as_json, "\n".join(lines) or "No funders.")
+            lines.append(f"       {b['fiscal_year']} {source_label(b['source'])}: " + _budget_line(b))
+    emit(rows, as_json, "\n".join(lines) or _("No funders."))
 
 
 @funders.command("create")
@@ -95,8 +108,7 @@ def set_budget(funder_id, fiscal_year, source, amount, note, username):
     row = set_(_user_access(username), funder, fiscal_year=fiscal_year, source=source, amount=amount,
                note=note)
     s = summary(row)
-    click.echo(f"{funder.name} {fiscal_year} {source}: allocation Rp{s['amount']:,}, committed Rp{s['committed']:,}, "
-               f"remaining Rp{s['remaining']:,}")
+    click.echo(f"{funder.name} {fiscal_year} {source_label(source)}: " + _budget_line(s))
 
 
 @funders.command("sources")
@@ -238,7 +250,7 @@ def graduation(level, username, as_json):
 
     rows = graduation_report(_user_access(username), level=level)
     emit(rows, as_json, "\n".join(f"{r['funder']:40} {r['region_code']:10} {r['graduated']:>6}/{r['finished']:<6} "
-                                  f"{r['rate_percent']} %" for r in rows) or "No finished sponsorships yet.")
+                                  f"{percent(r['rate_percent'], 1)}" for r in rows) or _("No finished sponsorships yet."))
 
 
 commands = [funders, sponsorships]

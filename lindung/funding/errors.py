@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext as _
 
+from lindung.formatting import label, number
+from lindung.rules.choices import FundingSource
+
 from lindung.errors import DomainError
 
 
@@ -26,8 +29,8 @@ class BudgetShortfall(FundingError):
     def __init__(self, shortfalls: list[dict]):
         parts = [
             _("%(year)s %(source)s: needs Rp%(needed)s, Rp%(remaining)s left, short by Rp%(short)s") % {
-                "year": s["fiscal_year"], "source": s["source"], "needed": f"{s['needed']:,}",
-                "remaining": f"{s['remaining']:,}", "short": f"{s['shortfall']:,}"}
+                "year": s["fiscal_year"], "source": label(FundingSource, s["source"]), "needed": number(s["needed"]),
+                "remaining": number(s["remaining"]), "short": number(s["shortfall"])}
             for s in shortfalls
         ]
         super().__init__(_("Not enough budget. %(parts)s.") % {"parts": "; ".join(parts)}, shortfalls=shortfalls)

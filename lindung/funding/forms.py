@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from lindung import limits
+from lindung.formatting import RupiahField
 from lindung.months import MonthField, next_month
 from lindung.people.models import Segment
 from lindung.rules.choices import FundingSource
@@ -13,7 +14,7 @@ from .matching import PACKAGES, MatchRequest, max_workers
 class BudgetForm(forms.Form):
     fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
     source = forms.ChoiceField(label=_("Funding source"), choices=FundingSource.choices)
-    amount = forms.IntegerField(label=_("Allocation (Rp)"), min_value=0, max_value=limits.MAX_BUDGET)
+    amount = RupiahField(label=_("Allocation (Rp)"), min_value=0, max_value=limits.MAX_BUDGET)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -30,6 +31,8 @@ class ProposeForm(TermsForm):
     funding_source = forms.ChoiceField(label=_("Funding source"), choices=FundingSource.choices)
     note = forms.CharField(label=_("Note (e.g. village meeting of …)"), max_length=300, required=False)
     all_matching = forms.BooleanField(label=_("All workers matching the filter (not only the ticked ones)"),
+                                      required=False)
+    skip_covered = forms.BooleanField(label=_("Leave out workers who already have a payer for these months"),
                                       required=False)
 
     def __init__(self, *args, funders=(), **kwargs):

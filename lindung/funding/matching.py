@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.audit import services as audit
+from lindung.formatting import number
 from lindung.months import add_months
 from lindung.people.models import Segment, Worker
 from lindung.regions.models import is_region_code, region_field
@@ -65,7 +66,7 @@ class MatchRequest:
         if self.segment and self.segment not in Segment.values:
             raise FundingError(_("Unknown segment %(segment)s.") % {"segment": self.segment})
         if not 1 <= int(self.count) <= max_workers():
-            raise FundingError(_("Ask for between 1 and %(n)s workers.") % {"n": f"{max_workers():,}"})
+            raise FundingError(_("Ask for between 1 and %(n)s workers.") % {"n": number(max_workers())})
         return self
 
     @property
@@ -229,7 +230,7 @@ def confirm(access, funder: Funder, worker_ids: list[int], request: MatchRequest
     if not ids:
         raise FundingError(_("Choose at least one worker."))
     if len(ids) > max_workers():
-        raise FundingError(_("Ask for between 1 and %(n)s workers.") % {"n": f"{max_workers():,}"})
+        raise FundingError(_("Ask for between 1 and %(n)s workers.") % {"n": number(max_workers())})
     check_matching_rate(access)
     still = set()
     for chunk in _chunks(ids):

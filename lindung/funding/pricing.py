@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
+from lindung.formatting import number
 from lindung.months import add_months
 from lindung.rules.services import quote
 
@@ -36,7 +37,7 @@ class QuoteCache:
             except (ValueError, LookupError, ValidationError) as exc:
                 raise FundingError(_("No contribution can be computed for %(segment)s, income Rp%(income)s, "
                                      "%(programs)s in %(month)s: %(reason)s") % {
-                    "segment": segment, "income": f"{int(income):,}", "programs": programs,
+                    "segment": segment, "income": number(int(income)), "programs": programs,
                     "month": f"{month:%Y-%m}", "reason": exc}) from exc
             self._totals[key] = int(result.total)
         return self._totals[key]

@@ -14,7 +14,7 @@ Proposing is wider: a village operator may propose its people to the regency or 
 for its villages, and an agent may propose for the self-payers and members it collects from.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from lindung.accounts.models import Role
 from lindung.regions.models import ancestor_codes
@@ -144,3 +144,25 @@ def may_approve(access, batch: SponsorshipBatch) -> bool:
 def proposable_funders(access):
     return [f for f in visible_funders(access).select_related("region").exclude(kind=FunderKind.SELF)
             if can_propose_for(access, f)]
+
+
+def own_funder(access, funders: list):
+    """Of the funders a user may act or propose for, their own: a funder user's funder, or the government
+    or village funder of the very region the user is assigned to (a regency operator's regency, not a
+    village inside it). The first of the list otherwise."""
+    if not funders:
+        return None
+    for funder in funders:
+        if access.funder_id and funder.pk == access.funder_id:
+            return funder
+    mine = set(access.region_codes)
+    return next((f for f in funders if f.region_id in mine and f.kind != FunderKind.SELF), funders[0])
+
+
+def awaiting_approval(access, limit: int = 200) -> list:
+    """Proposed lists this user may approve (excluding his own proposals of public money)."""
+    if not access.can("sponsorship.approve"):
+        return []
+    rows = (visible_batches(access).filter(state=BatchState.PROPOSED).select_related("funder", "proposed_by")
+            .annotate(n=Count("sponsorships")).order_by("created_at")[:limit])
+    return [b for b in rows if may_approve(access, b)]

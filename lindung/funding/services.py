@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lindung import dialect
 from lindung.accounts.models import Role
 from lindung.audit import services as audit
+from lindung.formatting import number
 from lindung.months import add_months, first_of_month, months_between
 from lindung.months import today as local_today
 from lindung.people.models import Worker
@@ -128,7 +129,7 @@ def set_budget(access, funder: Funder, *, fiscal_year: int, source: str, amount:
         used = budgets.committed_for(funder.pk, source, int(fiscal_year))
         if amount < used:
             raise FundingError(_("Rp%(committed)s of this budget is already committed; the allocation cannot be "
-                                 "lower.") % {"committed": f"{used:,}"}, committed=used)
+                                 "lower.") % {"committed": number(used)}, committed=used)
         before = {} if row is None else {"amount": row.amount, "note": row.note}
         if row is None:
             row = Budget(funder=funder, fiscal_year=fiscal_year, source=source)
@@ -192,6 +193,22 @@ def conflicting_worker_ids(worker_ids: list[int], programs: str, start: dt.date,
                            *, exclude_batch: SponsorshipBatch | None = None) -> set[int]:
     """Workers who already have a payer, or an open proposal, for any of these programme-months."""
     return set(payers_of(worker_ids, programs, start, months, exclude_batch=exclude_batch))
+
+
+def existing_payers(worker_ids, programs: str, start: dt.date, months: int, *, limit: int = 50) -> list:
+    """Why workers were refused or left out of a list: for each (up to ``limit``), the sponsorships that
+    already pay for — or propose — some of these programme-months (funder, months, state, list)."""
+    end = add_months(start, months - 1)
+    shown = sorted(worker_ids)[:limit]
+    rows = (Sponsorship.objects.filter(worker_id__in=shown, start_month__lte=end, end_month__gte=start,
+                                       state__in=[S.PROPOSED, S.APPROVED, S.ACTIVE])
+            .filter(_programs_overlap_q(programs)).select_related("worker", "worker__village", "funder")
+            .order_by("worker__name_key", "start_month"))
+    by_worker: dict[int, dict] = {}
+    for s in rows:
+        entry = by_worker.setdefault(s.worker_id, {"worker": s.worker, "sponsorships": []})
+        entry["sponsorships"].append(s)
+    return [by_worker[i] for i in shown if i in by_worker]
 
 
 def propose_sponsorships(access, funder: Funder, worker_ids, programs, start_month: dt.date, months: int,
@@ -557,6 +574,11 @@ def ending_soon(access, *, today: dt.date | None = None, days: int = 30):
             .filter(state__in=[S.APPROVED, S.ACTIVE], end_month__gte=first_of_month(today), end_month__lte=last)
             .select_related("worker", "worker__village", "funder", "continued_by__funder")
             .order_by("end_month", "worker__village_id", "worker__name_key"))
+
+
+def not_continued(sponsorships):
+    """Of sponsorships ending soon, those nobody has continued yet: the ones that need a decision."""
+    return sponsorships.filter(continued_by__isnull=True)
 
 
 def continue_as_self_payer(access, sponsorship: Sponsorship, *, months: int = 12, programs=None,

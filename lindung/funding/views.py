@@ -13,22 +13,24 @@ from django.views.decorators.http import require_POST
 
 from lindung.audit import services as audit
 from lindung.errors import DomainError, to_messages
+from lindung.formatting import number
 from lindung.people.models import Segment
 from lindung.people.services import search_workers
 from lindung.redirects import back_to
 from lindung.regions.models import region_field
-from lindung.rules.choices import Program
+from lindung.rules.choices import SOURCE_OF_FUNDER_KIND, Program
 from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
 
 from . import budget as budgets
 from . import matching, services
+from .errors import AlreadyCovered
 from .forms import BudgetForm, MatchForm, ProposeForm
 from .kinds import allowed_sources
 from .models import BatchState, FunderKind, Sponsorship, SponsorshipState
 from .pricing import QuoteCache
 from .scope import (
-    budget_funders, can_act_for, can_approve_for, may_approve, proposable_funders, visible_batches, visible_funders,
-    visible_sponsorships,
+    awaiting_approval, budget_funders, can_act_for, can_approve_for, may_approve, own_funder, proposable_funders,
+    visible_batches, visible_funders, visible_sponsorships,
 )
 
 
@@ -40,13 +42,7 @@ def _disclosed_page(access, rows, per_page: int, request, door: str):
     return page
 
 
-def awaiting_approval(access):
-    """Proposed lists this user may approve (excluding his own proposals of public money)."""
-    if not access.can("sponsorship.approve"):
-        return []
-    rows = (visible_batches(access).filter(state=BatchState.PROPOSED).select_related("funder", "proposed_by")
-            .annotate(n=Count("sponsorships")).order_by("created_at")[:200])
-    return [b for b in rows if may_approve(access, b)]
+TO_APPROVE = "to-approve"  # the list filter "waiting for my approval" (the home page's inbox links to it)
 
 
 @login_required
@@ -59,7 +55,7 @@ def home(request):
         "my_proposals": (visible_batches(access).filter(state=BatchState.PROPOSED, proposed_by=request.user)
                          .select_related("funder").annotate(n=Count("sponsorships"))[:50]),
         "pool_count": matching.pool(access).count(),
-        "ending_count": ending.filter(continued_by__isnull=True).count(),
+        "ending_count": services.not_continued(ending).count(),
         "funders": visible_funders(access).exclude(kind=FunderKind.SELF).select_related("region")[:30],
         "own_funder": None,
     }
@@ -120,11 +116,15 @@ def batch_list(request):
     state = request.GET.get("state", "")
     batches = (visible_batches(access).select_related("funder", "proposed_by", "approved_by")
                .annotate(n=Count("sponsorships")).order_by("-created_at", "-id"))
-    if state in BatchState.values:
+    to_approve = awaiting_approval(access)
+    if state == TO_APPROVE:
+        batches = batches.filter(pk__in=[b.pk for b in to_approve])
+    elif state in BatchState.values:
         batches = batches.filter(state=state)
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
     return render(request, "funding/batch_list.html", {
-        "page": page, "state": state, "states": BatchState.choices, "to_approve": awaiting_approval(access)})
+        "page": page, "state": state, "states": BatchState.choices, "to_approve": to_approve,
+        "to_approve_state": TO_APPROVE})
 
 
 @login_required
@@ -185,24 +185,39 @@ def propose(request):
         raise PermissionDenied(_("There is no funder you may propose sponsorships for."))
     params = request.POST if request.method == "POST" else request.GET
     workers = _filtered_workers(access, params)
-    form = ProposeForm(request.POST or None, funders=funders,
-                       initial={"funder": funders[0].pk, "funding_source": sorted(allowed_sources(funders[0].kind))[0]})
+    mine = own_funder(access, funders)
+    source = SOURCE_OF_FUNDER_KIND.get(mine.kind)
+    form = ProposeForm(request.POST or None, funders=funders, initial={
+        "funder": mine.pk,
+        "funding_source": source if source in allowed_sources(mine.kind) else sorted(allowed_sources(mine.kind))[0]})
+    already = None
     if request.method == "POST" and form.is_valid():
         funder = next(f for f in funders if f.pk == form.cleaned_data["funder"])
         d = form.cleaned_data
         ids = workers if d["all_matching"] else [int(i) for i in request.POST.getlist("worker") if i.isdigit()]
         try:
             batch = services.propose_sponsorships(access, funder, ids, d["programs"], d["start_month"], d["months"],
-                                                  d["funding_source"], d["note"])
-            messages.success(request, _("List proposed: %(n)d workers, waiting for approval.") % {"n": batch.count})
+                                                  d["funding_source"], d["note"], skip_covered=d["skip_covered"])
+            messages.success(request, _("List proposed: %(n)s workers, waiting for approval.") % {
+                "n": number(batch.count)})
+            if batch.skipped_worker_ids:
+                messages.warning(request, _("%(n)s workers were left out: they already have a payer (or an open "
+                                            "proposal) for some of these months.") % {
+                    "n": number(len(batch.skipped_worker_ids))})
             return redirect("funding-list", pk=batch.pk)
+        except AlreadyCovered as exc:
+            # Say who and why, and offer to go on without them (the same list, with skip_covered).
+            total = len(ids) if isinstance(ids, list) else ids.count()
+            already = {"count": len(exc.worker_ids), "others": total - len(exc.worker_ids),
+                       "rows": services.existing_payers(exc.worker_ids, d["programs"], d["start_month"], d["months"])}
         except DomainError as exc:
             to_messages(request, exc)
     shown = list(workers[:200])
     access.disclose(shown, door="page:/funding/propose/")
     return render(request, "funding/propose.html", {
         "form": form, "workers": shown, "count": workers.count(), "params": params,
-        "segments": Segment.choices, "full_nik": access.sees_full_nik(),
+        "segments": Segment.choices, "full_nik": access.sees_full_nik(), "already": already,
+        "ticked": {int(i) for i in request.POST.getlist("worker") if i.isdigit()},
     })
 
 
@@ -275,7 +290,11 @@ def ending(request):
     except ValueError:
         days = 30
     rows = services.ending_soon(access, days=days)
+    only_open = request.GET.get("open") == "1"
+    if only_open:
+        rows = services.not_continued(rows)
     return render(request, "funding/ending.html", {
+        "only_open": only_open,
         "page": _disclosed_page(access, rows, 100, request, "page:/funding/ending/"), "days": days,
         "may_handover": access.can("sponsorship.handover"), "full_nik": access.sees_full_nik(),
     })

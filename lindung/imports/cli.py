@@ -7,6 +7,7 @@ import time
 import click
 
 from lindung.cli import emit
+from lindung.formatting import moment
 
 
 @click.group(name="import")
@@ -81,7 +82,7 @@ def workers(file, village_code, district_code, default_segment, funder_id, progr
             discard_job(job)
             raise click.ClickException(_(
                 "This file was already imported (import #%(id)s on %(date)s); nothing new to do. "
-                "Use --force to run it again.") % {"id": earlier.pk, "date": f"{earlier.created_at:%Y-%m-%d %H:%M}"})
+                "Use --force to run it again.") % {"id": earlier.pk, "date": moment(earlier.created_at)})
         queue_job(access, job, mapping, options)
     except ImportRefused as exc:
         raise click.ClickException(str(exc)) from None

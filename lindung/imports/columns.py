@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.errors import InvalidInput
+from lindung.formatting import parse_rupiah
 from lindung.people.models import Ecosystem, Sector, Segment
 from lindung.people.nik import nik_text, spreadsheet_damage
 
@@ -153,39 +154,22 @@ def clean_sex(value) -> str:
     return sex
 
 
-_INCOME_DOTS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$")      # 1.000.000 or 1.000.000,00
-_INCOME_COMMAS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$")    # 1,000,000 or 1,000,000.00
-_INCOME_DECIMAL = re.compile(r"^\d+[.,]\d{1,2}$")                     # 1000000.00
-
-
 def clean_income(value) -> int | None:
-    """Whole rupiah from 1000000, 1.000.000, 1,000,000, Rp 1.000.000,00 or a number cell."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if isinstance(value, float) and not value.is_integer():
-            raise CellError("income_format", _("Declared income must be whole rupiah; found %(value)s.")
-                            % {"value": value})
-        return int(value)
+    """Whole rupiah from 1000000, 1.000.000, 1,000,000, Rp 1.000.000,00 or a number cell
+    (the rule of ``lindung.formatting.parse_rupiah``, shared with every money field)."""
+    if isinstance(value, float) and not value.is_integer():
+        raise CellError("income_format", _("Declared income must be whole rupiah; found %(value)s.")
+                        % {"value": value})
     if blank(value):
         return None
-    text = str(value).strip()
-    if text.isdigit():
-        return int(text)
-    text = text.upper().replace("RP", "").replace(" ", "").replace("\xa0", "").rstrip("-").rstrip(",.")
-    if text.isdigit():
-        return int(text)
-    whole, cents = None, ""
-    if _INCOME_DOTS.match(text):
-        whole, _sep, cents = text.partition(",")
-        whole = whole.replace(".", "")
-    elif _INCOME_COMMAS.match(text):
-        whole, _sep, cents = text.partition(".")
-        whole = whole.replace(",", "")
-    elif _INCOME_DECIMAL.match(text):
-        whole, cents = text[:-3] if text[-3] in ".," else text[:-2], text[-2:].lstrip(".,")
-    if whole is None or cents.strip("0"):
+    try:
+        amount = parse_rupiah(value)
+    except ValueError:
+        amount = None
+    if amount is None or amount < 0:
         raise CellError("income_format", _(
             "%(value)s is not an amount in whole rupiah (write e.g. 1000000 or 1.000.000).") % {"value": value})
-    return int(whole)
+    return amount
 
 
 def clean_phone(value) -> str:

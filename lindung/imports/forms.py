@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.formatting import MonthPicker
 from lindung.people.models import Segment
 from lindung.rules.choices import FundingSource, Program
 from lindung.uploads import validate_upload_size
@@ -24,7 +25,7 @@ class UploadForm(forms.Form):
     programs = forms.MultipleChoiceField(label=_("Programmes"), choices=Program.choices, required=False,
                                          widget=forms.CheckboxSelectMultiple, initial=["jkk", "jkm"])
     start_month = forms.DateField(label=_("First month"), required=False, input_formats=["%Y-%m", "%Y-%m-%d"],
-                                  widget=forms.DateInput(attrs={"type": "month"}))
+                                  widget=MonthPicker)
     months = forms.IntegerField(label=_("Months"), min_value=1, max_value=60, required=False, initial=12)
     funding_source = forms.ChoiceField(label=_("Funding source"), required=False,
                                        choices=[("", _("(the funder's usual source)"))] + list(FundingSource.choices))

@@ -19,6 +19,7 @@ from lindung.errors import to_form
 from . import lifecycle
 from .columns import COLUMNS
 from .forms import UploadForm
+from .inbox import with_rejected_rows
 from .models import Severity, Status
 from .pipeline import Options
 from .readers import UnreadableFile, open_table, text_of
@@ -37,8 +38,12 @@ def _job(request, pk):
 @login_required
 def job_list(request):
     request.access.require("import.run")
-    page = Paginator(visible_jobs(request.access), 30).get_page(request.GET.get("page"))
-    return render(request, "imports/job_list.html", {"page": page})
+    jobs = visible_jobs(request.access)
+    rejected = request.GET.get("rejected") == "1"
+    if rejected:
+        jobs = with_rejected_rows(jobs)
+    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
+    return render(request, "imports/job_list.html", {"page": page, "rejected": rejected})
 
 
 def _options(form: UploadForm) -> Options:

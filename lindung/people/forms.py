@@ -2,6 +2,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from lindung.formatting import DatePicker, RupiahField
+
 from .models import Ecosystem, Sector, Segment, Sex
 
 
@@ -12,7 +14,7 @@ class WorkerForm(forms.Form):
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     name = forms.CharField(label=_("Full name"), max_length=150)
     birth_place = forms.CharField(label=_("Place of birth"), max_length=100, required=False)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}),
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DatePicker,
                                  input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"])
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     village_code = forms.CharField(
@@ -27,8 +29,7 @@ class WorkerForm(forms.Form):
     segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices)
     ecosystem = forms.ChoiceField(label=_("Ecosystem"), choices=Ecosystem.choices)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial=Sector.OTHER)
-    declared_income = forms.IntegerField(label=_("Declared monthly income (Rp)"), min_value=0,
-                                         initial=1_000_000)
+    declared_income = RupiahField(label=_("Declared monthly income (Rp)"), min_value=0, initial=1_000_000)
 
     def clean_village_code(self):
         return self.cleaned_data["village_code"].replace(".", "").strip()

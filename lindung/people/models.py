@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.regions.models import Region, derived_codes
 
-from .nik import mask_nik
+from .nik import FLAG_LABELS, mask_nik
 
 
 class Sex(models.TextChoices):
@@ -123,6 +123,11 @@ class Worker(models.Model):
     def age_band(self) -> str:
         """Ten-year age band today, e.g. "30–39": what a donor may know of a worker's age."""
         return age_band(self.birth_date, timezone.localdate()) if self.birth_date else ""
+
+    @property
+    def nik_flag_labels(self) -> list[str]:
+        """The NIK flags as people read them (codes only in data and exports for machines)."""
+        return [str(FLAG_LABELS.get(code, code)) for code in self.nik_flags or []]
 
     def fill_derived(self) -> None:
         for field, value in derived_codes(self.village_id).items():

@@ -16,10 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lindung.months import today as local_today
 
 ERROR, WARNING, FLAG = "error", "warning", "flag"
+
+# Warnings and flags kept on a worker for review (Worker.nik_flags), by the label people read.
+FLAG_LABELS = {
+    "prefix_unknown": gettext_lazy("region code of the NIK not in the Kemendagri list"),
+    "birth_date_mismatch": gettext_lazy("birth date differs from the NIK"),
+    "sex_mismatch": gettext_lazy("sex differs from the NIK"),
+}
 
 
 @dataclass(frozen=True)

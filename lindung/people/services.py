@@ -144,8 +144,9 @@ def open_worker(access: Access, worker_id: int) -> Worker:
     return worker
 
 
-def search_workers(access: Access, *, q: str = "", region: str = ""):
-    """Search by NIK (full or prefix), name, and region code, inside the user's scope.
+def search_workers(access: Access, *, q: str = "", region: str = "", flagged: bool = False):
+    """Search by NIK (full or prefix), name, and region code, inside the user's scope; ``flagged``: only
+    workers whose NIK is flagged for review.
 
     Roles that see masked NIKs find nobody by NIK digits: otherwise a search would confirm a guessed
     NIK rebuilt from the masked one (``Access.may_search_nik``).
@@ -162,6 +163,8 @@ def search_workers(access: Access, *, q: str = "", region: str = ""):
     field = region_field(region)
     if field and region.isdigit():
         qs = qs.filter(**{field: region})
+    if flagged:
+        qs = qs.exclude(nik_flags=[])
     return qs
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from lindung import limits
+from lindung.formatting import number
 from lindung.months import today as local_today
 from lindung.regions.cache import district_exists, village_exists
 
@@ -141,7 +142,7 @@ def check_worker(data: dict, *, today: dt.date | None = None) -> WorkerCheck:
         minimum = policy.minimum_declared_income(segment, today)
         if income < minimum:
             check.add("declared_income", _("Declared income must be at least Rp%(minimum)s for this segment.")
-                      % {"minimum": f"{minimum:,}".replace(",", ".")}, "income_below_minimum")
+                      % {"minimum": number(minimum)}, "income_below_minimum")
 
     phone = data.get("phone")
     if phone:

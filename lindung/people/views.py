@@ -6,10 +6,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from lindung.errors import to_form
+from lindung.formatting import rupiah
 from lindung.tabular import DATE, ID, NUMBER, Column, export_response
 
 from .forms import WorkerForm, WorkerSearchForm
 from .models import Worker
+from .nik import FLAG_LABELS
 from .services import WorkerInvalid, open_worker, register_worker, search_workers, update_worker
 
 
@@ -18,10 +20,21 @@ def worker_list(request):
     form = WorkerSearchForm(request.GET or None)
     q = request.GET.get("q", "")
     region = request.GET.get("region", "")
-    workers = search_workers(request.access, q=q, region=region)
+    flagged = request.GET.get("flagged") == "1"
+    workers = search_workers(request.access, q=q, region=region, flagged=flagged)
     page = Paginator(workers, 50).get_page(request.GET.get("page"))
     request.access.disclose(page.object_list, door="page:/workers/")
-    return render(request, "people/worker_list.html", {"form": form, "page": page, "q": q, "region": region})
+    return render(request, "people/worker_list.html", {"form": form, "page": page, "q": q, "region": region,
+                                                        "flagged": flagged})
+
+
+def _shown_value(field: str, value):
+    """Values of the worker's history that are more than a code: money and NIK flags."""
+    if field == "declared_income":
+        return rupiah(value)
+    if field == "nik_flags":
+        return ", ".join(str(FLAG_LABELS.get(code, code)) for code in value)
+    return None
 
 
 def _save(request, form, worker=None):
@@ -54,7 +67,9 @@ def worker_create(request):
 @login_required
 def worker_detail(request, pk):
     worker = open_worker(request.access, pk)
-    trail = request.access.worker_trail(worker)[:50]
+    trail = list(request.access.worker_trail(worker)[:50])
+    for entry in trail:
+        entry.described = audit.describe_changes(Worker, entry.changes, _shown_value)
     return render(request, "people/worker_detail.html", {
         "worker": worker, "nik": request.access.nik_for_display(worker),
         "person": request.access.worker_view(worker), "shown": request.access.worker_fields,

@@ -4,6 +4,7 @@ import click
 
 from lindung.billing.cli import access_for
 from lindung.cli import emit
+from lindung.formatting import number, rupiah
 
 AS = click.option("--as", "username", default=None, help="Act as this user (default: console operator).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -97,8 +98,9 @@ def progress_command(programme_id, month_text, username, as_json):
     access = access_for(username)
     data = progress(access, _programme(access, programme_id), parse_month(month_text) if month_text else this_month())
     lines = [f"{r['code']} {r['name'][:28]:28} {r['covered']:>6} / {r['target']:<6} {r['state']}" for r in data["villages"]]
-    lines.append(f"{data['totals']['covered']:,} / {data['totals']['target']:,}; behind: {len(data['behind'])}; "
-                 f"paid Rp{data['budget']['paid']:,}")
+    totals = data["totals"]
+    lines.append(f"{number(totals['covered'])} / {number(totals['target'])}; behind: {len(data['behind'])}; "
+                 f"paid {rupiah(data['budget']['paid'])}")
     emit(data, as_json, "\n".join(lines))
 
 

@@ -6,6 +6,7 @@ import sys
 import click
 
 from lindung.cli import emit
+from lindung.formatting import number
 
 
 @click.command("report")
@@ -68,7 +69,7 @@ def report(name, region, period, year, funder, target, fmt, out, as_user, list_o
     with run.file.open("rb") as source, open(target_path, "wb") as dest:
         shutil.copyfileobj(source, dest)
     emit({"report": run.report, "id": run.pk, "file": target_path, "bytes": run.size, "params": run.params},
-         as_json, _("%(file)s written (%(bytes)s bytes).") % {"file": target_path, "bytes": f"{run.size:,}"})
+         as_json, _("%(file)s written (%(bytes)s bytes).") % {"file": target_path, "bytes": number(run.size)})
     sys.stdout.flush()
 
 

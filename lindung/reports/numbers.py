@@ -1,26 +1,12 @@
-"""Values written for people, in the active language (Indonesian unless English was chosen)."""
+"""Values written for people, in the active language, through the one formatter (``lindung.formatting``)."""
 
 import datetime as dt
 
-from django.utils import formats, translation
+from django.utils import formats
 
-from lindung.rules.formatting import rupiah
+from lindung.formatting import DASH, number, percent, rupiah
 
 from . import document as d
-
-DASH = "–"
-
-
-def _separators() -> tuple[str, str]:
-    return (",", ".") if (translation.get_language() or "id").startswith("en") else (".", ",")
-
-
-def number(value, decimals: int = 0) -> str:
-    if value is None:
-        return DASH
-    thousands, point = _separators()
-    text = f"{value:,.{decimals}f}" if decimals else f"{int(value):,}"
-    return text.translate(str.maketrans({",": thousands, ".": point}))
 
 
 def display(value, kind: str) -> str:
@@ -32,7 +18,7 @@ def display(value, kind: str) -> str:
     if kind == d.RUPIAH:
         return rupiah(value)
     if kind == d.PERCENT:
-        return f"{number(value, 2)} %"
+        return percent(value, 2)
     if kind == d.MONTH and isinstance(value, dt.date):
         return value.strftime("%Y-%m")
     if kind == d.DATE and isinstance(value, dt.date):

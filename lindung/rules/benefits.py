@@ -20,6 +20,12 @@ def level_label(code: str) -> str:
     return str(dict(SchoolLevel.choices).get(code, code))
 
 
+def kind_label(kind: str) -> str:
+    return {"jkm": _("JKM death benefit"), "jkk-death": _("JKK death from a work accident"),
+            "jkk-disability": _("JKK permanent disability"), "stmb": _("JKK wage while unable to work (STMB)"),
+            "scholarship": _("Scholarship for children")}.get(kind, kind)
+
+
 @dataclass
 class Item:
     code: str
@@ -60,7 +66,7 @@ class Benefit:
         return self
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "payable": self.payable, "total": self.total,
+        return {"kind": self.kind, "kind_label": kind_label(self.kind), "payable": self.payable, "total": self.total,
                 "items": [i.as_dict() for i in self.items], "reasons": [r.as_dict() for r in self.reasons],
                 "references": self.references, "children": self.children}
 
@@ -222,6 +228,7 @@ def _child_plan(child: Child, rule: dict, first_payment: dt.date) -> list[dict]:
         if age_on(child.birth_date, day) >= rule["max_age"]:
             break
         payments.append({"year": day.year, "date": day.isoformat(), "level": LEVELS[level_index],
+                         "level_label": str(level_label(LEVELS[level_index])),
                          "year_in_level": year_in_level, "age": age_on(child.birth_date, day),
                          "amount": level["amount"]})
         year_in_level += 1
@@ -299,6 +306,10 @@ def scholarship(*, route: str, event_date, children: list, contribution_months: 
             if entry["name"]:
                 label += f" ({entry['name']})"
             benefit.items.append(Item(f"child_{entry['index']}", label, entry["total"]))
+    if benefit.reasons:  # not eligible: no child's schedule may show money the total does not pay
+        for entry in schedules:
+            entry["payments"], entry["total"] = [], 0
+        benefit.items = []
     benefit.children = schedules
     if not benefit.items and not benefit.reasons:
         benefit.refuse("nothing_payable", _("No child qualifies for a scholarship."))

@@ -33,3 +33,24 @@ class SchoolLevel(models.TextChoices):
     SMP = "smp", _("junior high (SMP)")
     SMA = "sma", _("senior high (SMA)")
     UNIVERSITY = "university", _("university (S1) or training")
+
+
+# The source a funder of each kind pays from by default (funder kinds are the funding app's codes).
+SOURCE_OF_FUNDER_KIND = {"province": FundingSource.APBD_PROVINCE, "regency": FundingSource.APBD_REGENCY,
+                         "village": FundingSource.VILLAGE_BUDGET, "company": FundingSource.CSR,
+                         "donor": FundingSource.DONOR, "sertakan": FundingSource.DONOR, "self": FundingSource.SELF}
+# The source of a government user by the level of the region they are assigned to (code length).
+SOURCE_OF_REGION_LEVEL = {2: FundingSource.APBD_PROVINCE, 4: FundingSource.APBD_REGENCY,
+                          10: FundingSource.VILLAGE_BUDGET}
+
+
+def default_funding_source(access) -> str | None:
+    """What a user's calculations default to: who they pay as (their funder's kind, or their level of
+    government: a regency operator plans with the regency budget, not the province's); None: no default."""
+    funder = getattr(access.user, "funder", None) if access.funder_id else None
+    if funder is not None:
+        return SOURCE_OF_FUNDER_KIND.get(funder.kind)
+    if access.role == "agent":
+        return FundingSource.SELF
+    codes = access.region_codes
+    return SOURCE_OF_REGION_LEVEL.get(len(codes[0])) if len(codes) == 1 else None

@@ -7,6 +7,7 @@ one-line message and exit status 1.
 import click
 
 from lindung.cli import emit, this_month_text, today_text
+from lindung.formatting import number
 
 
 @click.group()
@@ -66,7 +67,7 @@ def quote(segment, income, programs, month, funding, sector, risk_class, as_json
     """The contribution for one worker and one month, programme by programme, with reliefs and due date."""
     from django.utils.translation import gettext as _
 
-    from .formatting import rupiah
+    from lindung.formatting import rupiah
     from lindung.months import parse_month
 
     from .services import quote as make_quote
@@ -84,9 +85,11 @@ def quote(segment, income, programs, month, funding, sector, risk_class, as_json
 def _benefit_output(benefit, as_json):
     from django.utils.translation import gettext as _
 
-    from .formatting import rupiah
+    from lindung.formatting import rupiah
 
-    lines = [f"{benefit.kind}: {rupiah(benefit.total)}"]
+    from .benefits import kind_label
+
+    lines = [f"{kind_label(benefit.kind)}: {rupiah(benefit.total)}"]
     if not benefit.children:  # a scholarship lists its children below instead
         lines += [f"  {item.label}: {rupiah(item.amount)}" for item in benefit.items]
     lines += [f"  ✗ {reason.message}" for reason in benefit.reasons]
@@ -94,7 +97,7 @@ def _benefit_output(benefit, as_json):
         lines.append(("  " + _("Child %(n)d") % {"n": child["index"]} + f" {child['name']}").rstrip()
                      + f": {rupiah(child['total'])}")
         lines += ["    " + _("%(year)d: %(level)s year %(n)d, age %(age)d: %(amount)s") % {
-            "year": p["year"], "level": p["level"].upper(), "n": p["year_in_level"], "age": p["age"],
+            "year": p["year"], "level": p["level_label"], "n": p["year_in_level"], "age": p["age"],
             "amount": rupiah(p["amount"])} for p in child["payments"]]
         lines += [f"    ✗ {r['message']}" for r in child["reasons"]]
     emit(benefit.as_dict(), as_json, "\n".join(lines))
@@ -211,7 +214,7 @@ def plan(budget, workers, region, target, active, programs, income, funding, sec
     """Budget planner: a budget → workers covered, or workers (or a coverage target) → cost."""
     from django.utils.translation import gettext as _
 
-    from .formatting import rupiah
+    from lindung.formatting import rupiah
     from lindung.months import parse_month
 
     from .planner import plan_budget, plan_target, plan_workers
@@ -232,7 +235,7 @@ def plan(budget, workers, region, target, active, programs, income, funding, sec
         result = plan_target(region_code=region, target_percent=target, active=active, **common)
     text = [_("%(months)d months from %(start)s: %(per)s per worker") % {
         "months": result.months, "start": f"{result.start:%Y-%m}", "per": rupiah(result.cost_per_worker)}]
-    text.append(_("Workers: %(n)s · cost %(cost)s") % {"n": f"{result.workers:,}", "cost": rupiah(result.cost)})
+    text.append(_("Workers: %(n)s · cost %(cost)s") % {"n": number(result.workers), "cost": rupiah(result.cost)})
     if result.budget is not None:
         text.append(_("Remainder: %(r)s") % {"r": rupiah(result.remainder)})
     emit(result.as_dict(), as_json, "\n".join(text))

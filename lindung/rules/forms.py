@@ -5,6 +5,7 @@ a RuleError becomes an error on the field it names."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.formatting import RupiahField
 from lindung.months import month_label, parse_month, this_month, today
 from lindung.people.models import Sector, Segment
 
@@ -47,7 +48,7 @@ class CalculatorForm(forms.Form):
 
 class QuoteForm(CalculatorForm):
     segment = forms.ChoiceField(label=_("Segment"), choices=SEGMENT_CHOICES, initial="bpu")
-    income = forms.IntegerField(label=_("Declared monthly income / wage (Rp)"), initial=1_000_000)
+    income = RupiahField(label=_("Declared monthly income / wage (Rp)"), initial=1_000_000)
     programs = forms.MultipleChoiceField(label=_("Programmes"), choices=Program.choices, initial=["jkk", "jkm"],
                                          widget=forms.CheckboxSelectMultiple)
     month = forms.CharField(label=_("Month"), widget=MonthInput, initial=this_month_text)
@@ -70,7 +71,7 @@ CHILD_ROWS = 3
 class BenefitForm(CalculatorForm):
     kind = forms.ChoiceField(label=_("Benefit"), choices=BENEFIT_KINDS, initial="jkm")
     event_date = forms.DateField(label=_("Date of death or accident"), widget=DateInput, initial=today)
-    income = forms.IntegerField(label=_("Declared monthly income (Rp)"), initial=1_000_000, required=False)
+    income = RupiahField(label=_("Declared monthly income (Rp)"), initial=1_000_000, required=False)
     claim_date = forms.DateField(label=_("Claim date"), widget=DateInput, required=False,
                                  help_text=_("Empty: today."))
     months = forms.IntegerField(label=_("Months unable to work (STMB)"), required=False, min_value=0)
@@ -119,7 +120,7 @@ class PlanForm(CalculatorForm):
     mode = forms.ChoiceField(label=_("Plan from"), initial="budget", widget=forms.RadioSelect, choices=[
         ("budget", _("a budget → workers covered")), ("workers", _("a number of workers → cost")),
         ("target", _("a coverage target for a region → cost"))])
-    budget = forms.IntegerField(label=_("Budget (Rp)"), required=False)
+    budget = RupiahField(label=_("Budget (Rp)"), required=False)
     workers = forms.IntegerField(label=_("Workers"), required=False)
     region = forms.CharField(label=_("Region code"), required=False, max_length=13)
     target = forms.DecimalField(label=_("Coverage target (%)"), required=False, max_digits=5, decimal_places=2)
@@ -127,7 +128,7 @@ class PlanForm(CalculatorForm):
                                 help_text=_("Empty: taken from the coverage figures when available."))
     programs = forms.MultipleChoiceField(label=_("Programmes"), choices=Program.choices, initial=["jkk", "jkm"],
                                          widget=forms.CheckboxSelectMultiple)
-    income = forms.IntegerField(label=_("Declared monthly income (Rp)"), initial=1_000_000)
+    income = RupiahField(label=_("Declared monthly income (Rp)"), initial=1_000_000)
     funding_source = forms.ChoiceField(label=_("Paid by"), choices=FundingSource.choices, initial="apbd-province")
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial="other")
     start = forms.CharField(label=_("First month"), widget=MonthInput, initial=this_month_text)

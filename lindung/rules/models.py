@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.formatting import rupiah
+
 from .choices import FundingSource, Program
 from .parameters import validate_value
 
@@ -75,7 +77,7 @@ class Rate(EffectiveDated):
         indexes = [models.Index(fields=["program", "segment", "valid_from"], name="rate_lookup")]
 
     def __str__(self):
-        shown = f"{self.value.normalize()} %" if self.basis == Basis.PERCENT else f"Rp{int(self.value):,}"
+        shown = f"{self.value.normalize()} %" if self.basis == Basis.PERCENT else rupiah(self.value)
         klass = f" class {self.risk_class}" if self.risk_class else ""
         return f"{self.program.upper()} {self.segment}{klass}: {shown} from {self.valid_from}"
 

@@ -16,13 +16,13 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from lindung import months
-from lindung.months import due_day, first_of_month
 from lindung.errors import InvalidInput
+from lindung.formatting import rupiah
+from lindung.months import due_day, first_of_month
 from lindung.people.models import Sector, Segment
 
 from .book import book
 from .choices import FundingSource, Program
-from .formatting import rupiah
 from .models import Basis, RuleSegment
 
 HUNDRED = Decimal(100)

@@ -7,10 +7,11 @@ result panel is replaced. Amounts come from the same services as the CLI and the
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .catalogue import rule_rows
-from .forms import BenefitForm, PlanForm, QuoteForm
 from lindung.months import parse_day
 
+from .catalogue import rule_rows
+from .choices import default_funding_source
+from .forms import BenefitForm, PlanForm, QuoteForm
 from .services import RuleError
 
 TOOLS = {"quote": QuoteForm, "benefit": BenefitForm, "plan": PlanForm}
@@ -40,7 +41,8 @@ def calculator(request):
             forms[name] = form_class(request.GET, prefix=name)
             result = forms[name].compute()
         else:
-            forms[name] = form_class(prefix=name)
+            source = default_funding_source(request.access)
+            forms[name] = form_class(prefix=name, initial={"funding_source": source} if source else None)
     context = {"tool": tool, "forms": forms, "result": result, "form": forms[tool]}
     if request.htmx:
         return render(request, "rules/_panel.html", context)

@@ -1,0 +1,46 @@
+"""Codes shown through their labels in every template (a built-in library, like ``numbers``):
+``{{ b.source|funding_source }}`` → "Anggaran provinsi (APBD provinsi)", ``{{ s.programs|programs }}`` →
+"JKK + JKM", ``{{ w.segment|segment }}`` → "BPU rentan". Wrappers over ``lindung.formatting.label``."""
+
+from django import template
+
+from lindung.formatting import label
+
+register = template.Library()
+
+
+@register.filter
+def funding_source(code):
+    from lindung.rules.choices import FundingSource
+
+    return label(FundingSource, code)
+
+
+@register.filter
+def segment(code):
+    from lindung.people.models import Segment
+
+    return label(Segment, code)
+
+
+@register.filter
+def programs(codes):
+    """Programme codes (``jkk,jkm`` or a list) as the programmes' proper names, ``JKK + JKM``."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(",") if c]
+    return " + ".join(str(c).upper() for c in codes or [])
+
+
+@register.filter
+def funding_sources(codes):
+    """Several funding sources by their labels, comma-separated."""
+    from lindung.rules.choices import FundingSource
+
+    return ", ".join(label(FundingSource, c) for c in codes or [])
+
+
+@register.filter
+def sectors(codes):
+    from lindung.people.models import Sector
+
+    return ", ".join(label(Sector, c) for c in codes or [])
