@@ -3,6 +3,7 @@
 import click
 
 from lindung.cli import emit
+from lindung.formatting import number
 
 
 @click.command()
@@ -26,8 +27,6 @@ def setup():
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database's folder
     call_command("migrate", interactive=False, verbosity=1)
     from django.utils.translation import gettext as _
-
-    from lindung.formatting import number
 
     load_reference_data(echo=lambda summary: emit(summary, False, "✓ " + _(
         "Reference data: %(regions)s regions, rules, funder kinds (%(added)s funding sources added).") % {
@@ -77,7 +76,7 @@ def backup_command(target):
     from lindung.backup import backup
 
     path = backup(target)
-    click.echo(f"{path} ({path.stat().st_size:,} bytes)")
+    click.echo(f"{path} ({number(path.stat().st_size)} bytes)")
 
 
 @click.command("restore")

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from lindung.accounts.access import Access
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
@@ -27,7 +28,7 @@ def gresik(monkeypatch):
     workers = [create_worker(DADAPKUNING, serial=i) for i in (1, 2)]
     sponsor(regency, workers, start=month("2026-09"), months=4)
     for m in ("2026-09", "2026-10", "2026-11", "2026-12"):
-        bill(month(m))
+        bill(Access.console(), month(m))
     for invoice in Invoice.objects.filter(month__lte=month("2026-11")):
         record_payment(invoice, amount=invoice.outstanding, reference=f"P-{invoice.pk}",
                        paid_on=invoice.month.replace(day=10))

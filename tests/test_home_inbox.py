@@ -34,8 +34,8 @@ def gresik(today, gresik_regency_operator, dadapkuning_operator):
     regency = funder("regency", "Pemerintah Kabupaten Gresik", "3525")
     paid = [create_worker(DADAPKUNING, serial=i) for i in (1, 2, 3)]
     sponsor(regency, paid, start=month("2026-11"), months=2)
-    bill(month("2026-11"))
-    bill(month("2026-12"))
+    bill(Access.console(), month("2026-11"))
+    bill(Access.console(), month("2026-12"))
     proposed = [create_worker(DADAPKUNING, serial=i) for i in (4, 5)]
     services.propose_sponsorships(Access(dadapkuning_operator), regency, [w.pk for w in proposed[:1]],
                                   ["jkk", "jkm"], month("2027-01"), 12, "apbd-regency")

@@ -58,7 +58,7 @@ def record_payment(invoice: Invoice, *, amount: int, reference: str, paid_on: dt
         raise PaymentError(_("The amount must be a whole number of rupiah above zero."))
     if amount > limits.MAX_AMOUNT:
         raise PaymentError(_("The amount is larger than any payment can be (at most Rp%(max)s).") % {
-            "max": f"{limits.MAX_AMOUNT:,}".replace(",", ".")}, "amount")
+            "max": number(limits.MAX_AMOUNT)}, "amount")
     try:
         limits.check_date(paid_on)
     except ValueError as exc:

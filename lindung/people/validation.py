@@ -137,7 +137,7 @@ def check_worker(data: dict, *, today: dt.date | None = None) -> WorkerCheck:
         check.add("declared_income", _("Declared income cannot be negative."), "income_negative")
     elif income > limits.MAX_INCOME:
         check.add("declared_income", _("Declared monthly income cannot exceed Rp%(maximum)s.")
-                  % {"maximum": f"{limits.MAX_INCOME:,}".replace(",", ".")}, "income_too_high")
+                  % {"maximum": number(limits.MAX_INCOME)}, "income_too_high")
     elif segment in _SEGMENTS:
         minimum = policy.minimum_declared_income(segment, today)
         if income < minimum:

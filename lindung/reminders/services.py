@@ -22,6 +22,7 @@ from lindung import months
 from lindung.accounts.models import Role, User
 from lindung.billing.models import InvoiceStatus
 from lindung.billing.scope import visible_invoices
+from lindung.formatting import rupiah
 from lindung.funding.models import FunderKind
 from lindung.funding.services import ending_soon
 
@@ -99,7 +100,7 @@ def message_for(items: list[Reminder]) -> str:
     """The text a recipient receives: one line per reminder."""
     lines = []
     for item in items:
-        amount = f" Rp{item.amount:,}".replace(",", ".") if item.amount else ""
+        amount = " " + rupiah(item.amount) if item.amount else ""
         lines.append(f"- {kind_label(item.kind)}: {item.worker} ({item.village}), {item.day:%d-%m-%Y}{amount}"
                      f" — {item.detail}")
     return "\n".join(lines)
