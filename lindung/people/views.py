@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from lindung.audit import services as audit
 from lindung.errors import to_form
 from lindung.formatting import rupiah
 from lindung.tabular import DATE, ID, NUMBER, Column, export_response
