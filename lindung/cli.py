@@ -136,6 +136,8 @@ class Failure(click.ClickException):
 
 def failure_line(exc: BaseException) -> str:
     """What the command line says when a command fails: why, and what to do about it."""
+    from pathlib import Path
+
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured, ValidationError
     from django.db import DatabaseError
