@@ -148,3 +148,16 @@ def test_a_village_operator_cannot_confirm_or_upload_outside_the_village(client,
     client.post(f"/claims/events/{event.pk}/reject/", {"note": "salah orang"})
     event.refresh_from_db()
     assert event.state == "confirmed"
+
+
+@pytest.mark.parametrize("door", ["/claims/", "claim page", "event page", "/api/v1/claims/", "api claim"])
+def test_every_claims_door_that_shows_a_worker_leaves_a_disclosure_on_his_trail(client, world, door):
+    from lindung.audit.services import trail
+
+    claim, worker, user = world["open"], world["open"].worker, world["users"]["cabang"]
+    path = {"/claims/": "/claims/", "claim page": f"/claims/{claim.pk}/", "event page": f"/claims/events/{claim.event_id}/",
+            "/api/v1/claims/": "/api/v1/claims/", "api claim": f"/api/v1/claims/{claim.pk}"}[door]
+    client.force_login(user)
+    before = trail(worker).filter(actor=user, target_type__startswith="disclosure.").count()
+    assert client.get(path).status_code == 200
+    assert trail(worker).filter(actor=user, target_type__startswith="disclosure.").count() == before + 1

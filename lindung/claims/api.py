@@ -74,7 +74,9 @@ def list_claims(request, state: text(64) = "", region: text(13) = "", limit: Lim
     qs = in_region(visible_claims(request.access), region).select_related("worker", "event")
     if state:
         qs = qs.filter(state=state)
-    return [claim_row(request.access, c) for c in qs[:max(1, min(limit, 1000))]]
+    claims = list(qs[:max(1, min(limit, 1000))])
+    request.access.disclose([c.worker for c in claims], door="api:/claims")
+    return [claim_row(request.access, c) for c in claims]
 
 
 @router.get("/statistics", summary="Benefits paid: families and rupiah per region, month and programme")
@@ -124,6 +126,7 @@ def reject(request, event_id: Id, payload: NoteIn):
 @router.get("/{int:claim_id}", summary="One claim: eligibility, steps, documents, deadlines")
 def get_claim(request, claim_id: Id):
     claim = get_object_or_404(visible_claims(request.access).select_related("worker", "event"), pk=claim_id)
+    request.access.disclose([claim.worker], door="api:/claims")
     return claim_detail(request.access, claim)
 
 

@@ -68,8 +68,9 @@ def claims_home(request):
     if state:
         qs = qs.filter(state=state)
     rows = [{"claim": c, "nik": access.nik_for_display(c.worker)} for c in qs[:200]]
-    unconfirmed = (visible_events(access).filter(state=ReportState.UNCONFIRMED).select_related("worker")
-                   .order_by("date")[:100])
+    unconfirmed = list(visible_events(access).filter(state=ReportState.UNCONFIRMED).select_related("worker")
+                       .order_by("date")[:100])
+    access.disclose([r["claim"].worker for r in rows] + [e.worker for e in unconfirmed], door="page:/claims/")
     year = timezone.localdate().year
     return render(request, "claims/home.html", {
         "rows": rows, "states": ClaimState.choices, "state": state, "region": region,
@@ -115,6 +116,7 @@ def event_detail(request, pk):
         assessment = check(event.worker, name, event.date, claim_date=timezone.localdate()).as_dict()
     cause = event.cause if event.kind == EventKind.DEATH else ""
     kinds = sorted(workflow.KINDS_FOR_EVENT.get((event.kind, cause), set()))
+    access.disclose([event.worker], door="page:/claims/events/")
     return render(request, "claims/event.html", {
         "event": event, "nik": access.nik_for_display(event.worker), "family": family,
         "family_form": FamilyForm(), "assessment": assessment,
@@ -174,6 +176,7 @@ def claim_detail(request, pk):
     access = request.access
     claim = get_object_or_404(visible_claims(access).select_related("worker", "event", "heir", "payee", "child"), pk=pk)
     open_ = claim.state in ClaimState.open()
+    access.disclose([claim.worker], door="page:/claims/")
     return render(request, "claims/claim.html", {
         "claim": claim, "nik": access.nik_for_display(claim.worker),
         "checklist": checklist_status(claim) if access.can("claim.documents") else [],
