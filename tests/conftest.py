@@ -151,6 +151,9 @@ SLOW_MODULES = {
     "test_autodebit_demo", "test_claims_demo", "test_coverage_demo", "test_funding_demo", "test_programmes_demo",
     "test_imports_commit", "test_imports_lifecycle", "test_imports_limits", "test_imports_formats",
     "test_backup", "test_api_schema_fuzz", "test_migrations", "test_layers",
+    # the longest of the rest (measured with --durations): the full region tree reloaded, and role ×
+    # field matrices of claims, funding and worker fields; test_access_matrix stays in the fast tier
+    "test_regions", "test_access_fields", "test_claims_access", "test_funding_access",
 }
 TRANSACTIONAL = {"transactional_db", "live_server"}
 
