@@ -113,9 +113,16 @@ class LazyGroup(click.Group):
         except click.ClickException as exc:
             raise Failure(exc.format_message()) from None
         except Exception as exc:  # noqa: BLE001 — every failure becomes one line (LINDUNG_TRACEBACK=1 shows it)
-            if os.environ.get("LINDUNG_TRACEBACK"):
+            if _show_traceback():
                 raise
             raise Failure(failure_line(exc)) from None
+
+
+def _show_traceback() -> bool:
+    """LINDUNG_TRACEBACK (read in settings.py) asks for the full traceback instead of one line."""
+    from django.conf import settings
+
+    return bool(settings.configured and getattr(settings, "COMMAND_TRACEBACK", False))
 
 
 class Failure(click.ClickException):

@@ -198,6 +198,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("LINDUNG_TIME_ZONE", "Asia/Jakarta")
 # Language of the `lindung` command's output when --lang is not given (id or en; default LANGUAGE_CODE).
 COMMAND_LANGUAGE = env_str("LINDUNG_LANG", "")
+# The `lindung` command shows a failure as one line; LINDUNG_TRACEBACK=1 shows the whole traceback.
+COMMAND_TRACEBACK = env_bool("LINDUNG_TRACEBACK", False)
 USE_I18N = True
 USE_TZ = True
 
