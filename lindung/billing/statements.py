@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from lindung import limits
 from lindung.audit import services as audit
 from lindung.errors import InvalidInput
-from lindung.formatting import parse_rupiah
+from lindung.formatting import number, parse_rupiah
 
 from .models import Channel, Invoice, Match, Payment, Resolution, Statement, StatementRow, \
     invoice_id_from_virtual_account
