@@ -8,8 +8,9 @@ os.environ.setdefault("LINDUNG_DATA_DIR", os.path.join(os.path.dirname(__file__)
 from lindung.settings import *  # noqa: E402,F403
 from lindung.settings import DATABASES  # noqa: E402
 
-# Parallel runs against one PostgreSQL server need distinct test database names.
-if os.environ.get("LINDUNG_TEST_DB_NAME"):
+# Parallel runs against one PostgreSQL server need distinct test database names (SQLite test databases
+# live in memory and need none).
+if os.environ.get("LINDUNG_TEST_DB_NAME") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["LINDUNG_TEST_DB_NAME"]}
 
 STATIC_ROOT = None  # assets come from the finders; no collected directory in tests

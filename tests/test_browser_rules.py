@@ -1,6 +1,7 @@
 """The calculator in a real browser: the quote and the budget planner update in place (htmx)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser import browser_page, log_in
 from .conftest import make_user
@@ -22,7 +23,8 @@ def test_calculator_quotes_and_plans_in_place(live_server):
 
         page.select_option("#id_quote-funding_source", "apbd-regency")
         page.click("#panel button[type=submit]")
-        page.wait_for_function("document.querySelector('#quote-total').innerText === 'Rp16.800'")
+        # A locator assertion, not a page-evaluated predicate: the Content-Security-Policy forbids eval.
+        expect(page.locator("#quote-total")).to_have_text("Rp16.800")
 
         page.fill("#id_quote-income", "900000")
         page.click("#panel button[type=submit]")
