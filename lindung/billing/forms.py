@@ -1,10 +1,9 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung import limits
 from lindung.formatting import DatePicker, RupiahField
-from lindung.months import MonthField
+from lindung.months import MonthField, today
 from lindung.uploads import validate_upload_size
 
 from .models import Channel, Resolution
@@ -18,7 +17,7 @@ class PaymentForm(forms.Form):
     amount = RupiahField(label=_("Amount (Rp)"), min_value=1, max_value=limits.MAX_AMOUNT)
     reference = forms.CharField(label=_("Reference"), max_length=80,
                                 help_text=_("Virtual-account payment id or transfer number."))
-    paid_on = forms.DateField(label=_("Paid on"), initial=timezone.localdate,
+    paid_on = forms.DateField(label=_("Paid on"), initial=today,
                               widget=DatePicker)
     channel = forms.ChoiceField(label=_("Channel"), choices=[(Channel.TRANSFER, Channel.TRANSFER.label),
                                                              (Channel.VIRTUAL_ACCOUNT, Channel.VIRTUAL_ACCOUNT.label)])
@@ -27,7 +26,7 @@ class PaymentForm(forms.Form):
 class CollectForm(forms.Form):
     amount = RupiahField(label=_("Amount collected (Rp)"), min_value=1, max_value=limits.MAX_AMOUNT)
     reference = forms.CharField(label=_("Receipt number"), max_length=80)
-    paid_on = forms.DateField(label=_("Collected on"), initial=timezone.localdate,
+    paid_on = forms.DateField(label=_("Collected on"), initial=today,
                               widget=DatePicker)
 
 
