@@ -64,6 +64,10 @@ def test_every_role_visits_every_page_on_a_phone_and_a_desktop(demo, live_server
                             continue
                         seen.add(path)
                         response = page.goto(f"{live_server.url}{path}")
+                        # Let the page's own htmx requests finish before the next page: the test database is
+                        # SQLite in shared-cache memory, where two requests saving the session at once fail
+                        # at once ("table is locked") instead of waiting as the file database does.
+                        page.wait_for_load_state("networkidle")
                         where = f"{user.username} {device} {path}"
                         status = response.status if response else 0
                         if path.startswith("/api/"):
