@@ -88,3 +88,25 @@ def test_page_export_api_and_command(world, client, gresik_branch_officer):
     assert {x["kind"] for x in json.loads(r.output)} == {"overdue", "due_soon", "ending"}, r.output
     r = CliRunner().invoke(main, ["--lang", "en", "reminders", "--date", "2026-10-12", "--send"])
     assert r.exit_code == 0 and "reminder messages sent" in r.output
+
+
+def test_the_windows_are_effective_dated_rule_data(world, gresik_branch_officer, national_admin):
+    from lindung.rules.changes import add_rule
+    from lindung.rules.models import Parameter
+    from lindung.reminders.services import kind_label
+
+    branch = Access(gresik_branch_officer)
+    # Shipped: 5 days. On 9 October Budi's due date (15 October) is 6 days away: not yet listed.
+    assert "Budi Segera" not in {r.worker for r in reminders(branch, dt.date(2026, 10, 9))}
+    assert kind_label("due_soon", dt.date(2026, 10, 9)) == "jatuh tempo dalam 5 hari"
+    # A rule from 1 October 2026 looks 7 days ahead, and 10 days before a sponsorship ends.
+    add_rule(national_admin, Parameter(key="reminders", value={"due_soon_days": 7, "ending_days": 10},
+                                       valid_from=dt.date(2026, 10, 1), reference="example"))
+    on_ninth = {(r.kind, r.worker) for r in reminders(branch, dt.date(2026, 10, 9))}
+    assert ("due_soon", "Budi Segera") in on_ninth
+    # Dedi's cover ends 31 October: 22 days away on the 9th, outside 10 days; inside on the 21st.
+    assert ("ending", "Dedi Disponsori") not in on_ninth
+    assert ("ending", "Dedi Disponsori") in {(r.kind, r.worker) for r in reminders(branch, dt.date(2026, 10, 21))}
+    assert kind_label("due_soon", dt.date(2026, 10, 9)) == "jatuh tempo dalam 7 hari"
+    # September is still read under the shipped rule.
+    assert kind_label("ending", dt.date(2026, 9, 30)) == "sponsor berakhir dalam 30 hari"

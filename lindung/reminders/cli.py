@@ -31,5 +31,5 @@ def command(day_text, send, sender, username, as_json):
         return
     items = reminders(access, day)
     by_village = grouped(items)["villages"]
-    text = "\n\n".join(f"{code} {own[0].village}\n{message_for(own)}" for code, own in by_village.items()) or "-"
+    text = "\n\n".join(f"{code} {own[0].village}\n{message_for(own, day)}" for code, own in by_village.items()) or "-"
     emit([item.as_dict() for item in items], as_json, text)

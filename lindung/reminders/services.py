@@ -3,9 +3,11 @@
 Three kinds, read from billing and funding (nothing is stored):
 
 - **due soon**: a self-payer's invoice not yet fully paid whose due date falls within the next
-  ``DUE_SOON_DAYS`` days (the due date is the rules' — BPU: the 15th, next working day);
+  ``due_soon_days`` days (the due date is the rules' — BPU: the 15th, next working day);
 - **overdue**: a self-payer's invoice still unpaid after its due date;
-- **ending**: a sponsorship whose cover ends within ``ENDING_DAYS`` days and that nobody continues yet.
+- **ending**: a sponsorship whose cover ends within ``ending_days`` days and that nobody continues yet.
+
+Both windows are rule data (``reminders``, effective-dated), read for the day the reminders are for.
 
 Each item names the worker's village and his agent (the self-payer's collecting agent, or the agent who
 registered him), so the list can be handed to each agent and each village — printed, exported or sent
@@ -22,12 +24,10 @@ from lindung import months
 from lindung.accounts.models import Role, User
 from lindung.billing.models import InvoiceStatus
 from lindung.billing.scope import visible_invoices
-from lindung.formatting import rupiah
+from lindung.formatting import number, rupiah
 from lindung.funding.models import FunderKind
 from lindung.funding.services import ending_soon
-
-DUE_SOON_DAYS = 5
-ENDING_DAYS = 30
+from lindung.rules.services import reminder_windows
 
 
 @dataclass
@@ -48,9 +48,14 @@ class Reminder:
                 "day": self.day.isoformat(), "amount": self.amount, "detail": self.detail}
 
 
-def kind_label(kind: str) -> str:
-    return str({"due_soon": _("due within 5 days"), "overdue": _("unpaid after the due date"),
-                "ending": _("sponsorship ending within 30 days")}[kind])
+def kind_label(kind: str, on: dt.date | None = None) -> str:
+    """What a reminder is about, with the window of the rule in force on ``on`` (default today)."""
+    if kind == "overdue":
+        return _("unpaid after the due date")
+    windows = reminder_windows(on or months.today())
+    if kind == "due_soon":
+        return _("due within %(days)s days") % {"days": number(windows.due_soon_days)}
+    return _("sponsorship ending within %(days)s days") % {"days": number(windows.ending_days)}
 
 
 def _agent_name(worker, funder=None) -> str:
@@ -64,9 +69,10 @@ def reminders(access, today: dt.date | None = None) -> list[Reminder]:
     """Everything to remind of on ``today``, within the user's scope, ordered by village, agent, day."""
     access.require("reminders.view")
     today = today or months.today()
+    windows = reminder_windows(today)
     out = []
     invoices = (visible_invoices(access).filter(funder__kind=FunderKind.SELF, due_date__isnull=False,
-                                                due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+                                                due_date__lte=today + dt.timedelta(days=windows.due_soon_days))
                 .exclude(status=InvoiceStatus.PAID).filter(paid__lt=F("total"))
                 .select_related("funder", "funder__agent", "funder__worker", "funder__worker__village",
                                 "funder__worker__registered_by"))
@@ -76,7 +82,7 @@ def reminders(access, today: dt.date | None = None) -> list[Reminder]:
                             worker=worker.name, village_code=worker.village_id, village=worker.village.name,
                             agent=_agent_name(worker, invoice.funder), day=invoice.due_date,
                             amount=invoice.total - invoice.paid, detail=invoice.number))
-    for s in ending_soon(access, today=today, days=ENDING_DAYS).filter(continued_by__isnull=True) \
+    for s in ending_soon(access, today=today, days=windows.ending_days).filter(continued_by__isnull=True) \
             .select_related("worker__registered_by", "funder__agent"):
         last_day = months.add_months(s.end_month, 1) - dt.timedelta(days=1)
         out.append(Reminder(kind="ending", worker_id=s.worker_id, worker=s.worker.name,
@@ -96,29 +102,30 @@ def grouped(items: list[Reminder]) -> dict[str, dict[str, list[Reminder]]]:
     return {"agents": agents, "villages": villages}
 
 
-def message_for(items: list[Reminder]) -> str:
-    """The text a recipient receives: one line per reminder."""
+def message_for(items: list[Reminder], on: dt.date | None = None) -> str:
+    """The text a recipient receives: one line per reminder (windows of the rule in force on ``on``)."""
     lines = []
     for item in items:
         amount = " " + rupiah(item.amount) if item.amount else ""
-        lines.append(f"- {kind_label(item.kind)}: {item.worker} ({item.village}), {item.day:%d-%m-%Y}{amount}"
+        lines.append(f"- {kind_label(item.kind, on)}: {item.worker} ({item.village}), {item.day:%d-%m-%Y}{amount}"
                      f" — {item.detail}")
     return "\n".join(lines)
 
 
 def send_daily(access, sender, today: dt.date | None = None) -> int:
     """Hand each agent and each village operator its reminders through ``sender``; returns messages sent."""
+    today = today or months.today()
     items = reminders(access, today)
     groups = grouped(items)
     sent = 0
-    subject = _("Lindung reminders for %(day)s") % {"day": (today or months.today()).strftime("%d-%m-%Y")}
+    subject = _("Lindung reminders for %(day)s") % {"day": today.strftime("%d-%m-%Y")}
     for username, own in groups["agents"].items():
         user = User.objects.filter(username=username, is_active=True).first()
         if user is not None:
-            sender.send(user, subject, message_for(own))
+            sender.send(user, subject, message_for(own, today))
             sent += 1
     for code, own in groups["villages"].items():
         for user in User.objects.filter(role=Role.VILLAGE_OPERATOR, regions__code=code, is_active=True):
-            sender.send(user, subject, message_for(own))
+            sender.send(user, subject, message_for(own, today))
             sent += 1
     return sent

@@ -9,6 +9,8 @@ from lindung.audit import services as audit
 from lindung.errors import InvalidInput, to_messages
 from lindung.tabular import DATE, ID, NUMBER, Column, export_response
 
+from lindung.rules.services import reminder_windows
+
 from .services import grouped, kind_label, reminders
 
 
@@ -27,9 +29,9 @@ def reminder_page(request):
         columns = [Column(_("Village"), ID), Column(_("Village")), Column(_("Agent")), Column(_("Reminder")),
                    Column(_("Worker")), Column(_("Date"), DATE), Column(_("Amount (Rp)"), NUMBER),
                    Column(_("Detail"))]
-        rows = [[r.village_code, r.village, r.agent, kind_label(r.kind), r.worker, r.day, r.amount, r.detail]
+        rows = [[r.village_code, r.village, r.agent, kind_label(r.kind, day), r.worker, r.day, r.amount, r.detail]
                 for r in items]
         return export_response(request, f"reminders-{day.isoformat()}", columns, rows, title=_("Reminders"))
-    villages = [(code, own[0].village, [(r, kind_label(r.kind)) for r in own])
+    villages = [(code, own[0].village, [(r, kind_label(r.kind, day)) for r in own])
                 for code, own in grouped(items)["villages"].items()]
-    return render(request, "reminders/page.html", {"day": day, "villages": villages, "count": len(items)})
+    return render(request, "reminders/page.html", {"day": day, "windows": reminder_windows(day), "villages": villages, "count": len(items)})

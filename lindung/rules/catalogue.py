@@ -16,6 +16,7 @@ from .services import plain
 # What each parameter is, for people (the key stays the data's name).
 PARAMETER_LABELS = {
     "agent_activity": gettext_lazy("agent activity"), "autodebit": gettext_lazy("autodebit"),
+    "reminders": gettext_lazy("reminder windows"),
     "benefit.jkk_claim_window": gettext_lazy("JKK claim window"),
     "benefit.jkk_death": gettext_lazy("JKK death benefit"),
     "benefit.jkk_disability": gettext_lazy("JKK disability benefit"), "benefit.jkm": gettext_lazy("JKM benefit"),

@@ -75,6 +75,10 @@ KEYS = {
                        "{acquired_after_months} of contributions before a new member counts as acquired",
                        lambda v: _fields(inactive_after_months=_int, acquired_after_months=_int)(v)
                        and v["inactive_after_months"] >= 1 and v["acquired_after_months"] >= 1),
+    "reminders": ("Reminders: {due_soon_days} before a self-payer's due date; {ending_days} before a "
+                  "sponsorship's cover ends",
+                  lambda v: _fields(due_soon_days=_int, ending_days=_int)(v)
+                  and v["due_soon_days"] >= 1 and v["ending_days"] >= 1),
     "benefit.jkm": ("JKM death benefit (Rp): {lump_sum, periodic, funeral}",
                     _fields(lump_sum=_int, periodic=_int, funeral=_int)),
     "benefit.jkk_death": ("JKK death: {multiplier (× declared income), funeral, periodic}",

@@ -198,6 +198,19 @@ def agent_activity(on: dt.date) -> AgentActivity:
     return AgentActivity(int(value["inactive_after_months"]), int(value["acquired_after_months"]))
 
 
+class ReminderWindows(NamedTuple):
+    """How far ahead the daily reminders look: days before a self-payer's due date, and days before a
+    sponsorship's cover ends (a Lindung operating rule, effective-dated like every rule)."""
+
+    due_soon_days: int
+    ending_days: int
+
+
+def reminder_windows(on: dt.date) -> ReminderWindows:
+    value = required_parameter("reminders", on).value
+    return ReminderWindows(int(value["due_soon_days"]), int(value["ending_days"]))
+
+
 def is_working_day(day: dt.date) -> bool:
     """Not a weekend and not in the rules' holiday list."""
     return months.is_working_day(day, book().holidays)
