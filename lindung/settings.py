@@ -247,6 +247,9 @@ LINDUNG_MATCHING_MAX_WORKERS = env_int("LINDUNG_MATCHING_MAX_WORKERS", 5000)
 LINDUNG_MATCHING_ACTIONS_PER_HOUR = env_int("LINDUNG_MATCHING_ACTIONS_PER_HOUR", 20)
 # Registering: refused registrations ("cannot register") per user per hour before a pause.
 LINDUNG_REGISTRATION_REFUSALS_PER_HOUR = env_int("LINDUNG_REGISTRATION_REFUSALS_PER_HOUR", 30)
+# Importing (dry runs included): rows naming a worker registered outside the uploader's regions, per user
+# per hour, before imports stop (the same existence oracle as the registration form, in bulk).
+LINDUNG_IMPORT_REFUSALS_PER_HOUR = env_int("LINDUNG_IMPORT_REFUSALS_PER_HOUR", 100)
 
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: a session ends after LINDUNG_SESSION_IDLE_MINUTES without a request (each request

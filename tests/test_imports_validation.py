@@ -216,6 +216,34 @@ def test_a_dry_run_discloses_nothing_registered_outside_the_uploaders_regions(tm
     assert "already registered" not in report.lower()
 
 
+def test_dry_runs_naming_workers_registered_elsewhere_are_audited_and_limited(settings, tmp_path,
+                                                                              dadapkuning_operator):
+    """Finding 5: a dry run of NIK guesses answered "cannot register" for every NIK registered outside the
+    operator's regions — an existence oracle in bulk. Such rows are audited on the registered workers'
+    trails and, past ``LINDUNG_IMPORT_REFUSALS_PER_HOUR`` of them an hour, the import stops reporting."""
+    from lindung.audit.services import trail
+
+    settings.LINDUNG_IMPORT_REFUSALS_PER_HOUR = 3
+    budi = create_worker(LENGKONG, serial=1, name="Budi Tetangga")
+    siti = create_worker(LENGKONG, serial=2, name="Siti Aminah", sex="F")
+    guesses = write_csv(tmp_path / "a.csv", [HEADER,
+        row(nik(1), name="Tebakan"),                                        # registered in Lengkong
+        row(nik(3, "F"), name="Siti Aminah", sex="P"),                      # Siti's twin (name + birth date)
+        row(nik(4), name="Orang Baru"),                                     # nobody
+    ])
+    operator = Access(dadapkuning_operator)
+    first = run_import(operator, guesses, dry_run=True)
+    assert first.status == "done" and issues(first) == [(2, "NIK", "cannot_register")]
+    for worker in (budi, siti):
+        entry = trail(worker).get(target_type="import.refused")
+        assert entry.actor == dadapkuning_operator
+    # two of three probes used: the same file again (two more) is over the limit and reports nothing
+    second = run_import(operator, guesses, dry_run=True)
+    assert second.status == "failed" and "tidak ada yang dilaporkan" in second.error.lower()
+    assert not second.issues.exists()
+    assert trail(budi).filter(target_type="import.refused").count() == 1
+
+
 def test_possible_duplicates_with_another_nik_are_saved_and_flagged(tmp_path, national):
     create_worker(DADAPKUNING, serial=1, name="Siti Aminah", sex="F")
     path = write_csv(tmp_path / "a.csv", [HEADER,

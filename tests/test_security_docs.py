@@ -50,6 +50,8 @@ def test_the_limits_table_states_the_defaults():
         str(settings.LINDUNG_MATCHING_ACTIONS_PER_HOUR)
     assert rows["registrations refused as already registered per user per hour"] == \
         str(settings.LINDUNG_REGISTRATION_REFUSALS_PER_HOUR)
+    assert rows["import rows (dry runs too) naming workers registered outside the uploader's regions, per user "
+                "per hour"] == str(settings.LINDUNG_IMPORT_REFUSALS_PER_HOUR)
     assert rows["dates any door accepts"] == f"{settings.LINDUNG_DATE_MIN} … {settings.LINDUNG_DATE_MAX}"
     assert rows["one payment, collection or statement row"] == f"Rp{limits.MAX_AMOUNT:,}"
     assert rows["one fiscal year's budget allocation"] == f"Rp{limits.MAX_BUDGET:,}"

@@ -110,6 +110,16 @@ def recent(actor, kinds, *, seconds: int = 3600) -> int:
     return AuditEntry.objects.filter(actor=actor, target_type__in=list(kinds), at__gte=since).count()
 
 
+def recent_subjects(actor, kinds, *, seconds: int = 3600) -> int:
+    """How many workers the user's ``event`` entries of these kinds named in the last ``seconds``: a limit
+    on records probed, whether one at a time or a batch per entry."""
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(seconds=seconds)
+    return AuditSubject.objects.filter(entry__actor=actor, entry__target_type__in=list(kinds),
+                                       entry__at__gte=since).count()
+
+
 def _common_region(codes: set[str]) -> str:
     """The smallest region holding every village (a 2, 4, 6 or 10-digit code), or "" when unknown."""
     codes = {c for c in codes if c}
@@ -129,7 +139,7 @@ def trail(obj: models.Model):
             .select_related("actor"))
 
 
-__all__ = ["Action", "AuditEntry", "Entry", "record", "record_bulk", "diff", "disclosed", "event", "recent", "trail", "describe_changes"]
+__all__ = ["Action", "AuditEntry", "Entry", "record", "record_bulk", "diff", "disclosed", "event", "recent", "recent_subjects", "trail", "describe_changes"]
 
 
 def describe_changes(model, changes: dict, shown=None) -> list[tuple[str, str, str]]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from lindung import dialect
 from lindung.people.models import Worker
 from lindung.people.nik import mask_nik
+from lindung.people.services import refuse_import_rows
 from lindung.people.validation import normalise_phone
 
 from .models import Severity
@@ -41,6 +42,9 @@ class RegistryChecks:
         payers = self._payers([r[1] for r in existing.values()]) if existing and self.options.sponsoring else {}
         possible = self._possible_duplicates({p[1] for _r, p in pending if p[0] not in existing})
         visible_twins = self._in_scope(sorted(set(possible.values()))) if possible else set()
+        outside = [r[1] for n, r in existing.items() if n not in in_scope]
+        outside += [w for w in self._twin_ids(set(possible.values()) - visible_twins)]
+        refuse_import_rows(self.access, outside)  # audited, and limited per hour (a registry oracle otherwise)
         result, spool = self.result, self.result.spool
         lines = []
         for row, (nik, person_key, line, flags, warnings, data) in pending:
@@ -123,6 +127,11 @@ class RegistryChecks:
         if self.access.is_national:
             return set(niks)
         return set(self.access.workers().filter(nik__in=niks).values_list("nik", flat=True))
+
+    def _twin_ids(self, niks: set[str]) -> list[int]:
+        if not niks:
+            return []
+        return list(Worker.objects.filter(nik__in=sorted(niks)).values_list("id", flat=True))
 
     def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
         """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""

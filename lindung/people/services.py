@@ -90,6 +90,28 @@ def _refuse_taken(access: Access, worker_id: int) -> str:
     return _("This NIK cannot be registered here; please contact the BPJS Ketenagakerjaan branch office.")
 
 
+def refuse_import_rows(access: Access, worker_ids) -> None:
+    """Record that an import (a dry run too) named workers registered outside the uploader's regions.
+
+    Each such row answers only "cannot be registered from your regions", but that still says the NIK is
+    registered somewhere, so the rows are audited on those workers' trails (one ``import.refused`` entry
+    per batch) and ``LINDUNG_IMPORT_REFUSALS_PER_HOUR`` of them an hour stop the import before it reports
+    anything (``TooManyRefusals``), like the registration form's limit.
+    """
+    from django.conf import settings
+
+    worker_ids = sorted(set(worker_ids))
+    if not worker_ids or access.role is None or access.is_national:
+        return
+    used = audit.recent_subjects(access.user, ["import.refused"])
+    if used + len(worker_ids) > settings.LINDUNG_IMPORT_REFUSALS_PER_HOUR:
+        raise TooManyRefusals(_("Too many rows named workers registered outside your regions in the last hour "
+                                "(%(limit)d at most); nothing is reported. Please wait, or contact the branch "
+                                "office.") % {"limit": settings.LINDUNG_IMPORT_REFUSALS_PER_HOUR})
+    audit.event(access.user, "import.refused", workers=worker_ids,
+                summary=_("import rows refused: NIK registered outside the uploader's regions"))
+
+
 def _apply(worker: Worker, data: dict, check: WorkerCheck) -> None:
     for name in FIELDS:
         if name == "village_code":
