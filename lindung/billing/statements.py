@@ -24,11 +24,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindung import limits
+from lindung import dialect, limits
 from lindung.audit import services as audit
 from lindung.errors import InvalidInput
 from lindung.formatting import number, parse_rupiah
@@ -220,6 +220,11 @@ def import_statement(access, data: bytes, name: str = "statement.csv") -> Import
     user = actor(access)
     result = ImportResult(statement_id=None, rows=len(parsed))
     with transaction.atomic(), payment_batch():
+        # Statement imports take turns (PostgreSQL; SQLite's writers always do): two overlapping files
+        # imported at once would otherwise lock invoices and references in opposite orders and deadlock.
+        # The second one then reads the references the first recorded and reports them as duplicates.
+        with connection.cursor() as cursor:
+            dialect.serialise(cursor, "billing.statements")
         try:
             with transaction.atomic():
                 statement = Statement.objects.create(name=name[:200], sha256=digest, imported_by=user,
