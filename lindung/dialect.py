@@ -168,3 +168,18 @@ def make_date(year: str, month: str, day: str) -> str:
     if is_postgres():
         return f"make_date({year}, {month}, {day})"
     return f"printf('%%04d-%%02d-%%02d', {year}, {month}, {day})"
+
+
+# --- read replicas (lindung.routing) ------------------------------------------------------------------
+
+def replica_state_sql() -> str:
+    """One row (in_recovery, lag_seconds) asked of a PostgreSQL replica.
+
+    The lag is the age of the last transaction replayed — unless the standby has replayed everything
+    it received, when it is 0: an idle primary sends nothing, and its standby is then current however
+    old the last transaction is.
+    """
+    return ("SELECT pg_is_in_recovery(), CASE "
+            "WHEN NOT pg_is_in_recovery() THEN 0 "
+            "WHEN pg_last_wal_receive_lsn() IS NOT NULL AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9) END")

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "lindung.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lindung.routing.ReadYourWritesMiddleware",  # after a write, the user's reads stay on the primary a while
     "lindung.accounts.middleware.LanguageMiddleware",  # Indonesian unless the user chose English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,6 +171,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+# Read replicas (lindung.routing, docs/deployment.md): hot standbys of a PostgreSQL primary, as
+# comma-separated URLs; read-only work (dashboards, indicators, reports, exports, API lists) reads there.
+REPLICA_URLS = env_list("LINDUNG_DB_REPLICAS")
+if REPLICA_URLS and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("LINDUNG_DB_REPLICAS needs a PostgreSQL primary (DATABASE_URL).")
+LINDUNG_REPLICAS = []
+for _number, _url in enumerate(REPLICA_URLS, start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=env_int("LINDUNG_DB_CONN_MAX_AGE", 0))
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = env_int("LINDUNG_REPLICA_CONNECT_TIMEOUT", 2)
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the test database's copy on the standby
+    DATABASES[f"replica{_number}"] = _replica
+    LINDUNG_REPLICAS.append(f"replica{_number}")
+# A replica further behind the primary than this is not read (seconds); its state is asked at most once
+# per LINDUNG_REPLICA_CHECK_SECONDS per process; after a write a user reads from the primary this long.
+LINDUNG_REPLICA_MAX_LAG_SECONDS = env_int("LINDUNG_REPLICA_MAX_LAG_SECONDS", 30)
+LINDUNG_REPLICA_CHECK_SECONDS = env_int("LINDUNG_REPLICA_CHECK_SECONDS", 5)
+LINDUNG_READ_YOUR_WRITES_SECONDS = env_int("LINDUNG_READ_YOUR_WRITES_SECONDS", 15)
+DATABASE_ROUTERS = ["lindung.routing.ReplicaRouter"]
+# Behind a transaction-mode connection pooler (PgBouncer) a connection carries no session state: no
+# server-side prepared statements, no server-side cursors (docs/deployment.md, "Connection pooler").
+DB_POOLER = env_str("LINDUNG_DB_POOLER", "").strip().lower()
+if DB_POOLER not in ("", "transaction"):
+    raise ImproperlyConfigured(f"LINDUNG_DB_POOLER must be empty or transaction, not {DB_POOLER!r}")
+if DB_POOLER == "transaction":
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+            _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

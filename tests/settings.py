@@ -14,3 +14,15 @@ if os.environ.get("LINDUNG_TEST_DB_NAME") and DATABASES["default"]["ENGINE"].end
     DATABASES["default"]["TEST"] = {"NAME": os.environ["LINDUNG_TEST_DB_NAME"]}
 
 STATIC_ROOT = None  # assets come from the finders; no collected directory in tests
+
+# Read replicas: CI passes a hot standby of the test server (.ci/run); the router tests turn it on
+# (LINDUNG_REPLICAS) where they test it, the rest of the suite reads from the primary. A second alias
+# points at a closed port: a replica that is down.
+LINDUNG_REPLICAS = []
+if os.environ.get("LINDUNG_TEST_REPLICA_URL") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    import dj_database_url
+
+    for _alias, _url in (("replica1", os.environ["LINDUNG_TEST_REPLICA_URL"]),
+                         ("replica_down", "postgres://postgres@127.0.0.1:9/test")):
+        DATABASES[_alias] = {**dj_database_url.parse(_url), "OPTIONS": {"connect_timeout": 2},
+                             "TEST": {"MIRROR": "default"}}

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from lindung.routing import replica_view
 from lindung.api.fields import Amount, Count, Day, Id, Page, page_size, text
 from lindung.funding.models import Funder
 from lindung.months import parse_month
@@ -153,6 +154,7 @@ def _row(r) -> dict:
 
 
 @router.get("/invoices", response=InvoicePage, summary="Invoices in your scope")
+@replica_view
 def list_invoices(request, month: text(16) = "", status: text(64) = "", funder_id: Id | None = None, page: Page = 1,
                   page_size: page_size(500) = 50):
     request.access.require("billing.view")

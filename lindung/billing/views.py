@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung.routing import replica_view
 from lindung.audit import services as audit
 from lindung.errors import DomainError, to_messages
 from lindung.formatting import number
@@ -50,6 +51,7 @@ def filtered_invoices(request):
 
 
 @login_required
+@replica_view
 def invoice_list(request):
     request.access.require("billing.view")
     qs = filtered_invoices(request)
@@ -151,6 +153,7 @@ def funder_plan(request, funder_id):
 
 
 @login_required
+@replica_view
 def invoice_export(request):
     """Invoices the user may see, as CSV or XLSX (``?format=xlsx``), through the one tabular writer."""
     request.access.require("billing.export")
@@ -171,6 +174,7 @@ def invoice_export(request):
 
 
 @login_required
+@replica_view
 def invoice_lines_export(request, pk):
     access = request.access
     access.require("billing.export")

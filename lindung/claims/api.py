@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from lindung.routing import replica_view
 from lindung.api.fields import Amount, Day, Id, Limit, Year, text
 from lindung.rules.services import RuleError
 
@@ -80,6 +81,7 @@ def list_claims(request, state: text(64) = "", region: text(13) = "", limit: Lim
 
 
 @router.get("/statistics", summary="Benefits paid: families and rupiah per region, month and programme")
+@replica_view
 def statistics(request, region: text(13) = "", year: Year | None = None):
     request.access.require("claim.view")
     return paid_statistics(request.access, region, year)

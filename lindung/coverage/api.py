@@ -5,6 +5,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from lindung.routing import replica_view
 from lindung.api.fields import Id, Months, text
 from lindung.months import month_from_index, month_index, parse_month, this_month
 
@@ -30,6 +31,7 @@ def _month(text: str) -> dt.date:
 
 
 @router.get("/indicators", summary="Active members, working population, coverage % and breakdowns of a region")
+@replica_view
 def region_indicators(request, region: text(13) = "", month: text(16) = ""):
     access = request.access
     code = check_region(access, region)
@@ -39,6 +41,7 @@ def region_indicators(request, region: text(13) = "", month: text(16) = ""):
 
 
 @router.get("/trend", summary="Active, new and lapsed members per month")
+@replica_view
 def region_trend(request, region: text(13) = "", until: text(64) = "", months: Months = 12):
     access = request.access
     code = check_region(access, region)

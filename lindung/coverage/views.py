@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung.routing import replica_view
 from lindung.audit import services as audit
 from lindung.billing.models import InvoiceLine
 from lindung.errors import DomainError, to_messages
@@ -46,12 +47,14 @@ def dashboard_month(request) -> tuple[dt.date, bool]:
 
 
 @login_required
+@replica_view
 def coverage_home(request):
     code = home_region(request.access)
     return redirect("coverage-region", code=code) if code else redirect("coverage-national")
 
 
 @login_required
+@replica_view
 def region_dashboard(request, code=""):
     access = request.access
     code = check_region(access, code)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from lindung.routing import replica_view
 from lindung.api.fields import Budget, Count, Day, Days, Id, Limit, Page, Year, page_size, text
 
 from . import budget as budgets
@@ -292,6 +293,7 @@ def _page(request, qs, page: int, page_size: int) -> dict:
 
 
 @router.get("/sponsorships", response=SponsorshipPage, summary="Sponsorships you may see (NIKs masked by role)")
+@replica_view
 def list_sponsorships(request, funder_id: Id | None = None, state: text(64) = "", worker_id: Id | None = None,
                       page: Page = 1, page_size: page_size(500) = 100):
     qs = visible_sponsorships(request.access)

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung.routing import replica_view
 from lindung.audit import services as audit
 from lindung.errors import DomainError, to_messages
 from lindung.formatting import number
@@ -354,6 +355,7 @@ def sponsorship_list(request):
 
 
 @login_required
+@replica_view
 def sponsorship_export(request):
     """The sponsorships the user may see, as CSV or XLSX (``?format=xlsx``), through the one tabular
     writer; NIKs masked for roles that may not see them."""

@@ -3,6 +3,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from lindung.routing import replica_view
 from lindung.api.fields import Day, Id, Income, Page, Query, page_size, text
 
 from .services import describe_nik, open_worker, register_worker, search_workers, update_worker
@@ -81,6 +82,7 @@ def _out(request, worker) -> dict:
 
 
 @router.get("/workers", response=WorkerPage, summary="Search workers in your scope")
+@replica_view
 def list_workers(request, q: Query = "", region: text(13) = "", page: Page = 1, page_size: page_size(500) = 50):
     """Search by name, or by NIK (full or leading digits) for roles that see full NIKs."""
     qs = search_workers(request.access, q=q, region=region)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts.access import Access
 from lindung.audit import services as audit
 from lindung.errors import InvalidInput
+from lindung.routing import replica_reads
 
 from . import pdf, xlsx
 from .catalogue import Report, as_json, catalogue, from_json
@@ -111,7 +112,8 @@ def generate(run: ReportRun, *, access: Access | None = None) -> ReportRun:
                                                heartbeat_at=now)
     progress = _Progress(run)
     try:
-        with translation.override(run.language):
+        # A report only reads: a replica may serve it (the run's own state stays on the primary).
+        with translation.override(run.language), replica_reads():
             doc = report.build(access, from_json(report, run.params), progress=progress)
             doc.generated_at = timezone.localtime()
             doc.generated_by = _user_label(run)
