@@ -32,7 +32,7 @@ def main():
 
     from lindung.accounts.access import Access
     from lindung.accounts.services import create_user
-    from lindung.funding import budget, matching, services
+    from lindung.funding import approval, budget, lifecycle, matching, sponsorships
     from lindung.funding.errors import BudgetShortfall
     from lindung.funding.matching import MatchRequest
     from lindung.funding.models import ReservedMonth, Funder
@@ -41,31 +41,31 @@ def main():
     operator = Access(create_user("pemprov.jambi", "x-bench-1", "regional_operator", ["15"]))
     head = Access(create_user("bpkad.jambi", "x-bench-2", "regional_operator", ["15"]))
     jambi = Funder.objects.create(kind="province", name="Pemerintah Provinsi Jambi", region_id="15")
-    services.set_budget(head, jambi, fiscal_year=2026, source="apbd-province", amount=15_620_000_000)
+    budget.set_budget(head, jambi, fiscal_year=2026, source="apbd-province", amount=15_620_000_000)
     ids = list(Worker.objects.filter(province_code="15").order_by("id").values_list("id", flat=True))
     last = ids.pop()
 
-    batch, _s = synthetic.timed(f"propose_sponsorships ({len(ids):,} workers)", services.propose_sponsorships,
+    batch, _s = synthetic.timed(f"propose_sponsorships ({len(ids):,} workers)", sponsorships.propose_sponsorships,
                                 operator, jambi, ids, ["jkk", "jkm"], dt.date(2026, 1, 1), 12, "apbd-province")
-    synthetic.timed("approve_batch (budget check + INSERT … SELECT of months)", services.approve_batch, head, batch,
+    synthetic.timed("approve_batch (budget check + INSERT … SELECT of months)", approval.approve_batch, head, batch,
                     today=dt.date(2025, 12, 20))
     print(f"    → {ReservedMonth.objects.count():,} covered months reserved")
     line, _s = synthetic.timed("budget summary (derived committed)", budget.summary, jambi.budgets.get())
     print(f"    → committed Rp{line['committed']:,}, remaining Rp{line['remaining']:,}")
-    extra = services.propose_sponsorships(operator, jambi, [last], ["jkk", "jkm"], dt.date(2026, 1, 1), 12,
-                                          "apbd-province")
+    extra = sponsorships.propose_sponsorships(operator, jambi, [last], ["jkk", "jkm"], dt.date(2026, 1, 1), 12,
+                                              "apbd-province")
     started = time.monotonic()
     try:
-        services.approve_batch(head, extra, today=dt.date(2025, 12, 20))
+        approval.approve_batch(head, extra, today=dt.date(2025, 12, 20))
         raise SystemExit("the 77,481st worker should have been refused")
     except BudgetShortfall as exc:
         print(f"  one more worker refused in {time.monotonic() - started:.1f}s: shortfall "
               f"Rp{exc.shortfalls[0]['shortfall']:,}")
-    synthetic.timed("advance_sponsorships(2026-01-01) — activate", services.advance_sponsorships, dt.date(2026, 1, 1))
+    synthetic.timed("advance_sponsorships(2026-01-01) — activate", lifecycle.advance_sponsorships, dt.date(2026, 1, 1))
     soon, _s = synthetic.timed("ending_soon count (province operator, 2026-12-05)",
-                               lambda: services.ending_soon(operator, today=dt.date(2026, 12, 5)).count())
+                               lambda: lifecycle.ending_soon(operator, today=dt.date(2026, 12, 5)).count())
     print(f"    → {soon:,}")
-    synthetic.timed("advance_sponsorships(2027-01-01) — end", services.advance_sponsorships, dt.date(2027, 1, 1))
+    synthetic.timed("advance_sponsorships(2027-01-01) — end", lifecycle.advance_sponsorships, dt.date(2027, 1, 1))
 
     agent = Access(create_user("agen.sukabumi", "x-bench-3", "agent", ["3202"]))
     Worker.objects.filter(regency_code="3202").update(registered_by=agent.user)

@@ -18,7 +18,8 @@ from django.utils import timezone
 from lindung.accounts.access import Access
 from lindung.accounts.models import ApiToken
 from lindung.audit.models import AuditEntry
-from lindung.funding import matching, services
+from lindung.funding import matching
+from lindung.funding.approval import cancel_sponsorship
 from lindung.funding.errors import FundingError, TooManyRequests
 from lindung.funding.matching import MatchRequest
 from lindung.funding.models import Sponsorship, SponsorshipState
@@ -149,7 +150,7 @@ def test_confirm_then_cancel_leaves_the_donor_nothing_and_is_audited(csr_funder,
     batch = matching.confirm(donor, csr_funder, ids, six())
     assert set(donor.workers().values_list("id", flat=True)) == set(ids)
     for s in batch.sponsorships.all():
-        services.cancel_sponsorship(donor, s, reason="berubah pikiran")
+        cancel_sponsorship(donor, s, reason="berubah pikiran")
     assert not donor.workers().exists()  # cancelled sponsorships give no sight of the workers
     client = api(csr_donor_user)
     assert client.get(f"/api/v1/workers/{ids[0]}").status_code == 404
@@ -163,7 +164,7 @@ def test_confirm_and_cancel_are_rate_limited(settings, csr_funder, csr_donor_use
     settings.LINDUNG_MATCHING_ACTIONS_PER_HOUR = 2
     donor = Access(csr_donor_user)
     first = matching.confirm(donor, csr_funder, [pool[0].pk], six(1))
-    services.cancel_sponsorship(donor, first.sponsorships.get())
+    cancel_sponsorship(donor, first.sponsorships.get())
     with pytest.raises(TooManyRequests):
         matching.confirm(donor, csr_funder, [pool[1].pk], six(1))
     body = {"funder_id": csr_funder.pk, "count": 1, "months": 6, "start_month": "2027-01-01", "region": "3202",

@@ -20,7 +20,7 @@ from lindung.billing.models import Channel, Invoice, Payment
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
 from lindung.coverage import services as coverage
-from lindung.funding.services import continue_as_self_payer
+from lindung.funding.lifecycle import continue_as_self_payer
 from tests.autodebit_support import returned
 from tests.billing_support import funder, month, sponsor
 from tests.conftest import DADAPKUNING, create_worker

@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 
 from lindung.accounts.access import Access
-from lindung.funding import matching, services
+from lindung.funding import matching
+from lindung.funding.budget import set_budget
 from lindung.funding.models import BatchState, Funder, FunderKind, SponsorshipBatch
+from lindung.funding.sponsorships import propose_sponsorships
 
 from .browser import browser_page, log_in
 from .conftest import DADAPKUNING, make_user
@@ -44,10 +46,10 @@ def test_village_head_approves_the_operators_list(live_server):
     operator = make_user("desa.dadapkuning", "village_operator", [DADAPKUNING])
     head = make_user("kades.dadapkuning", "village_operator", [DADAPKUNING])
     heads = bulk_workers([DADAPKUNING], 3, segment="rt_rw")
-    services.set_budget(Access(head), village, fiscal_year=int(NEXT_JAN[:4]), source="village-budget",
-                        amount=10_000_000)
-    batch = services.propose_sponsorships(Access(operator), village, [w.pk for w in heads], ["jkk", "jkm"],
-                                          dt.date.fromisoformat(NEXT_JAN + "-01"), 12, "village-budget")
+    set_budget(Access(head), village, fiscal_year=int(NEXT_JAN[:4]), source="village-budget",
+               amount=10_000_000)
+    batch = propose_sponsorships(Access(operator), village, [w.pk for w in heads], ["jkk", "jkm"],
+                                 dt.date.fromisoformat(NEXT_JAN + "-01"), 12, "village-budget")
     with browser_page() as page:
         log_in(page, live_server.url, "kades.dadapkuning")
         page.goto(f"{live_server.url}/funding/")

@@ -10,8 +10,13 @@ from django.urls import reverse
 
 from lindung.accounts.access import Access
 from lindung.accounts.models import ApiToken
-from lindung.funding import matching, services
+from lindung.funding import matching
+from lindung.funding.approval import approve_locked
+from lindung.funding.budget import set_budget
+from lindung.funding.funders import self_funder_for
+from lindung.funding.lifecycle import ending_soon
 from lindung.funding.models import Funder, FunderKind, WaitingEntry
+from lindung.funding.sponsorships import create_batch
 
 from .conftest import DADAPKUNING, JAMBI_VILLAGE, LENGKONG, create_worker, make_user
 
@@ -72,18 +77,18 @@ def world(db, csr_funder):
         "dadap": Funder.objects.create(kind=FunderKind.VILLAGE, name="Desa Dadapkuning", region_id=DADAPKUNING),
         "csr": csr_funder,
         "other": Funder.objects.create(kind=FunderKind.DONOR, name="Donatur Lain"),
-        "self": services.self_funder_for(Access.console(), workers["agent"], agent=users["agen.cerme"]),
+        "self": self_funder_for(Access.console(), workers["agent"], agent=users["agen.cerme"]),
     }
     admin = Access(users["admin"])
     jan = dt.date(2027, 1, 1)
 
     def sponsor(funder, worker, source, programs=("jkk", "jkm"), start=jan, months=12):
-        batch = services._create_batch(users["admin"], funders[funder], [workers[worker].pk],
-                                       workers[worker].__class__.objects.all(), list(programs), start, months, source,
-                                       "", origin="direct", skip_covered=False)
+        batch = create_batch(users["admin"], funders[funder], [workers[worker].pk],
+                             workers[worker].__class__.objects.all(), list(programs), start, months, source,
+                             "", origin="direct", skip_covered=False)
         if funders[funder].is_public:
-            services.set_budget(admin, funders[funder], fiscal_year=2027, source=source, amount=10**9)
-        services._approve(users["admin"], batch, funders[funder], today=dt.date(2026, 12, 1))
+            set_budget(admin, funders[funder], fiscal_year=2027, source=source, amount=10**9)
+        approve_locked(users["admin"], batch, funders[funder], today=dt.date(2026, 12, 1))
         return batch.sponsorships.get()
 
     sponsorships = {
@@ -163,7 +168,7 @@ def test_waiting_pool_and_ending_soon_respect_scope(world, username):
     assert keys(workers, {e["worker_id"] for e in pool}) == POOL[username]
     page = client_for(user).get(reverse("funding-pool"))
     assert keys(workers, {e.worker_id for e in page.context["page"].object_list}) == POOL[username]
-    ending = services.ending_soon(Access(user), today=dt.date(2027, 1, 5))
+    ending = ending_soon(Access(user), today=dt.date(2027, 1, 5))
     one_month = {"lengkong_regency", "agent_self", "csr_sukabumi", "other_on_csr_worker"}
     assert keys(sponsorships, set(ending.values_list("id", flat=True))) == VISIBLE[username] & one_month
 

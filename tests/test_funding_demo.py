@@ -8,10 +8,11 @@ from django.db.models import Count
 from lindung.accounts.access import Access
 from lindung.accounts.models import User
 from lindung.demo.scenario import seed
-from lindung.funding import matching, services
+from lindung.funding import matching
 from lindung.funding.budget import summary
+from lindung.funding.lifecycle import ending_soon
 from lindung.funding.matching import MatchRequest
-from lindung.funding.models import Budget, ReservedMonth, Funder, FunderKind, SponsorshipState
+from lindung.funding.models import Budget, Funder, FunderKind, ReservedMonth, SponsorshipState
 from lindung.funding.scope import visible_batches, visible_sponsorships
 from lindung.funding.scope import awaiting_approval
 
@@ -27,7 +28,7 @@ def test_every_demo_role_finds_work_waiting(db, today):
         return len(awaiting_approval(Access(User.objects.get(username=username))))
 
     def ending(username):
-        return services.ending_soon(Access(User.objects.get(username=username)), today=today).count()
+        return ending_soon(Access(User.objects.get(username=username)), today=today).count()
 
     def pool(username):
         return matching.pool(Access(User.objects.get(username=username))).count()

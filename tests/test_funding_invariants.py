@@ -10,9 +10,12 @@ from django.db import IntegrityError, connection, transaction
 
 from lindung.accounts.access import Access
 from lindung.funding import budget as budgets
-from lindung.funding import matching, services
+from lindung.funding import approval, matching, sponsorships
+from lindung.funding.approval import approve_batch, cancel_batch, cancel_sponsorship
+from lindung.funding.budget import set_budget
 from lindung.funding.errors import AlreadyCovered, BudgetShortfall
 from lindung.funding.matching import MatchRequest
+from lindung.funding.sponsorships import propose_sponsorships
 from lindung.funding.models import (
     Budget, ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipBatch, SponsorshipState,
 )
@@ -39,8 +42,8 @@ def two_companies(db):
 def test_the_database_refuses_a_second_payer_for_the_same_month(national_admin, two_companies):
     first, second, *_ = two_companies
     worker = bulk_workers(villages("3202", 1), 1)[0]
-    batch = services.propose_sponsorships(a(national_admin), first, [worker.pk], ["jkk", "jkm"], JAN, 3, "csr")
-    services.approve_batch(a(national_admin), batch, today=JAN)
+    batch = propose_sponsorships(a(national_admin), first, [worker.pk], ["jkk", "jkm"], JAN, 3, "csr")
+    approve_batch(a(national_admin), batch, today=JAN)
     s = batch.sponsorships.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         ReservedMonth.objects.create(sponsorship=s, worker=worker, program="jkk", month=JAN, funder=second,
@@ -51,14 +54,14 @@ def test_an_approval_racing_past_the_checks_is_translated_and_saves_nothing(nati
                                                                            monkeypatch):
     first, second, *_ = two_companies
     workers = bulk_workers(villages("3202", 1), 3)
-    batch = services.propose_sponsorships(a(national_admin), first, [w.pk for w in workers], ["jkk", "jkm"],
-                                          JAN, 3, "csr")
-    monkeypatch.setattr(services, "conflicting_worker_ids", lambda *args, **kw: set())  # as if both checked at once
-    late = services.propose_sponsorships(a(national_admin), second, [workers[2].pk], ["jkm"], dt.date(2026, 3, 1),
-                                         6, "csr")
-    services.approve_batch(a(national_admin), batch, today=JAN)
+    batch = propose_sponsorships(a(national_admin), first, [w.pk for w in workers], ["jkk", "jkm"],
+                                 JAN, 3, "csr")
+    monkeypatch.setattr(sponsorships, "conflicting_worker_ids", lambda *args, **kw: set())  # as if both checked at once
+    late = propose_sponsorships(a(national_admin), second, [workers[2].pk], ["jkm"], dt.date(2026, 3, 1),
+                                6, "csr")
+    approve_batch(a(national_admin), batch, today=JAN)
     with pytest.raises(AlreadyCovered) as lost:
-        services.approve_batch(a(national_admin), late, today=JAN)
+        approve_batch(a(national_admin), late, today=JAN)
     assert lost.value.worker_ids == [workers[2].pk]
     assert not ReservedMonth.objects.filter(funder=second).exists()
     late.refresh_from_db()
@@ -68,34 +71,34 @@ def test_an_approval_racing_past_the_checks_is_translated_and_saves_nothing(nati
 def test_a_list_can_be_approved_without_the_workers_taken_meanwhile(national_admin, two_companies):
     first, second, *_ = two_companies
     workers = bulk_workers(villages("3202", 1), 4)
-    village_list = services.propose_sponsorships(a(national_admin), first, [w.pk for w in workers], ["jkk", "jkm"],
-                                                 JAN, 12, "csr")
+    village_list = propose_sponsorships(a(national_admin), first, [w.pk for w in workers], ["jkk", "jkm"],
+                                        JAN, 12, "csr")
     with pytest.raises(AlreadyCovered):  # the open proposal already holds these workers
-        services.propose_sponsorships(a(national_admin), second, [workers[0].pk], ["jkk", "jkm"], JAN, 1, "csr")
-    services.cancel_batch(a(national_admin), village_list)
-    donor = services.propose_sponsorships(a(national_admin), second, [workers[0].pk], ["jkk", "jkm"], JAN, 1, "csr")
-    services.approve_batch(a(national_admin), donor, today=JAN)
-    again = services.propose_sponsorships(a(national_admin), first, [w.pk for w in workers], ["jkk", "jkm"], JAN, 12,
-                                          "csr", skip_covered=True)
+        propose_sponsorships(a(national_admin), second, [workers[0].pk], ["jkk", "jkm"], JAN, 1, "csr")
+    cancel_batch(a(national_admin), village_list)
+    donor = propose_sponsorships(a(national_admin), second, [workers[0].pk], ["jkk", "jkm"], JAN, 1, "csr")
+    approve_batch(a(national_admin), donor, today=JAN)
+    again = propose_sponsorships(a(national_admin), first, [w.pk for w in workers], ["jkk", "jkm"], JAN, 12,
+                                 "csr", skip_covered=True)
     assert again.skipped_worker_ids == [workers[0].pk]
-    services.approve_batch(a(national_admin), again, today=JAN)
+    approve_batch(a(national_admin), again, today=JAN)
     assert again.sponsorships.count() == 3
 
 
 def test_cancelling_releases_later_months_to_another_funder(national_admin, two_companies):
     first, second, *_ = two_companies
     worker = bulk_workers(villages("3202", 1), 1)[0]
-    batch = services.propose_sponsorships(a(national_admin), first, [worker.pk], ["jkk", "jkm"], JAN, 12, "csr")
-    services.approve_batch(a(national_admin), batch, today=JAN)
+    batch = propose_sponsorships(a(national_admin), first, [worker.pk], ["jkk", "jkm"], JAN, 12, "csr")
+    approve_batch(a(national_admin), batch, today=JAN)
     s = batch.sponsorships.get()
-    services.cancel_sponsorship(a(national_admin), s, today=dt.date(2026, 4, 10), reason="moved away")
+    cancel_sponsorship(a(national_admin), s, today=dt.date(2026, 4, 10), reason="moved away")
     s.refresh_from_db()
     assert s.state == SponsorshipState.CANCELLED
     assert sorted(set(ReservedMonth.objects.filter(sponsorship=s).values_list("month", flat=True))) == [
         dt.date(2026, m, 1) for m in range(1, 5)]
-    taker = services.propose_sponsorships(a(national_admin), second, [worker.pk], ["jkk", "jkm"],
-                                          dt.date(2026, 5, 1), 8, "csr")
-    services.approve_batch(a(national_admin), taker, today=dt.date(2026, 4, 10))
+    taker = propose_sponsorships(a(national_admin), second, [worker.pk], ["jkk", "jkm"],
+                                 dt.date(2026, 5, 1), 8, "csr")
+    approve_batch(a(national_admin), taker, today=dt.date(2026, 4, 10))
     assert ReservedMonth.objects.filter(worker=worker).count() == 24
 
 
@@ -103,16 +106,16 @@ def test_budget_never_goes_negative(jambi_province_operator, db):
     approver = make_user("bpkad.jambi", "regional_operator", ["15"])
     jambi = Funder.objects.create(kind=FunderKind.PROVINCE, name="Pemprov Jambi", region_id="15")
     workers = bulk_workers(villages("1501", 6), 5)
-    services.set_budget(a(approver), jambi, fiscal_year=2026, source="apbd-province", amount=17 * 201_600 + 5_000)
+    set_budget(a(approver), jambi, fiscal_year=2026, source="apbd-province", amount=17 * 201_600 + 5_000)
     rng = random.Random(7)
     ids, refused = [w.pk for w in workers], 0
     while ids:
         k = rng.randint(1, 4)
         take, ids = ids[:k], ids[k:]
-        batch = services.propose_sponsorships(a(jambi_province_operator), jambi, take, ["jkk", "jkm"], JAN, 12,
-                                              "apbd-province")
+        batch = propose_sponsorships(a(jambi_province_operator), jambi, take, ["jkk", "jkm"], JAN, 12,
+                                     "apbd-province")
         try:
-            services.approve_batch(a(approver), batch, today=JAN)
+            approve_batch(a(approver), batch, today=JAN)
         except BudgetShortfall as exc:
             refused += 1
             assert exc.shortfalls[0]["shortfall"] > 0
@@ -155,13 +158,13 @@ def test_two_donors_confirming_at_once_exactly_one_wins(transactional_db, monkey
     request = MatchRequest(count=10, months=6, start_month=JAN, region="3202")
 
     # Let both pass every check, then meet right before reserving the months: only the database decides.
-    barrier, real = threading.Barrier(2, timeout=30), services._reserve
+    barrier, real = threading.Barrier(2, timeout=30), approval.reserve
 
     def meeting(*args, **kwargs):
         barrier.wait()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_reserve", meeting)
+    monkeypatch.setattr(approval, "reserve", meeting)
     outcomes = _race([lambda f=f, u=u: matching.confirm(a(u), f, ids, request, today=dt.date(2025, 12, 20))
                       for f, u in ((first, users[0]), (second, users[1]))])
     kinds = sorted(o[0] for o in outcomes)
@@ -180,9 +183,9 @@ def test_two_approvals_against_one_budget_at_once_never_overdraw(transactional_d
                                                                                   ["15"])]
     jambi = Funder.objects.create(kind=FunderKind.PROVINCE, name="Pemprov Jambi", region_id="15")
     workers = bulk_workers(villages("1501", 2), 3)
-    services.set_budget(a(approvers[0]), jambi, fiscal_year=2026, source="apbd-province", amount=4 * 201_600)
-    lists = [services.propose_sponsorships(a(operator), jambi, [w.pk for w in half], ["jkk", "jkm"], JAN, 12,
-                                           "apbd-province") for half in (workers[:3], workers[3:])]
+    set_budget(a(approvers[0]), jambi, fiscal_year=2026, source="apbd-province", amount=4 * 201_600)
+    lists = [propose_sponsorships(a(operator), jambi, [w.pk for w in half], ["jkk", "jkm"], JAN, 12,
+                                  "apbd-province") for half in (workers[:3], workers[3:])]
     barrier, real = threading.Barrier(2, timeout=30), budgets.check_and_lock
 
     def meeting(*args, **kwargs):
@@ -190,8 +193,8 @@ def test_two_approvals_against_one_budget_at_once_never_overdraw(transactional_d
         return real(*args, **kwargs)
 
     monkeypatch.setattr(budgets, "check_and_lock", meeting)
-    outcomes = _race([lambda b=b, u=u: services.approve_batch(a(u), b, today=JAN)
-                      for b, u in zip(lists, approvers)])
+    outcomes = _race([lambda b=b, u=u: approve_batch(a(u), b, today=JAN)
+             for b, u in zip(lists, approvers)])
     assert sorted(o[0] for o in outcomes) == ["error", "ok"], outcomes
     assert isinstance(next(o[1] for o in outcomes if o[0] == "error"), BudgetShortfall)
     assert budgets.summary(Budget.objects.get(funder=jambi))["remaining"] == 201_600

@@ -8,9 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from lindung.accounts.access import Access
-from lindung.funding import matching, services
+from lindung.funding import matching
+from lindung.funding.approval import approve_batch
 from lindung.funding.errors import AlreadyCovered
+from lindung.funding.impact import graduation_report
+from lindung.funding.lifecycle import advance_sponsorships, continue_as_self_payer, ending_soon
 from lindung.funding.matching import MatchRequest
+from lindung.funding.sponsorships import propose_sponsorships
 from lindung.funding.models import (
     ReservedMonth, Funder, FunderKind, Sponsorship, SponsorshipState, WaitingEntry,
 )
@@ -92,17 +96,17 @@ def test_sponsorships_end_and_half_continue_as_self_payers_without_a_gap(
     proposal = matching.preview(Access(csr_donor_user), csr_funder, six_months())
     matching.confirm(Access(csr_donor_user), csr_funder, [c["worker_id"] for c in proposal["candidates"]],
                      six_months(), today=dt.date(2025, 12, 20))
-    services.advance_sponsorships(dt.date(2026, 1, 1))
-    soon = services.ending_soon(Access(csr_donor_user), today=dt.date(2026, 6, 5))
+    advance_sponsorships(dt.date(2026, 1, 1))
+    soon = ending_soon(Access(csr_donor_user), today=dt.date(2026, 6, 5))
     assert soon.count() == 100
-    assert services.ending_soon(Access(csr_donor_user), today=dt.date(2026, 5, 1)).count() == 0
-    agent_view = services.ending_soon(Access(sukabumi_agent), today=dt.date(2026, 6, 5))
+    assert ending_soon(Access(csr_donor_user), today=dt.date(2026, 5, 1)).count() == 0
+    agent_view = ending_soon(Access(sukabumi_agent), today=dt.date(2026, 6, 5))
     assert agent_view.count() == 100  # the agent registered them
 
     half = list(soon.order_by("id")[:50])
     for s in half:
-        services.continue_as_self_payer(Access(sukabumi_agent), s, months=12, today=dt.date(2026, 6, 5))
-    result = services.advance_sponsorships(dt.date(2026, 7, 1))
+        continue_as_self_payer(Access(sukabumi_agent), s, months=12, today=dt.date(2026, 6, 5))
+    result = advance_sponsorships(dt.date(2026, 7, 1))
     assert (result["handed_over"], result["ended"]) == (50, 50)
 
     for s in half:
@@ -116,12 +120,12 @@ def test_sponsorships_end_and_half_continue_as_self_payers_without_a_gap(
                         .values_list("month", flat=True))
         assert months == [add_months(JAN, i) for i in range(18)]  # continuous membership
 
-    report = services.graduation_report(Access(csr_donor_user))
+    report = graduation_report(Access(csr_donor_user))
     assert [(r["finished"], r["graduated"], r["rate_percent"]) for r in report] == [(100, 50, 50.0)]
     # the self-payers are no longer the donor's business after the hand-over: once its sponsorships
     # ended, the donor no longer sees the workers' records (only live sponsorships give sight)
     assert Access(csr_donor_user).workers().count() == 0
-    assert services.ending_soon(Access(csr_donor_user), today=dt.date(2026, 7, 5)).count() == 0
+    assert ending_soon(Access(csr_donor_user), today=dt.date(2026, 7, 5)).count() == 0
 
 
 def test_another_funder_picking_up_the_worker_counts_as_picked_up(csr_funder, csr_donor_user, sukabumi_pool,
@@ -131,20 +135,20 @@ def test_another_funder_picking_up_the_worker_counts_as_picked_up(csr_funder, cs
                      today=dt.date(2025, 12, 20))
     second = Funder.objects.create(kind=FunderKind.COMPANY, name="PT Kedua")
     worker_id = proposal["candidates"][0]["worker_id"]
-    batch = services.propose_sponsorships(Access(national_admin), second, [worker_id], ["jkk", "jkm"],
-                                          dt.date(2026, 7, 1), 6, "csr")
-    services.approve_batch(Access(national_admin), batch, today=dt.date(2026, 6, 1))
-    services.advance_sponsorships(dt.date(2026, 7, 1))
-    report = {r["funder_id"]: r for r in services.graduation_report(Access(national_admin))}
+    batch = propose_sponsorships(Access(national_admin), second, [worker_id], ["jkk", "jkm"],
+                                 dt.date(2026, 7, 1), 6, "csr")
+    approve_batch(Access(national_admin), batch, today=dt.date(2026, 6, 1))
+    advance_sponsorships(dt.date(2026, 7, 1))
+    report = {r["funder_id"]: r for r in graduation_report(Access(national_admin))}
     assert report[csr_funder.pk]["picked_up"] == 1 and report[csr_funder.pk]["graduated"] == 0
 
 
 def test_workers_with_a_payer_are_not_offered(csr_funder, csr_donor_user, sukabumi_pool, national_admin):
     village = Funder.objects.create(kind=FunderKind.COMPANY, name="PT Lain")
     taken = sukabumi_pool[0]
-    batch = services.propose_sponsorships(Access(national_admin), village, [taken.pk], ["jkk", "jkm"],
-                                          dt.date(2026, 3, 1), 1, "csr")
-    services.approve_batch(Access(national_admin), batch, today=dt.date(2026, 1, 1))
+    batch = propose_sponsorships(Access(national_admin), village, [taken.pk], ["jkk", "jkm"],
+                                 dt.date(2026, 3, 1), 1, "csr")
+    approve_batch(Access(national_admin), batch, today=dt.date(2026, 1, 1))
     offered = {c["worker_id"] for c in matching.preview(Access(csr_donor_user), csr_funder,
                                                           six_months(count=200))["candidates"]}
     assert taken.pk not in offered and len(offered) == 119

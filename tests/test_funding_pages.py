@@ -6,8 +6,11 @@ import pytest
 from django.urls import reverse
 
 from lindung.accounts.access import Access
-from lindung.funding import matching, services
+from lindung.funding import matching
+from lindung.funding.approval import approve_batch
+from lindung.funding.budget import set_budget
 from lindung.funding.models import BatchState, Funder, FunderKind, SponsorshipBatch, WaitingEntry
+from lindung.funding.sponsorships import propose_sponsorships
 
 from .conftest import DADAPKUNING, make_user
 from .funding_support import bulk_workers, villages
@@ -37,8 +40,8 @@ def login(client, user):
 
 def test_village_operator_proposes_a_list_and_the_village_head_approves_it(client, dadapkuning, village_head,
                                                                           dadapkuning_operator, heads):
-    services.set_budget(Access(village_head), dadapkuning, fiscal_year=NEXT_JAN.year, source="village-budget",
-                        amount=10_000_000)
+    set_budget(Access(village_head), dadapkuning, fiscal_year=NEXT_JAN.year, source="village-budget",
+               amount=10_000_000)
     login(client, dadapkuning_operator)
     page = client.get(reverse("funding-propose"), {"segment": "rt_rw"})
     assert page.status_code == 200 and heads[0].nik.encode() in page.content
@@ -114,9 +117,9 @@ def test_ending_soon_and_hand_over_from_the_page(client, cerme_agent, csr_funder
     workers = bulk_workers([DADAPKUNING], 2, registered_by=cerme_agent)
     today = dt.date.today()
     start = dt.date(today.year, today.month, 1)
-    batch = services.propose_sponsorships(Access(national_admin), csr_funder, [w.pk for w in workers],
-                                          ["jkk", "jkm"], start, 1, "csr")
-    services.approve_batch(Access(national_admin), batch, today=today)
+    batch = propose_sponsorships(Access(national_admin), csr_funder, [w.pk for w in workers],
+                                 ["jkk", "jkm"], start, 1, "csr")
+    approve_batch(Access(national_admin), batch, today=today)
     login(client, cerme_agent)
     page = client.get(reverse("funding-ending"))
     assert page.context["page"].paginator.count == 2

@@ -9,7 +9,7 @@ from django.test import Client
 
 from lindung.accounts.access import Access
 from lindung.billing.runs import bill
-from lindung.funding import services
+from lindung.funding.sponsorships import propose_sponsorships
 from lindung.imports.models import ImportJob
 from lindung.regions.models import WorkingPopulation
 
@@ -37,8 +37,8 @@ def gresik(today, gresik_regency_operator, dadapkuning_operator):
     bill(Access.console(), month("2026-11"))
     bill(Access.console(), month("2026-12"))
     proposed = [create_worker(DADAPKUNING, serial=i) for i in (4, 5)]
-    services.propose_sponsorships(Access(dadapkuning_operator), regency, [w.pk for w in proposed[:1]],
-                                  ["jkk", "jkm"], month("2027-01"), 12, "apbd-regency")
+    propose_sponsorships(Access(dadapkuning_operator), regency, [w.pk for w in proposed[:1]],
+                         ["jkk", "jkm"], month("2027-01"), 12, "apbd-regency")
     flagged = create_worker(DADAPKUNING, serial=6)
     flagged.nik_flags = ["sex_mismatch"]
     flagged.save()

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from lindung.accounts.access import Access
 from lindung.funding import budget as budgets
 from lindung.funding.models import Budget, Funder, Sponsorship
-from lindung.funding.services import graduation_report
+from lindung.funding.impact import graduation_report
 from lindung.reports.services import request_report
 
 from .billing_support import funder, month, sponsor

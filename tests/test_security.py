@@ -14,8 +14,8 @@ from lindung.accounts.access import Access
 from lindung.accounts.models import ApiToken, User
 from lindung.billing.models import Payment
 from lindung.cli import main
-from lindung.funding import services
 from lindung.funding.models import Budget, Funder, FunderKind, SponsorshipBatch
+from lindung.funding.sponsorships import propose_sponsorships
 
 from .conftest import DADAPKUNING, JAMBI_VILLAGE, create_worker, make_user, worker_data
 
@@ -134,8 +134,8 @@ def test_a_statement_amount_beyond_any_payment_is_a_row_error():
 def test_a_list_made_by_the_command_line_opens_and_can_be_approved_on_the_web(db, dadapkuning_operator):
     funder = Funder.objects.create(kind=FunderKind.VILLAGE, name="Desa Dadapkuning", region_id=DADAPKUNING)
     worker = create_worker(DADAPKUNING, serial=3)
-    batch = services.propose_sponsorships(Access(dadapkuning_operator), funder, [worker.pk], "jkk,jkm",
-                                          dt.date(2027, 1, 1), 6, "village-budget", "")
+    batch = propose_sponsorships(Access(dadapkuning_operator), funder, [worker.pk], "jkk,jkm",
+                                 dt.date(2027, 1, 1), 6, "village-budget", "")
     SponsorshipBatch.objects.filter(pk=batch.pk).update(proposed_by=None)  # as the CLI or an import leaves it
     client = Client()
     client.force_login(dadapkuning_operator)

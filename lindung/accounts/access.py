@@ -52,7 +52,7 @@ PERMISSIONS: dict[str, set[str]] = {
                             Role.FUNDER_USER},
     # Approving a list commits money: the village head (a village operator account of that village),
     # the province or regency operator, or the funder's own people — never the list's proposer when
-    # the money is public (maker–checker, enforced in lindung.funding.services).
+    # the money is public (maker–checker, enforced in lindung.funding.approval).
     "sponsorship.approve": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.FUNDER_USER},
     "sponsorship.handover": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.AGENT},
     "pool.propose": {Role.NATIONAL_ADMIN, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.AGENT},

@@ -32,7 +32,7 @@ from lindung.billing.signals import payment_batch
 from lindung.errors import InvalidInput
 from lindung.formatting import number
 from lindung.funding.models import programs_key
-from lindung.funding.services import self_funder_for
+from lindung.funding.funders import self_funder_for
 from lindung.months import first_of_month, month_label
 from lindung.rules.services import (RuleError, debit_failures_until_suspended, is_working_day, monthly_price,
                                     parse_programs)

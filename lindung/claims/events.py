@@ -6,7 +6,7 @@ silently end someone's cover. Confirmation, in one transaction:
 1. the worker becomes deceased (``Worker.died_on``): billing runs create nothing for the months
    after the month of death (``lindung.billing.runs.ALIVE_IN_MONTH``);
 2. his open sponsorships end and the months after the month of death are released, so each
-   funder's budget commitment drops (``lindung.funding.services.end_after_death``);
+   funder's budget commitment drops (``lindung.funding.lifecycle.end_after_death``);
 3. his derived cover is recomputed and stops at the month of death, so coverage indicators stop
    counting him;
 4. the audit trail records it, and after commit ``death_confirmed`` is sent.
@@ -110,7 +110,7 @@ def confirm_event(access, event: LifeEvent, *, note: str = "") -> LifeEvent:
 
 def _apply_death(access, worker: Worker, died_on: dt.date) -> dict:
     from lindung.coverage.services import mark_workers, refresh_dirty
-    from lindung.funding.services import end_after_death
+    from lindung.funding.lifecycle import end_after_death
 
     worker.died_on = died_on
     worker.save(update_fields=["died_on", "updated_at"])

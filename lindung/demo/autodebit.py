@@ -17,9 +17,11 @@ from lindung.accounts.models import User
 from lindung.autodebit.services import bank_for, export_debit_file, import_return_file, register_mandate
 from lindung.billing.runs import bill
 from lindung.coverage.snapshots import take_snapshot
+from lindung.funding.approval import approve_batch
+from lindung.funding.funders import self_funder_for
 from lindung.funding.matching import withdraw_from_pool
 from lindung.funding.models import Sponsorship, WaitingEntry, add_months
-from lindung.funding.services import approve_batch, propose_sponsorships, self_funder_for
+from lindung.funding.sponsorships import propose_sponsorships
 from lindung.people.models import Segment
 
 ACCOUNTS = ["0231457780", "0231457802", "0231457815", "0231457829", "0231457833", "0231457846"]

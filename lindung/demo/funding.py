@@ -22,9 +22,13 @@ from django.utils import timezone
 from lindung.accounts.access import Access
 from lindung.accounts.models import Role, User
 from lindung.accounts.services import create_user
-from lindung.funding import matching, services
+from lindung.funding import matching
+from lindung.funding.approval import approve_batch, approve_locked
+from lindung.funding.budget import set_budget
+from lindung.funding.funders import self_funder_for
 from lindung.funding.matching import MatchRequest
 from lindung.funding.models import BatchOrigin, Budget, Funder, FunderKind
+from lindung.funding.sponsorships import create_batch, propose_sponsorships
 from lindung.months import add_months, first_of_month
 from lindung.people.models import Segment, Worker
 from lindung.regions.models import Region
@@ -71,15 +75,15 @@ def seed_funding(today: dt.date, password: str, password_hash: str) -> list[dict
     # Jambi: the year's BKBK budget, the villages' vulnerable workers January–December, a waiting list.
     years = sorted({year, add_months(next_month, 11).year})  # this year and the pending lists' span
     for y in years:
-        services.set_budget(who["bpkad.jambi"], jambi, fiscal_year=y, source="apbd-province", amount=BKBK,
-                            note=f"BKBK {y}: 1.562 desa × Rp100 juta × 10 %")
+        set_budget(who["bpkad.jambi"], jambi, fiscal_year=y, source="apbd-province", amount=BKBK,
+                   note=f"BKBK {y}: 1.562 desa × Rp100 juta × 10 %")
     vulnerable = _ids(Worker.objects.filter(province_code="15", segment=Segment.BPU_VULNERABLE))
-    batch = services.propose_sponsorships(who["pemprov.jambi"], jambi, vulnerable, ["jkk", "jkm"],
-                                          dt.date(year, 1, 1), 12, "apbd-province", f"BKBK {year}, Pergub 16/2022")
-    services.approve_batch(who["bpkad.jambi"], batch, today=today)
+    batch = propose_sponsorships(who["pemprov.jambi"], jambi, vulnerable, ["jkk", "jkm"],
+                                 dt.date(year, 1, 1), 12, "apbd-province", f"BKBK {year}, Pergub 16/2022")
+    approve_batch(who["bpkad.jambi"], batch, today=today)
     market = _ids(Worker.objects.filter(village_id=jambi_market_village, segment=Segment.BPU_OTHER))
-    services.propose_sponsorships(who["desa.jambi"], jambi, market, ["jkk", "jkm"], next_month, 12, "apbd-province",
-                                  "Pedagang pasar desa, hasil musdes")
+    propose_sponsorships(who["desa.jambi"], jambi, market, ["jkk", "jkm"], next_month, 12, "apbd-province",
+                         "Pedagang pasar desa, hasil musdes")
 
     # Cerme: every village pays its RT/RW heads from the village budget (ADD).
     cerme_villages = sorted(set(Worker.objects.filter(district_code="352511", segment=Segment.RT_RW)
@@ -96,24 +100,24 @@ def seed_funding(today: dt.date, password: str, password_hash: str) -> list[dict
     for code, funder in sorted(villages.items()):
         heads = _ids(Worker.objects.filter(village_id=code, segment=Segment.RT_RW))
         if code == "3525112001":  # Dadapkuning's own accounts: operator proposes, village head approves
-            batch = services.propose_sponsorships(who["desa.dadapkuning"], funder, heads, ["jkk", "jkm"],
-                                                  dt.date(year, 1, 1), 12, "village-budget", f"Perdes ADD {year}")
-            services.approve_batch(who["kades.dadapkuning"], batch, today=today)
+            batch = propose_sponsorships(who["desa.dadapkuning"], funder, heads, ["jkk", "jkm"],
+                                         dt.date(year, 1, 1), 12, "village-budget", f"Perdes ADD {year}")
+            approve_batch(who["kades.dadapkuning"], batch, today=today)
             continue
         # The other villages' decrees were recorded from their signed lists.
-        batch = services._create_batch(None, funder, heads, Worker.objects.all(), "jkk,jkm", dt.date(year, 1, 1), 12,
-                                       "village-budget", f"Perdes ADD {year} (signed list recorded)",
-                                       origin=BatchOrigin.IMPORT, skip_covered=False)
-        services._approve(None, batch, funder, today=today)
+        batch = create_batch(None, funder, heads, Worker.objects.all(), "jkk,jkm", dt.date(year, 1, 1), 12,
+                             "village-budget", f"Perdes ADD {year} (signed list recorded)",
+                             origin=BatchOrigin.IMPORT, skip_covered=False)
+        approve_locked(None, batch, funder, today=today)
     dadap_officials = _ids(Worker.objects.filter(village_id="3525112001", segment=Segment.VILLAGE_OFFICIAL))
-    services.propose_sponsorships(who["desa.dadapkuning"], villages["3525112001"], dadap_officials, ["jkk", "jkm"],
-                                  next_month, 12, "village-budget", "Perangkat desa, musdes")
+    propose_sponsorships(who["desa.dadapkuning"], villages["3525112001"], dadap_officials, ["jkk", "jkm"],
+                         next_month, 12, "village-budget", "Perangkat desa, musdes")
     for y in years:
-        services.set_budget(who["pemkab.gresik"], gresik, fiscal_year=y, source="apbd-regency", amount=500_000_000,
-                            note=f"APBD Gresik {y}")
+        set_budget(who["pemkab.gresik"], gresik, fiscal_year=y, source="apbd-regency", amount=500_000_000,
+                   note=f"APBD Gresik {y}")
     lengkong_officials = _ids(Worker.objects.filter(village_id="3525112002", segment=Segment.VILLAGE_OFFICIAL))
-    services.propose_sponsorships(who["desa.lengkong"], gresik, lengkong_officials, ["jkk", "jkm"], next_month, 12,
-                                  "apbd-regency", "Perangkat Desa Lengkong")
+    propose_sponsorships(who["desa.lengkong"], gresik, lengkong_officials, ["jkk", "jkm"], next_month, 12,
+                         "apbd-regency", "Perangkat Desa Lengkong")
 
     # Sukabumi: the agent's workers wait in the pool; the company matched 60 of them six months ago.
     sukabumi = Worker.objects.filter(regency_code="3202")
@@ -125,8 +129,8 @@ def seed_funding(today: dt.date, password: str, password_hash: str) -> list[dict
                              note="1 Desa 100 Pekerja Rentan")
     started = add_months(month, -5)
     request = MatchRequest(count=60, months=6, start_month=started, programs="jkk,jkm", region="3202")
-    services.set_budget(who["csr.sinar"], csr, fiscal_year=year, source="csr", amount=50_000_000,
-                        note=f"TJSL {year}")
+    set_budget(who["csr.sinar"], csr, fiscal_year=year, source="csr", amount=50_000_000,
+               note=f"TJSL {year}")
     chosen = [c["worker_id"] for c in matching.preview(who["csr.sinar"], csr, request)["candidates"]]
     matching.confirm(who["csr.sinar"], csr, chosen, request, today=today, note="GN Lingkaran Sukabumi")
 
@@ -135,17 +139,17 @@ def seed_funding(today: dt.date, password: str, password_hash: str) -> list[dict
     helper, driver = agent_workers[:2]
     Worker.objects.filter(pk=helper).update(occupation="Pekerja rumah tangga")
     Worker.objects.filter(pk=driver).update(occupation="Sopir pribadi")
-    batch = services.propose_sponsorships(who["agen.cerme"], sertakan, [helper], ["jkk", "jkm"],
-                                          add_months(month, -10), 12, "donor", "Pekerja rumah tangga keluarga Hartono")
-    services.approve_batch(who["sertakan.hartono"], batch, today=today)
-    services.propose_sponsorships(who["agen.cerme"], sertakan, [driver], ["jkk", "jkm"], next_month, 12, "donor",
-                                  "Sopir keluarga Hartono")
+    batch = propose_sponsorships(who["agen.cerme"], sertakan, [helper], ["jkk", "jkm"],
+                                 add_months(month, -10), 12, "donor", "Pekerja rumah tangga keluarga Hartono")
+    approve_batch(who["sertakan.hartono"], batch, today=today)
+    propose_sponsorships(who["agen.cerme"], sertakan, [driver], ["jkk", "jkm"], next_month, 12, "donor",
+                         "Sopir keluarga Hartono")
     for worker in Worker.objects.filter(pk__in=agent_workers[2:10]):
-        funder = services.self_funder_for(Access.console(), worker, agent=_user("agen.cerme"), wadah="Wadah Perisai Cerme")
-        batch = services._create_batch(_user("agen.cerme"), funder, [worker.pk], Worker.objects.all(), "jkk,jkm",
-                                       add_months(month, -2), 3, "self", "Peserta mandiri (bayar lewat agen)",
-                                       origin=BatchOrigin.DIRECT, skip_covered=False)
-        services._approve(_user("agen.cerme"), batch, funder, today=today)
+        funder = self_funder_for(Access.console(), worker, agent=_user("agen.cerme"), wadah="Wadah Perisai Cerme")
+        batch = create_batch(_user("agen.cerme"), funder, [worker.pk], Worker.objects.all(), "jkk,jkm",
+                             add_months(month, -2), 3, "self", "Peserta mandiri (bayar lewat agen)",
+                             origin=BatchOrigin.DIRECT, skip_covered=False)
+        approve_locked(_user("agen.cerme"), batch, funder, today=today)
     matching.add_to_pool(who["agen.cerme"], agent_workers[10:], since=now - dt.timedelta(days=90),
                          note="Pekerja rentan Cerme, belum ada donatur")
     return logins

@@ -17,8 +17,10 @@ from lindung.accounts.models import User
 from lindung.billing.models import Invoice
 from lindung.billing.payments import record_payment
 from lindung.billing.runs import bill
-from lindung.funding import services as funding
+from lindung.funding.approval import approve_locked
+from lindung.funding.budget import set_budget
 from lindung.funding.models import BatchOrigin, Funder, FunderKind, SponsorshipBatch
+from lindung.funding.sponsorships import create_batch
 from lindung.people.models import Ecosystem, Segment, Sex, Worker
 from lindung.programmes.services import attach_lists, create_programme, set_villages
 
@@ -73,11 +75,11 @@ def _sukabumi(admin, month: dt.date, today: dt.date) -> int:
             workers.append(worker)
     Worker.objects.bulk_create(workers)
     months = 13 - month.month if month.month < 12 else 12
-    funding.set_budget(admin, regency, fiscal_year=month.year, source="apbd-regency", amount=5_000_000_000,
-                       note="1 Desa 100 Pekerja Rentan")
+    set_budget(admin, regency, fiscal_year=month.year, source="apbd-regency", amount=5_000_000_000,
+               note="1 Desa 100 Pekerja Rentan")
     if month.month == 12:
-        funding.set_budget(admin, regency, fiscal_year=month.year + 1, source="apbd-regency", amount=5_000_000_000,
-                           note="1 Desa 100 Pekerja Rentan")
+        set_budget(admin, regency, fiscal_year=month.year + 1, source="apbd-regency", amount=5_000_000_000,
+                   note="1 Desa 100 Pekerja Rentan")
     programme = create_programme(
         admin, regency, name="1 Desa 100 Pekerja Rentan",
         legal_basis="Nota kesepahaman Pemkab Sukabumi dan BPJS Ketenagakerjaan Cabang Sukabumi (14 Agustus 2024)",
@@ -86,10 +88,10 @@ def _sukabumi(admin, month: dt.date, today: dt.date) -> int:
     set_villages(admin, programme, dict.fromkeys(villages))
     for code in villages:
         ids = list(Worker.objects.filter(village_id=code, nik__in=[w.nik for w in workers]).values_list("pk", flat=True))
-        batch = funding._create_batch(None, regency, ids, Worker.objects.all(), "jkk,jkm", month, months,
-                                      "apbd-regency", f"1 Desa 100 Pekerja Rentan — desa {code}",
-                                      origin=BatchOrigin.IMPORT, skip_covered=False)
-        funding._approve(None, batch, regency, today=today)
+        batch = create_batch(None, regency, ids, Worker.objects.all(), "jkk,jkm", month, months,
+                             "apbd-regency", f"1 Desa 100 Pekerja Rentan — desa {code}",
+                             origin=BatchOrigin.IMPORT, skip_covered=False)
+        approve_locked(None, batch, regency, today=today)
         attach_lists(admin, programme, [batch])
     bill(Access.console(), month)
     for invoice in Invoice.objects.filter(funder=regency, month=month):

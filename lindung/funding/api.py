@@ -15,7 +15,7 @@ from lindung.routing import replica_view
 from lindung.api.fields import Budget, Count, Day, Days, Id, Limit, Page, Year, page_size, text
 
 from . import budget as budgets
-from . import matching, services
+from . import approval, funders, impact, lifecycle, matching, sponsorships
 from .matching import MatchRequest
 from .models import BatchState, FunderKind, SponsorshipState
 from .pricing import QuoteCache
@@ -199,8 +199,8 @@ def list_funders(request, kind: text(20) = ""):
 
 @router.post("/funders", response={201: FunderOut}, summary="Register a government, village, company or donor")
 def create_funder(request, payload: FunderIn):
-    funder = services.create_funder(request.access, kind=payload.kind, name=payload.name,
-                                    region_code=payload.region_code, wadah=payload.wadah)
+    funder = funders.create_funder(request.access, kind=payload.kind, name=payload.name,
+                                   region_code=payload.region_code, wadah=payload.wadah)
     return Status(201, _funder(funder))
 
 
@@ -221,14 +221,14 @@ def list_budgets(request, funder_id: Id):
 @router.put("/funders/{funder_id}/budgets", response=BudgetOut, summary="Enter or change a fiscal year's allocation")
 def set_budget(request, funder_id: Id, payload: BudgetIn):
     funder = get_object_or_404(visible_funders(request.access), pk=funder_id)
-    row = services.set_budget(request.access, funder, **payload.dict())
+    row = budgets.set_budget(request.access, funder, **payload.dict())
     return budgets.summary(row)
 
 
 @router.get("/funders/{funder_id}/impact", summary="What the funder's money did: workers, months, cost")
 def funder_impact(request, funder_id: Id):
     funder = get_object_or_404(visible_funders(request.access), pk=funder_id)
-    return services.funder_impact(request.access, funder)
+    return impact.funder_impact(request.access, funder)
 
 
 # --- lists -------------------------------------------------------------------------------------------
@@ -249,30 +249,30 @@ def list_batches(request, state: text(64) = "", funder_id: Id | None = None):
 @router.post("/lists", response={201: ProposeOut}, summary="Propose a list (waits for approval)")
 def propose(request, payload: ProposeIn):
     funder = get_object_or_404(visible_funders(request.access), pk=payload.funder_id)
-    batch = services.propose_sponsorships(request.access, funder, payload.worker_ids, payload.programs,
-                                          payload.start_month, payload.months, payload.funding_source, payload.note,
-                                          skip_covered=payload.skip_covered)
+    batch = sponsorships.propose_sponsorships(request.access, funder, payload.worker_ids, payload.programs,
+                                              payload.start_month, payload.months, payload.funding_source, payload.note,
+                                              skip_covered=payload.skip_covered)
     return Status(201, _batch(batch) | {"skipped_worker_ids": batch.skipped_worker_ids})
 
 
 @router.get("/lists/{list_id}", response=BatchDetail)
 def get_batch(request, list_id: Id):
     batch = get_object_or_404(visible_batches(request.access).select_related("funder"), pk=list_id)
-    impact = services.budget_impact(batch) if batch.state == BatchState.PROPOSED else []
-    return _batch(batch) | {"budget_impact": impact}
+    lines = budgets.budget_impact(batch) if batch.state == BatchState.PROPOSED else []
+    return _batch(batch) | {"budget_impact": lines}
 
 
 @router.post("/lists/{list_id}/approve", response=BatchOut, summary="Approve a whole list (maker–checker)")
 def approve(request, list_id: Id, drop_covered: bool = False):
     batch = get_object_or_404(visible_batches(request.access), pk=list_id)
-    batch = services.approve_batch(request.access, batch, drop_covered=drop_covered)
+    batch = approval.approve_batch(request.access, batch, drop_covered=drop_covered)
     return _batch(batch)
 
 
 @router.post("/lists/{list_id}/cancel", response=BatchOut, summary="Reject a proposed list")
 def cancel_batch(request, list_id: Id):
     batch = get_object_or_404(visible_batches(request.access), pk=list_id)
-    return _batch(services.cancel_batch(request.access, batch))
+    return _batch(approval.cancel_batch(request.access, batch))
 
 
 @router.get("/lists/{list_id}/sponsorships", response=SponsorshipPage)
@@ -308,7 +308,7 @@ def list_sponsorships(request, funder_id: Id | None = None, state: text(64) = ""
 
 @router.get("/sponsorships/ending", response=SponsorshipPage, summary="Sponsorships ending within N days")
 def ending(request, days: Days = 30, page: Page = 1, page_size: page_size(500) = 100):
-    return _page(request, services.ending_soon(request.access, days=max(1, min(days, 366))), page, page_size)
+    return _page(request, lifecycle.ending_soon(request.access, days=max(1, min(days, 366))), page, page_size)
 
 
 @router.get("/sponsorships/{sponsorship_id}", response=SponsorshipOut)
@@ -320,7 +320,7 @@ def get_sponsorship(request, sponsorship_id: Id):
 @router.post("/sponsorships/{sponsorship_id}/cancel", response=SponsorshipOut)
 def cancel_sponsorship(request, sponsorship_id: Id, payload: CancelIn):
     s = get_object_or_404(visible_sponsorships(request.access), pk=sponsorship_id)
-    s = services.cancel_sponsorship(request.access, s, reason=payload.reason)
+    s = approval.cancel_sponsorship(request.access, s, reason=payload.reason)
     return _sponsorship(request.access, s)
 
 
@@ -328,7 +328,7 @@ def cancel_sponsorship(request, sponsorship_id: Id, payload: CancelIn):
              summary="Continue as a self-payer from the next month")
 def handover(request, sponsorship_id: Id, payload: HandoverIn):
     s = get_object_or_404(visible_sponsorships(request.access), pk=sponsorship_id)
-    new = services.continue_as_self_payer(request.access, s, months=payload.months, wadah=payload.wadah)
+    new = lifecycle.continue_as_self_payer(request.access, s, months=payload.months, wadah=payload.wadah)
     return Status(201, _sponsorship(request.access, new))
 
 
@@ -378,7 +378,7 @@ def match_confirm(request, payload: ConfirmIn):
 
 @router.get("/graduation", summary="Hand-over to self-payment rate per funder and region")
 def graduation(request, level: text(20) = "regency", funder_id: Id | None = None):
-    return services.graduation_report(request.access, level=level, funder_id=funder_id)
+    return impact.graduation_report(request.access, level=level, funder_id=funder_id)
 
 
 @router.get("/kinds", summary="Funding sources each kind of funder may use")

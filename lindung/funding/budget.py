@@ -14,11 +14,18 @@ fiscal year a sponsorship touches; private funders are limited only where they e
 import datetime as dt
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lindung.audit import services as audit
+from lindung.formatting import number
+
 from .errors import BudgetShortfall, FundingError
-from .models import Budget, Funder, Sponsorship
-from .pricing import QuoteCache, reserved_cost_by_year
+from .kinds import allowed_sources
+from .models import Budget, Funder, Sponsorship, SponsorshipBatch, SponsorshipState
+from .pricing import QuoteCache, cost_by_year, reserved_cost_by_year, sponsorship_groups
+from .scope import can_act_for
 
 
 def committed(budget: Budget, cache: QuoteCache | None = None) -> int:
@@ -85,4 +92,57 @@ def check_and_lock(funder: Funder, source: str, needed_by_year: dict[int, int],
             shortfalls.append(line)
     if shortfalls:
         raise BudgetShortfall(shortfalls)
+    return lines
+
+
+def set_budget(access, funder: Funder, *, fiscal_year: int, source: str, amount: int, note: str = "") -> Budget:
+    """Enter or change an allocation; it may not fall below what is already committed."""
+    access.require("budget.edit")
+    if not can_act_for(access, funder):
+        raise PermissionDenied(_("You may not manage this funder's budget."))
+    if source not in allowed_sources(funder.kind):
+        raise FundingError(_("A %(kind)s funder may not pay from %(source)s.") % {"kind": funder.kind, "source": source})
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+        raise FundingError(_("The allocation must be a whole number of rupiah, zero or more."))
+    if not 2000 <= int(fiscal_year) <= 2100:
+        raise FundingError(_("Fiscal year %(year)s is out of range.") % {"year": fiscal_year})
+    with transaction.atomic():
+        row = (Budget.objects.select_for_update()
+               .filter(funder=funder, fiscal_year=fiscal_year, source=source).first())
+        used = committed_for(funder.pk, source, int(fiscal_year))
+        if amount < used:
+            raise FundingError(_("Rp%(committed)s of this budget is already committed; the allocation cannot be "
+                                 "lower.") % {"committed": number(used)}, committed=used)
+        before = {} if row is None else {"amount": row.amount, "note": row.note}
+        if row is None:
+            row = Budget(funder=funder, fiscal_year=fiscal_year, source=source)
+        row.amount, row.note = amount, note
+        row.save()
+        audit.record(access.acting_user, audit.Action.CREATE if not before else audit.Action.UPDATE, row,
+                     region_code=funder.region_id or "", summary=f"{funder.name} {fiscal_year} {source}",
+                     changes=audit.diff(before, {"amount": amount, "note": note}))
+    return row
+
+
+def batch_cost(batch: SponsorshipBatch, cache: QuoteCache | None = None) -> dict[str, dict[int, int]]:
+    """Cost per funding source and fiscal year of the batch's proposed sponsorships."""
+    cache = cache or QuoteCache()
+    pending = batch.sponsorships.filter(state=SponsorshipState.PROPOSED)
+    by_source: dict[str, dict[int, int]] = {}
+    for source in pending.order_by().values_list("funding_source", flat=True).distinct():
+        by_source[source] = cost_by_year(sponsorship_groups(pending.filter(funding_source=source)), cache)
+    return by_source
+
+
+def budget_impact(batch: SponsorshipBatch, cache: QuoteCache | None = None) -> list[dict]:
+    """What approving would do to each budget: needed, remaining, shortfall (for pages, no locks)."""
+    cache = cache or QuoteCache()
+    lines = []
+    for source, by_year in batch_cost(batch, cache).items():
+        for year, needed in sorted(by_year.items()):
+            row = Budget.objects.filter(funder_id=batch.funder_id, fiscal_year=year, source=source).first()
+            remaining = None if row is None else row.amount - committed(row, cache)
+            lines.append({"fiscal_year": year, "source": source, "needed": needed, "budget": row and row.amount,
+                          "remaining": remaining,
+                          "shortfall": None if remaining is None else max(0, needed - remaining)})
     return lines

@@ -83,7 +83,7 @@ def list_funders(kind, as_json):
 @click.option("--as", "username", required=True, help="Act as this user.")
 def create_funder(kind, name, region, username):
     """Register a funder."""
-    from .services import create_funder as create
+    from .funders import create_funder as create
 
     funder = create(_user_access(username), kind=kind, name=name, region_code=region)
     click.echo(f"{funder.pk} {funder.name}")
@@ -100,7 +100,7 @@ def set_budget(funder_id, fiscal_year, source, amount, note, username):
     """Enter or change a fiscal year's allocation (never below what is committed)."""
     from .budget import summary
     from .models import Funder
-    from .services import set_budget as set_
+    from .budget import set_budget as set_
 
     funder = Funder.objects.filter(pk=funder_id).first()
     if funder is None:
@@ -133,7 +133,7 @@ def sponsorships():
 def end_due(today, as_json):
     """Activate sponsorships whose first month began; end (or mark handed over) those whose last month is over.
     Idempotent: schedule it daily."""
-    from .services import advance_sponsorships
+    from .lifecycle import advance_sponsorships
 
     result = advance_sponsorships(_date(today, "--today"))
     emit(result, as_json, f"{result['month'][:7]}: {result['activated']} activated, {result['ended']} ended, "
@@ -179,7 +179,7 @@ def propose(funder_id, region, segment, workers_file, start, months, programs, f
     from lindung.people.services import search_workers
 
     from .models import Funder
-    from .services import propose_sponsorships
+    from .sponsorships import propose_sponsorships
 
     access = _user_access(username)
     funder = Funder.objects.filter(pk=funder_id).first()
@@ -209,7 +209,7 @@ def propose(funder_id, region, segment, workers_file, start, months, programs, f
 def approve(list_id, drop_covered, today, username):
     """Approve a proposed list: checks the budget, reserves every month (one payer per month)."""
     from .models import SponsorshipBatch
-    from .services import approve_batch
+    from .approval import approve_batch
 
     batch = SponsorshipBatch.objects.filter(pk=list_id).first()
     if batch is None:
@@ -226,7 +226,7 @@ def approve(list_id, drop_covered, today, username):
 @click.option("--json", "as_json", is_flag=True)
 def ending(days, today, username, as_json):
     """Sponsorships whose cover ends within N days, and whether someone continues them."""
-    from .services import ending_soon
+    from .lifecycle import ending_soon
 
     access = _user_access(username)
     rows = [{"id": s.pk, "worker_id": s.worker_id, "worker": s.worker.name, "nik": access.nik_for_display(s.worker),
@@ -246,7 +246,7 @@ def ending(days, today, username, as_json):
 @click.option("--json", "as_json", is_flag=True)
 def graduation(level, username, as_json):
     """Hand-over ("graduation") rate: finished sponsorships continued by the worker's own payment."""
-    from .services import graduation_report
+    from .impact import graduation_report
 
     rows = graduation_report(_user_access(username), level=level)
     emit(rows, as_json, "\n".join(f"{r['funder']:40} {r['region_code']:10} {r['graduated']:>6}/{r['finished']:<6} "

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import services
+from .lifecycle import ending_soon, not_continued
 from .scope import awaiting_approval
 
 
@@ -15,6 +15,6 @@ def work_waiting(access, today) -> list[dict]:
                       "url": reverse("funding-lists") + "?state=to-approve"})
     if access.can("funding.view"):
         items.append({"key": "sponsorships-ending", "label": _("sponsorships ending within 30 days, not yet continued"),
-                      "count": services.not_continued(services.ending_soon(access, today=today, days=30)).count(),
-                      "url": reverse("funding-ending") + "?days=30&open=1"})
+                      "count": not_continued(ending_soon(access, today=today, days=30)).count(),
+    "url": reverse("funding-ending") + "?days=30&open=1"})
     return items

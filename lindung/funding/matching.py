@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.audit import services as audit
+from lindung.dialect import chunks
 from lindung.formatting import number
 from lindung.months import add_months
+from lindung.months import today as local_today
 from lindung.people.models import Segment, Worker
 from lindung.regions.models import is_region_code, region_field
 
+from .approval import approve_locked, check_matching_rate
 from .errors import AlreadyCovered, FundingError
 from .kinds import allowed_sources
 from .models import (
@@ -33,7 +36,7 @@ from .models import (
 )
 from .pricing import QuoteCache, cost_by_year
 from .scope import can_act_for
-from .services import _actor, _approve, _chunks, _create_batch, _programs_overlap_q, _today, check_matching_rate, check_terms
+from .sponsorships import check_terms, create_batch, programs_overlap_q
 
 PACKAGES = {
     "jkk,jkm": gettext_lazy("JKK + JKM (standard package for vulnerable workers)"),
@@ -81,21 +84,21 @@ def add_to_pool(access, worker_ids, *, note: str = "", since: dt.datetime | None
     access.require("pool.propose")
     ids = sorted({int(i) for i in worker_ids})
     visible = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         visible += list(access.workers().filter(pk__in=chunk).values_list("id", flat=True))
     if len(visible) != len(ids):
         raise PermissionDenied(_("Some of these workers are outside your scope."))
     since = since or timezone.now()
     with transaction.atomic():
         waiting = set()
-        for chunk in _chunks(visible):
+        for chunk in chunks(visible):
             waiting.update(WaitingEntry.objects.filter(closed_at__isnull=True, worker_id__in=chunk)
                            .values_list("worker_id", flat=True))
-        new = [WaitingEntry(worker_id=i, proposed_by=_actor(access), since=since, note=note[:300])
+        new = [WaitingEntry(worker_id=i, proposed_by=access.acting_user, since=since, note=note[:300])
                for i in visible if i not in waiting]
         WaitingEntry.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
         if new:
-            audit.record(_actor(access), audit.Action.CREATE, access.user, summary=_(
+            audit.record(access.acting_user, audit.Action.CREATE, access.user, summary=_(
                 "%(n)d worker(s) put in the waiting pool") % {"n": len(new)},
                 region_code=(access.region_codes[0] if len(access.region_codes) == 1 else ""))
     return len(new)
@@ -109,7 +112,7 @@ def withdraw_from_pool(access, entry: WaitingEntry, *, note: str = "") -> Waitin
         WaitingEntry.objects.filter(pk=entry.pk, closed_at__isnull=True).update(
             closed_at=timezone.now(), note=(note or entry.note)[:300])
         entry.refresh_from_db()
-        audit.record(_actor(access), audit.Action.UPDATE, entry, region_code=entry.worker.village_id,
+        audit.record(access.acting_user, audit.Action.UPDATE, entry, region_code=entry.worker.village_id,
                      summary=_("withdrawn from the waiting pool"))
     return entry
 
@@ -136,7 +139,7 @@ def eligible_entries(request: MatchRequest):
                                           month__lte=request.end_month, program__in=programs)
     proposed = Sponsorship.objects.filter(worker_id=OuterRef("worker_id"), state=SponsorshipState.PROPOSED,
                                           start_month__lte=request.end_month, end_month__gte=request.start_month
-                                          ).filter(_programs_overlap_q(request.programs))
+                                          ).filter(programs_overlap_q(request.programs))
     return entries.exclude(Exists(covered)).exclude(Exists(proposed))
 
 
@@ -193,7 +196,7 @@ def preview(access, funder: Funder, request: MatchRequest, *, funding_source: st
     rows = list(rows)
     chosen = fair_order(rows, int(request.count))
     workers = {}
-    for chunk in _chunks(chosen):
+    for chunk in chunks(chosen):
         workers.update({w.pk: w for w in Worker.objects.filter(pk__in=chunk).select_related("village")})
     since = {r[0]: r[2] for r in rows}
     cache = QuoteCache()
@@ -233,23 +236,23 @@ def confirm(access, funder: Funder, worker_ids: list[int], request: MatchRequest
         raise FundingError(_("Ask for between 1 and %(n)s workers.") % {"n": number(max_workers())})
     check_matching_rate(access)
     still = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         still.update(eligible_entries(request).filter(worker_id__in=chunk).values_list("worker_id", flat=True))
     if len(still) != len(ids):
         raise AlreadyCovered(sorted(set(ids) - still), _(
             "%(n)d of these workers are no longer waiting for a payer (another funder may have just confirmed "
             "them). Nothing was saved; please run the matching again.") % {"n": len(set(ids) - still)})
-    actor = _actor(access)
+    actor = access.acting_user
     with transaction.atomic():
-        batch = _create_batch(actor, funder, ids, Worker.objects.all(), request.programs, request.start_month,
-                              request.months, source, note or _("donor matching"), origin=BatchOrigin.MATCHING,
-                              skip_covered=False)
+        batch = create_batch(actor, funder, ids, Worker.objects.all(), request.programs, request.start_month,
+                             request.months, source, note or _("donor matching"), origin=BatchOrigin.MATCHING,
+                             skip_covered=False)
         batch = SponsorshipBatch.objects.select_for_update().get(pk=batch.pk)
-        _approve(actor, batch, funder, today=_today(today))
+        approve_locked(actor, batch, funder, today=today or local_today())
         audit.event(actor, "matching.confirm", workers=ids, region_code=funder.region_id or "",
                     summary=_("%(n)d workers confirmed for %(funder)s (list #%(batch)d)") % {
                         "n": len(ids), "funder": funder.name, "batch": batch.pk})
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             WaitingEntry.objects.filter(closed_at__isnull=True, worker_id__in=chunk).update(
                 closed_at=timezone.now(),
                 sponsorship=Subquery(batch.sponsorships.filter(worker_id=OuterRef("worker_id")).values("id")[:1]))

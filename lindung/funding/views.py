@@ -12,23 +12,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.routing import replica_view
-from lindung.audit import services as audit
 from lindung.errors import DomainError, to_messages
 from lindung.formatting import number
 from lindung.people.models import Segment
 from lindung.people.services import search_workers
 from lindung.redirects import back_to
 from lindung.regions.models import region_field
-from lindung.rules.choices import SOURCE_OF_FUNDER_KIND, Program
-from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
+from lindung.rules.choices import Program, SOURCE_OF_FUNDER_KIND
+from lindung.tabular import Column, ID, MONTH, NUMBER, export_response
 
 from . import budget as budgets
-from . import matching, services
+from . import matching
+from .approval import approve_batch, cancel_batch, cancel_sponsorship
+from .budget import budget_impact, set_budget
 from .errors import AlreadyCovered
 from .forms import BudgetForm, MatchForm, ProposeForm
+from .impact import REGION_FIELDS, funder_impact, graduation_report
 from .kinds import allowed_sources
+from .lifecycle import continue_as_self_payer, ending_soon, not_continued
 from .models import BatchState, FunderKind, Sponsorship, SponsorshipState
 from .pricing import QuoteCache
+from .sponsorships import existing_payers, propose_sponsorships
 from .scope import (
     awaiting_approval, budget_funders, can_act_for, can_approve_for, may_approve, own_funder, proposable_funders,
     visible_batches, visible_funders, visible_sponsorships,
@@ -50,20 +54,20 @@ TO_APPROVE = "to-approve"  # the list filter "waiting for my approval" (the home
 def home(request):
     access = request.access
     access.require("funding.view")
-    ending = services.ending_soon(access)
+    ending = ending_soon(access)
     context = {
         "to_approve": awaiting_approval(access),
         "my_proposals": (visible_batches(access).filter(state=BatchState.PROPOSED, proposed_by=request.user)
                          .select_related("funder").annotate(n=Count("sponsorships"))[:50]),
         "pool_count": matching.pool(access).count(),
-        "ending_count": services.not_continued(ending).count(),
+        "ending_count": not_continued(ending).count(),
         "funders": visible_funders(access).exclude(kind=FunderKind.SELF).select_related("region")[:30],
         "own_funder": None,
     }
     if access.funder_id:
         funder = visible_funders(access).get()
         context["own_funder"] = funder
-        context["impact"] = services.funder_impact(access, funder)
+        context["impact"] = funder_impact(access, funder)
     return render(request, "funding/home.html", context)
 
 
@@ -91,7 +95,7 @@ def funder_detail(request, pk):
             raise PermissionDenied(_("You may not manage this funder's budget."))
         if form.is_valid():
             try:
-                services.set_budget(access, funder, **form.cleaned_data)
+                set_budget(access, funder, **form.cleaned_data)
                 messages.success(request, _("Budget saved."))
                 return redirect("funding-funder", pk=funder.pk)
             except DomainError as exc:
@@ -103,7 +107,7 @@ def funder_detail(request, pk):
         "funder": funder, "form": form if may_budget else None,
         "budgets": ([budgets.summary(b, cache) for b in funder.budgets.order_by("-fiscal_year", "source")]
                     if budget_funders(access).filter(pk=funder.pk).exists() else []),
-        "impact": services.funder_impact(access, funder),
+        "impact": funder_impact(access, funder),
         "page": _disclosed_page(access, sponsorships, 50, request, "page:/funding/funders/"),
         "can_match": access.can("matching.run") and can_act_for(access, funder) and funder.kind in (
             FunderKind.COMPANY, FunderKind.DONOR, FunderKind.SERTAKAN),
@@ -138,10 +142,10 @@ def batch_detail(request, pk):
     return render(request, "funding/batch_detail.html", {
         "batch": batch, "page": _disclosed_page(access, rows, 100, request, "page:/funding/lists/"),
         "total": batch.sponsorships.count(), "visible": rows.count(),
-        "impact": services.budget_impact(batch) if batch.state == BatchState.PROPOSED else [],
+        "impact": budget_impact(batch) if batch.state == BatchState.PROPOSED else [],
         "may_approve": approvable,
         "may_cancel": batch.state == BatchState.PROPOSED and (approvable or batch.proposed_by_id == request.user.pk
-                                                              or can_approve_for(access, batch.funder)),
+                                                     or can_approve_for(access, batch.funder)),
     })
 
 
@@ -150,7 +154,7 @@ def batch_detail(request, pk):
 def batch_approve(request, pk):
     batch = get_object_or_404(visible_batches(request.access), pk=pk)
     try:
-        batch = services.approve_batch(request.access, batch, drop_covered=bool(request.POST.get("drop_covered")))
+        batch = approve_batch(request.access, batch, drop_covered=bool(request.POST.get("drop_covered")))
         messages.success(request, _("List approved: %(n)d sponsorships.") % {"n": batch.count})
     except DomainError as exc:
         to_messages(request, exc)
@@ -162,7 +166,7 @@ def batch_approve(request, pk):
 def batch_cancel(request, pk):
     batch = get_object_or_404(visible_batches(request.access), pk=pk)
     try:
-        services.cancel_batch(request.access, batch)
+        cancel_batch(request.access, batch)
         messages.success(request, _("List cancelled."))
     except DomainError as exc:
         to_messages(request, exc)
@@ -197,8 +201,8 @@ def propose(request):
         d = form.cleaned_data
         ids = workers if d["all_matching"] else [int(i) for i in request.POST.getlist("worker") if i.isdigit()]
         try:
-            batch = services.propose_sponsorships(access, funder, ids, d["programs"], d["start_month"], d["months"],
-                                                  d["funding_source"], d["note"], skip_covered=d["skip_covered"])
+            batch = propose_sponsorships(access, funder, ids, d["programs"], d["start_month"], d["months"],
+                                         d["funding_source"], d["note"], skip_covered=d["skip_covered"])
             messages.success(request, _("List proposed: %(n)s workers, waiting for approval.") % {
                 "n": number(batch.count)})
             if batch.skipped_worker_ids:
@@ -210,7 +214,7 @@ def propose(request):
             # Say who and why, and offer to go on without them (the same list, with skip_covered).
             total = len(ids) if isinstance(ids, list) else ids.count()
             already = {"count": len(exc.worker_ids), "others": total - len(exc.worker_ids),
-                       "rows": services.existing_payers(exc.worker_ids, d["programs"], d["start_month"], d["months"])}
+                       "rows": existing_payers(exc.worker_ids, d["programs"], d["start_month"], d["months"])}
         except DomainError as exc:
             to_messages(request, exc)
     shown = list(workers[:200])
@@ -290,10 +294,10 @@ def ending(request):
         days = max(1, min(int(request.GET.get("days", 30)), 366))
     except ValueError:
         days = 30
-    rows = services.ending_soon(access, days=days)
+    rows = ending_soon(access, days=days)
     only_open = request.GET.get("open") == "1"
     if only_open:
-        rows = services.not_continued(rows)
+        rows = not_continued(rows)
     return render(request, "funding/ending.html", {
         "only_open": only_open,
         "page": _disclosed_page(access, rows, 100, request, "page:/funding/ending/"), "days": days,
@@ -307,8 +311,8 @@ def handover(request, pk):
     sponsorship = get_object_or_404(visible_sponsorships(request.access), pk=pk)
     try:
         months = max(1, min(int(request.POST.get("months", 12)), 60))
-        new = services.continue_as_self_payer(request.access, sponsorship, months=months,
-                                              wadah=request.POST.get("wadah", ""))
+        new = continue_as_self_payer(request.access, sponsorship, months=months,
+                                     wadah=request.POST.get("wadah", ""))
         messages.success(request, _("%(name)s continues as a self-payer from %(month)s.") % {
             "name": new.worker.name, "month": f"{new.start_month:%Y-%m}"})
     except (DomainError, ValueError) as exc:
@@ -321,7 +325,7 @@ def handover(request, pk):
 def sponsorship_cancel(request, pk):
     sponsorship = get_object_or_404(visible_sponsorships(request.access), pk=pk)
     try:
-        services.cancel_sponsorship(request.access, sponsorship, reason=request.POST.get("reason", ""))
+        cancel_sponsorship(request.access, sponsorship, reason=request.POST.get("reason", ""))
         messages.success(request, _("Sponsorship cancelled; later months are released."))
     except DomainError as exc:
         to_messages(request, exc)
@@ -392,10 +396,10 @@ def graduation(request):
     access.require("funding.view")
     level = request.GET.get("level", "regency")
     try:
-        rows = services.graduation_report(access, level=level)
+        rows = graduation_report(access, level=level)
     except DomainError as exc:
         to_messages(request, exc)
-        rows, level = services.graduation_report(access), "regency"
+        rows, level = graduation_report(access), "regency"
     return render(request, "funding/graduation.html", {"rows": rows, "level": level,
-                                                       "levels": list(services.REGION_FIELDS)})
+                                                       "levels": list(REGION_FIELDS)})
 

@@ -135,7 +135,7 @@ class RegistryChecks:
 
     def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
         """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""
-        from lindung.funding.services import payers_of
+        from lindung.funding.sponsorships import payers_of
 
         o = self.options
         return payers_of(worker_ids, o.programs, o.start_month.replace(day=1), int(o.months))

@@ -388,7 +388,7 @@ def _audit_updates(job: ImportJob, updates: list) -> None:
 
 def _propose(access, options: Options, niks: list[str], job: ImportJob):
     from lindung.funding.models import BatchOrigin, Funder
-    from lindung.funding.services import propose_sponsorships
+    from lindung.funding.sponsorships import propose_sponsorships
     from lindung.people.models import Worker
 
     ids = []

@@ -25,8 +25,8 @@ from lindung.accounts.models import Role, User
 from lindung.billing.models import InvoiceStatus
 from lindung.billing.scope import visible_invoices
 from lindung.formatting import number, rupiah
+from lindung.funding.lifecycle import ending_soon
 from lindung.funding.models import FunderKind
-from lindung.funding.services import ending_soon
 from lindung.rules.services import reminder_windows
 
 

@@ -18,7 +18,7 @@ from lindung.claims.stats import paid_statistics
 from lindung.coverage import charts
 from lindung.funding.models import Funder, FunderKind, SponsorshipState
 from lindung.funding.scope import visible_funders, visible_sponsorships
-from lindung.funding.services import graduation_report
+from lindung.funding.impact import graduation_report
 
 from .. import document as d
 from ..catalogue import Report

@@ -1,7 +1,7 @@
 """Hand-over: what became of finished sponsorships — continued as self-payers, picked up by another
 funder, or dropped — and the graduation rate, per funder and region.
 
-Figures are ``lindung.funding.services.graduation_report`` (the hand-over page and
+Figures are ``lindung.funding.impact.graduation_report`` (the hand-over page and
 ``GET /api/v1/funding/graduation``), through the user's scope; sponsorships ending soon come
 from ``ending_soon``, the list the hand-over page works from.
 """
@@ -9,8 +9,9 @@ from ``ending_soon``, the list the hand-over page works from.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lindung.funding.impact import graduation_report
+from lindung.funding.lifecycle import ending_soon
 from lindung.funding.scope import visible_funders
-from lindung.funding.services import ending_soon, graduation_report
 from lindung.regions.models import REGION_FIELDS
 from lindung.regions.models import Region
 
