@@ -1,6 +1,7 @@
 """Commands about the installation itself: database migrations, serving, Django passthrough."""
 
 import click
+from django.utils.translation import gettext_lazy
 
 from lindung.cli import emit
 from lindung.formatting import number
@@ -53,6 +54,11 @@ def manage(args):
     execute_from_command_line(["lindung manage", *args])
 
 
+# The modes of settings.py, as people read them (the code stays in --json).
+CHECK_MODES = {"production": gettext_lazy("production"), "demo": gettext_lazy("demo"),
+               "dev": gettext_lazy("development"), "test": gettext_lazy("test")}
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
 def check(as_json):
@@ -65,7 +71,14 @@ def check(as_json):
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     info = {"mode": settings.MODE, "debug": settings.DEBUG, "database": connection.vendor,
             "data_dir": str(settings.DATA_DIR), "pending_migrations": len(pending)}
-    emit(info, as_json, "\n".join(f"{k}: {v}" for k, v in info.items()))
+    from django.utils.translation import gettext as _
+
+    database = {"sqlite": _("SQLite (embedded)"), "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
+    lines = [(_("Mode"), CHECK_MODES.get(settings.MODE, settings.MODE)), (_("Debugging"), _("on") if settings.DEBUG
+                                                                             else _("off")),
+             (_("Database"), database), (_("Data folder"), str(settings.DATA_DIR)),
+             (_("Pending migrations"), number(len(pending)))]
+    emit(info, as_json, "\n".join(f"{k}: {v}" for k, v in lines))
 
 
 @click.command("backup")
@@ -76,7 +89,9 @@ def backup_command(target):
     from lindung.backup import backup
 
     path = backup(target)
-    click.echo(f"{path} ({number(path.stat().st_size)} bytes)")
+    from django.utils.translation import gettext as _
+
+    click.echo(_("%(path)s (%(size)s bytes)") % {"path": path, "size": number(path.stat().st_size)})
 
 
 @click.command("restore")
@@ -88,10 +103,13 @@ def restore_command(source, yes):
 
     from lindung.backup import restore
 
+    from django.utils.translation import gettext as _
+
     if not yes:
-        click.confirm(f"Replace everything in the {connection.vendor} database with {source}?", abort=True)
+        click.confirm(_("Replace everything in the %(vendor)s database with %(source)s?") % {
+            "vendor": connection.vendor, "source": source}, abort=True)
     restore(source)
-    click.echo(f"restored {source}")
+    click.echo(_("Restored from %(source)s.") % {"source": source})
 
 
 commands = [migrate, setup, serve, manage, check, backup_command, restore_command]

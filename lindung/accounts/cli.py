@@ -107,9 +107,12 @@ def list_users(as_json):
     """List users with role and regions."""
     from .models import User
 
+    users = list(User.objects.select_related("funder").order_by("username"))
     rows = [{"username": u.username, "role": u.role, "regions": u.region_codes(), "funder": u.funder_id}
-            for u in User.objects.order_by("username")]
-    emit(rows, as_json, "\n".join(f"{r['username']:20} {r['role']:18} {','.join(r['regions'])}" for r in rows))
+            for u in users]
+    emit(rows, as_json, "\n".join(  # the role by its label, a funder user with the funder's name
+        f"{u.username:20} {u.get_role_display():34} {','.join(r['regions']) or (u.funder.name if u.funder else '')}"
+        for u, r in zip(users, rows)))
 
 
 command = users

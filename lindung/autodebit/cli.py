@@ -111,8 +111,12 @@ def mandates_command(state, username, as_json):
     rows = [{"id": m.pk, "worker_id": m.worker_id, "worker": m.worker.name, "bank": m.bank_id,
              "account": m.masked_account, "debit_day": m.debit_day, "programs": m.programs, "state": m.state,
              "start_month": m.start_month.strftime("%Y-%m")} for m in qs]
-    emit(rows, as_json, "\n".join(f"#{r['id']:<6} {r['bank']:10} {r['account']:>20} {r['state']:10} {r['worker']}"
-                                  for r in rows) or "-")
+    from lindung.formatting import label
+
+    from .models import MandateState
+
+    emit(rows, as_json, "\n".join(f"#{r['id']:<6} {r['bank']:10} {r['account']:>20} {label(MandateState, r['state']):12} "
+                                  f"{r['worker']}" for r in rows) or "-")
 
 
 @command.command("register")
@@ -186,8 +190,13 @@ def failures_command(username, as_json):
     rows = [{"id": d.pk, "mandate": d.mandate_id, "worker_id": d.mandate.worker_id, "worker": d.mandate.worker.name,
              "village": d.mandate.worker.village_id, "month": d.month.strftime("%Y-%m"), "amount": d.amount,
              "reason_code": d.reason_code, "reason": d.reason} for d in open_failures(access_for(username))]
+    from lindung.formatting import label, rupiah
+
+    from .models import Reason
+
     emit(rows, as_json, "\n".join(f"{r['id']:>6} {r['month']} #{r['mandate']:<6} {r['reason_code']:>4} "
-                                  f"{r['reason']:20} {r['worker']}" for r in rows) or "-")
+                                  f"{label(Reason, r['reason']):24} {rupiah(r['amount']):>10} {r['worker']}"
+                                  for r in rows) or "-")
 
 
 @command.command("banks")
@@ -213,4 +222,5 @@ def banks_command(load_file, as_json):
             raise _refused(exc) from None
         click.echo(_("%(n)d bank layout(s) loaded.") % {"n": count})
     rows = [{"code": b.code, "name": b.name, "layout": b.layout} for b in BankLayout.objects.order_by("code")]
-    emit(rows, as_json, "\n".join(f"{r['code']:12} {r['name']}" for r in rows) or "-")
+    # the shipped layouts' names are in the catalogues; a bank added from a file shows its own name
+    emit(rows, as_json, "\n".join(f"{r['code']:12} {_(r['name'])}" for r in rows) or "-")

@@ -89,8 +89,13 @@ def list_claims(state, region, username, as_json):
     audit.AuditEntry.objects.create(actor=access.user if username else None, action=audit.Action.EXPORT,
                                     target_type="claims.claim", target_id="list", region_code=region[:10],
                                     summary=f"claims list (console) state={state} region={region}")
-    text = "\n".join(f"#{r['id']} {r['kind']:<14} {r['state']:<18} {r['worker']['nik']} {r['worker']['name']}  "
-                     f"{rupiah(r['paid_amount'] or r['expected_amount'])}" for r in rows)
+    from lindung.formatting import label
+
+    from .models import ClaimKind, ClaimState
+
+    text = "\n".join(f"#{r['id']} {label(ClaimKind, r['kind']):<40} {label(ClaimState, r['state']):<20} "
+                     f"{r['worker']['nik']} {r['worker']['name']}  {rupiah(r['paid_amount'] or r['expected_amount'])}"
+                     for r in rows)
     emit(rows, as_json, text)
 
 
@@ -149,7 +154,9 @@ def sender_add(sender_id, name, public_key):
         raise click.ClickException(exc.message) from None
     TrustedSender.objects.update_or_create(sender_id=sender_id, defaults={"name": name, "public_key": key,
                                                                           "active": True})
-    click.echo(f"{sender_id}: trusted")
+    from django.utils.translation import gettext as _
+
+    click.echo(_("%(sender)s: trusted") % {"sender": sender_id})
 
 
 @deaths.command("process")
@@ -157,7 +164,11 @@ def process():
     """Process the civil-registry notifications waiting in the queue now (the worker does it too)."""
     from .dci import process_all
 
-    click.echo(f"{process_all()} messages processed")
+    from django.utils.translation import gettext as _
+
+    from lindung.formatting import number
+
+    click.echo(_("%(n)s messages processed") % {"n": number(process_all())})
 
 
 commands = [claims, deaths]

@@ -1,6 +1,7 @@
 """Coverage commands: indicators for a region and month, monthly snapshots, rebuilding derived cover."""
 
 import click
+from django.utils.translation import gettext as _
 
 from lindung.cli import emit
 from lindung.formatting import number, percent
@@ -89,9 +90,19 @@ def worker(worker_id, month_text, as_json):
     from .services import worker_summary
 
     if not Worker.objects.filter(pk=worker_id).exists():
-        raise click.ClickException(f"No worker {worker_id}.")
+        raise click.ClickException(_("No worker %(id)s.") % {"id": worker_id})
     data = worker_summary(worker_id, _month(month_text))
-    emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+    from lindung.formatting import label
+
+    from .models import Status
+
+    lines = [(_("Worker"), f"#{data['worker_id']}"), (_("Month"), data["month"]),
+             (_("Status"), label(Status, data["status"])), (_("First month"), data["first_month"] or "–"),
+             (_("Active since"), data["active_since"] or "–"), (_("Paid through"), data["paid_through"] or "–"),
+             (_("Contribution months"), number(data["contribution_months"])),
+             (_("Memberships"), number(data["memberships"])),
+             (_("Covered months"), ", ".join(data["covered_months"]) or "–")]
+    emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in lines))
 
 
 command = coverage

@@ -10,7 +10,7 @@ import click
 from django.utils.translation import gettext as _
 
 from lindung.cli import emit
-from lindung.formatting import label, percent, rupiah
+from lindung.formatting import label, number, percent, rupiah
 
 
 def source_label(code: str) -> str:
@@ -31,7 +31,7 @@ def _user_access(username):
 
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise click.ClickException(f"No active user {username!r}.")
+        raise click.ClickException(_("No active user %(name)r.") % {"name": username})
     return Access(user)
 
 
@@ -44,7 +44,8 @@ def _date(value: str | None, name: str) -> dt.date | None:
     try:
         return parse_day(value, name, month_means_first=True)
     except InvalidInput:
-        raise click.ClickException(f"{name} must look like 2026-01 or 2026-01-31, not {value!r}.") from None
+        raise click.ClickException(_("%(name)s must look like 2026-01 or 2026-01-31, not %(value)r.") % {
+            "name": name, "value": value}) from None
 
 
 @click.group()
@@ -61,6 +62,8 @@ def list_funders(kind, as_json):
     from .models import Funder
     from .pricing import QuoteCache
 
+    from .models import FunderKind
+
     qs = Funder.objects.order_by("kind", "name").prefetch_related("budgets")
     if kind:
         qs = qs.filter(kind=kind)
@@ -69,7 +72,7 @@ def list_funders(kind, as_json):
              "budgets": [summary(b, cache) for b in f.budgets.all()]} for f in qs]
     lines = []
     for r in rows:
-        lines.append(f"{r['id']:>5}  {r['kind']:9} {r['name']}  {r['region'] or ''}")
+        lines.append(f"{r['id']:>5}  {label(FunderKind, r['kind']):36} {r['name']}  {r['region'] or ''}")
         for b in r["budgets"]:
             lines.append(f"       {b['fiscal_year']} {source_label(b['source'])}: " + _budget_line(b))
     emit(rows, as_json, "\n".join(lines) or _("No funders."))
@@ -104,7 +107,7 @@ def set_budget(funder_id, fiscal_year, source, amount, note, username):
 
     funder = Funder.objects.filter(pk=funder_id).first()
     if funder is None:
-        raise click.ClickException(f"No funder {funder_id}.")
+        raise click.ClickException(_("No funder %(id)s.") % {"id": funder_id})
     row = set_(_user_access(username), funder, fiscal_year=fiscal_year, source=source, amount=amount,
                note=note)
     s = summary(row)
@@ -119,7 +122,9 @@ def sources(as_json):
     from .models import FunderKind
 
     rows = {kind: sorted(allowed_sources(kind)) for kind in FunderKind.values}
-    emit(rows, as_json, "\n".join(f"{k:9} {', '.join(v)}" for k, v in rows.items()))
+    emit(rows, as_json, "\n".join(  # each source by its label, with the value --source takes
+        f"{label(FunderKind, k)}: " + "; ".join(f"{source_label(c)} (--source {c})" for c in v)
+        for k, v in rows.items()))
 
 
 @click.group()
@@ -136,8 +141,8 @@ def end_due(today, as_json):
     from .lifecycle import advance_sponsorships
 
     result = advance_sponsorships(_date(today, "--today"))
-    emit(result, as_json, f"{result['month'][:7]}: {result['activated']} activated, {result['ended']} ended, "
-                          f"{result['handed_over']} handed over")
+    emit(result, as_json, _("%(month)s: %(activated)s activated, %(ended)s ended, %(handed_over)s handed over") % {
+        "month": result["month"][:7], **{k: number(result[k]) for k in ("activated", "ended", "handed_over")}})
 
 
 @sponsorships.command("lists")
@@ -147,7 +152,7 @@ def lists(state, as_json):
     """Sponsorship lists with their state, proposer and approver."""
     from django.db.models import Count
 
-    from .models import SponsorshipBatch
+    from .models import BatchState, SponsorshipBatch
 
     qs = SponsorshipBatch.objects.select_related("funder", "proposed_by", "approved_by").annotate(
         n=Count("sponsorships")).order_by("-created_at", "-id")
@@ -156,9 +161,9 @@ def lists(state, as_json):
     rows = [{"id": b.pk, "funder": b.funder.name, "state": b.state, "origin": b.origin, "sponsorships": b.n,
              "proposed_by": b.proposed_by.username if b.proposed_by else None,
              "approved_by": b.approved_by.username if b.approved_by else None, "note": b.note} for b in qs[:500]]
-    emit(rows, as_json, "\n".join(f"#{r['id']:<5} {r['state']:9} {r['sponsorships']:>7} {r['funder']} "
-                                  f"({r['proposed_by']} → {r['approved_by'] or '…'}) {r['note']}" for r in rows)
-         or "No lists.")
+    emit(rows, as_json, "\n".join(f"#{r['id']:<5} {label(BatchState, r['state']):12} {number(r['sponsorships']):>7} "
+                                  f"{r['funder']} ({r['proposed_by'] or '–'} → {r['approved_by'] or '…'}) {r['note']}"
+                                  for r in rows) or _("No lists."))
 
 
 @sponsorships.command("propose")
@@ -184,21 +189,22 @@ def propose(funder_id, region, segment, workers_file, start, months, programs, f
     access = _user_access(username)
     funder = Funder.objects.filter(pk=funder_id).first()
     if funder is None:
-        raise click.ClickException(f"No funder {funder_id}.")
+        raise click.ClickException(_("No funder %(id)s.") % {"id": funder_id})
     if workers_file:
         try:
             ids = [int(line) for line in workers_file.read().split() if line.strip()]
         except ValueError:
-            raise click.ClickException("The workers file must hold one numeric worker id per line.") from None
+            raise click.ClickException(_("The workers file must hold one numeric worker id per line.")) from None
     elif region:
         qs = search_workers(access, region=region)
         ids = list((qs.filter(segment=segment) if segment else qs).values_list("id", flat=True))
     else:
-        raise click.ClickException("Give --region or --workers-file.")
+        raise click.ClickException(_("Give --region or --workers-file."))
     batch = propose_sponsorships(access, funder, ids, programs.split(","), _date(start, "--start"), months,
                                  funding_source, note, skip_covered=skip_covered)
-    click.echo(f"List #{batch.pk}: {batch.count} sponsorships proposed"
-               + (f", {len(batch.skipped_worker_ids)} left out (already covered)" if batch.skipped_worker_ids else ""))
+    click.echo(_("List #%(id)s: %(count)s sponsorships proposed") % {"id": batch.pk, "count": number(batch.count)}
+               + (_(", %(n)s left out (already covered)") % {"n": number(len(batch.skipped_worker_ids))}
+                  if batch.skipped_worker_ids else ""))
 
 
 @sponsorships.command("approve")
@@ -213,10 +219,10 @@ def approve(list_id, drop_covered, today, username):
 
     batch = SponsorshipBatch.objects.filter(pk=list_id).first()
     if batch is None:
-        raise click.ClickException(f"No list {list_id}.")
+        raise click.ClickException(_("No list %(id)s.") % {"id": list_id})
     batch = approve_batch(_user_access(username), batch, today=_date(today, "--today"),
                           drop_covered=drop_covered)
-    click.echo(f"List #{batch.pk} approved: {batch.count} sponsorships.")
+    click.echo(_("List #%(id)s approved: %(count)s sponsorships.") % {"id": batch.pk, "count": number(batch.count)})
 
 
 @sponsorships.command("ending")
@@ -236,7 +242,7 @@ def ending(days, today, username, as_json):
     access.disclose([r["worker_id"] for r in rows], door="cli:sponsorships ending")
     emit(rows, as_json, "\n".join(f"{r['end_month']} {r['nik']} {r['worker']:30} {r['funder']}"
                                   f"{' → ' + r['continued_by'] if r['continued_by'] else ''}" for r in rows)
-         or "Nothing ends in this period.")
+         or _("Nothing ends in this period."))
 
 
 @sponsorships.command("graduation")

@@ -124,13 +124,23 @@ def job_report(job) -> dict:
 def text_report(report: dict) -> str:
     from django.utils.translation import gettext as _
 
-    lines = [_("Import #%(job)s %(file)s: %(status)s (%(outcome)s)") % report,
-             _("%(rows)d rows: %(accepted)d accepted (%(created)d new, %(updated)d updated, %(skipped)d already "
-               "registered), %(rejected)d rejected, %(flagged)d to review.") % report]
+    from lindung.formatting import label, number
+
+    from .models import Outcome, Status
+
+    # People read the status and outcome by their labels and the counts as numbers; the codes of the
+    # findings stay in --json (the message says what is wrong).
+    shown = report | {k: number(report[k]) for k in ("rows", "accepted", "created", "updated", "skipped", "rejected",
+                                                     "flagged")}
+    shown |= {"status": label(Status, report["status"]), "outcome": label(Outcome, report["outcome"])}
+    lines = [(_("Import #%(job)s %(file)s: %(status)s (%(outcome)s)") if report["outcome"]
+              else _("Import #%(job)s %(file)s: %(status)s")) % shown,
+             _("%(rows)s rows: %(accepted)s accepted (%(created)s new, %(updated)s updated, %(skipped)s already "
+               "registered), %(rejected)s rejected, %(flagged)s to review.") % shown]
     if report.get("failure"):
         lines.append(report["failure"])
     for item in report["errors"][:200]:
-        lines.append(_("  row %(row)d, %(column)s: %(message)s [%(code)s]") % item)
+        lines.append(_("  row %(row)s, %(column)s: %(message)s") % (item | {"row": number(item["row"])}))
     if len(report["errors"]) > 200:
         lines.append(_("  … %(n)d more (use --json for all)") % {"n": len(report["errors"]) - 200})
     for item in report["review"][:50]:

@@ -97,10 +97,15 @@ def progress_command(programme_id, month_text, username, as_json):
 
     access = access_for(username)
     data = progress(access, _programme(access, programme_id), parse_month(month_text) if month_text else this_month())
-    lines = [f"{r['code']} {r['name'][:28]:28} {r['covered']:>6} / {r['target']:<6} {r['state']}" for r in data["villages"]]
+    from django.utils.translation import gettext as _
+
+    state = {"at": _("at target"), "above": _("above target"), "below": _("below target")}
+    lines = [f"{r['code']} {r['name'][:28]:28} {number(r['covered']):>6} / {number(r['target']):<6} "
+             f"{state.get(r['state'], r['state'])}" for r in data["villages"]]
     totals = data["totals"]
-    lines.append(f"{number(totals['covered'])} / {number(totals['target'])}; behind: {len(data['behind'])}; "
-                 f"paid {rupiah(data['budget']['paid'])}")
+    lines.append(_("%(covered)s / %(target)s; villages behind: %(behind)s; paid %(paid)s") % {
+        "covered": number(totals["covered"]), "target": number(totals["target"]), "behind": number(len(data["behind"])),
+        "paid": rupiah(data["budget"]["paid"])})
     emit(data, as_json, "\n".join(lines))
 
 

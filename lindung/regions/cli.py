@@ -25,9 +25,14 @@ def load(as_json):
     cache.clear()
     data = {"regions": result.regions, "by_level": result.by_level, "populations": result.populations,
             "seconds": round(time.monotonic() - started, 2)}
-    emit(data, as_json, _("%(regions)d regions (%(levels)s), %(pop)d population figures in %(s)ss.") % {
-        "regions": result.regions, "pop": result.populations, "s": data["seconds"],
-        "levels": ", ".join(f"{k} {v}" for k, v in result.by_level.items())})
+    from lindung.formatting import number
+
+    from .models import LEVEL_NAMES
+
+    emit(data, as_json, _("%(regions)s regions (%(levels)s), %(pop)s population figures in %(s)ss.") % {
+        "regions": number(result.regions), "pop": number(result.populations), "s": number(data["seconds"], 2),
+        "levels": ", ".join(f"{LEVEL_NAMES[k].label.lower() if k in LEVEL_NAMES else k} {number(v)}"
+                            for k, v in result.by_level.items())})
 
 
 @regions.command("working-population")

@@ -37,8 +37,9 @@ def report(name, region, period, year, funder, target, fmt, out, as_user, list_o
     if list_only or not name:
         items = [{"name": r.name, "title": str(r.title), "formats": list(r.formats), "parameters": list(r.params)}
                  for r in catalogue().values()]
-        emit(items, as_json, "\n".join(f"{i['name']:<12} {i['title']} ({', '.join(i['formats'])}; "
-                                       f"{', '.join(i['parameters'])})" for i in items))
+        emit(items, as_json, "\n".join(  # the name and options as they are typed, after the title
+            f"{i['title']}: lindung report {i['name']} ({', '.join(i['formats'])}; "
+            f"{' '.join('--' + p for p in i['parameters'])})" for i in items))
         return
     if as_user:
         user = User.objects.filter(username=as_user, is_active=True).first()

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from lindung.formatting import number
 from lindung.months import parse_day, today
 
 from .choices import SchoolLevel
@@ -160,11 +161,11 @@ def stmb(*, income, months: int, accident_date, claim_date=None) -> Benefit:
     after = months - full
     full_pct, after_pct = Decimal(str(rule["full_percent"])), Decimal(str(rule["after_percent"]))
     if full:
-        benefit.items.append(Item("full", _("Months 1–%(n)d at %(pct)s %%") % {"n": full, "pct": full_pct.normalize()},
+        benefit.items.append(Item("full", _("Months 1–%(n)d at %(pct)s %%") % {"n": full, "pct": number(full_pct, None)},
                                   full * round_rupiah(income * full_pct / HUNDRED)))
     if after:
         benefit.items.append(Item("reduced", _("Months %(a)d–%(b)d at %(pct)s %%") % {
-            "a": full + 1, "b": months, "pct": after_pct.normalize()}, after * round_rupiah(income * after_pct / HUNDRED)))
+            "a": full + 1, "b": months, "pct": number(after_pct, None)}, after * round_rupiah(income * after_pct / HUNDRED)))
     _claim_window(benefit, accident_date, claim_date)
     return benefit
 

@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindung.formatting import rupiah
+from lindung.formatting import percent, rupiah
 from lindung.months import today as local_today
 
 from .book import book
@@ -29,12 +29,18 @@ PARAMETER_LABELS = {
 }
 
 
+# The sections of rule_rows, for people.
+SECTION_LABELS = {"rates": gettext_lazy("Contribution rates"), "discounts": gettext_lazy("Reliefs"),
+                  "parameters": gettext_lazy("Parameters"), "holidays": gettext_lazy("Holidays")}
+
+
 def _row(obj, summary: str, on: dt.date | None, **extra) -> dict:
-    """A rule row; its note is shipped in English and shown in the user's language (the notes of
-    rules.json are in the catalogues, checked by tests/test_rules_notes_translated)."""
+    """A rule row; its note and legal reference are shipped in English and shown in the user's language
+    (the notes and references of rules.json are in the catalogues, checked by tests/test_first_hour.py)."""
     today = on or local_today()
     return {"code": obj.code, "summary": summary, "valid_from": obj.valid_from.isoformat(),
-            "valid_to": obj.valid_to.isoformat() if obj.valid_to else None, "reference": obj.reference,
+            "valid_to": obj.valid_to.isoformat() if obj.valid_to else None,
+            "reference": _(obj.reference) if obj.reference else "",
             "note": _(obj.note) if obj.note else "", "in_force": obj.applies_on(today), **extra}
 
 
@@ -46,13 +52,13 @@ def rule_rows(on: dt.date | None = None) -> dict[str, list[dict]]:
     for r in sorted((r for rows in rules.rates.values() for r in rows),
                     key=lambda r: (r.segment, r.program, r.risk_class, r.valid_from)):
         if keep(r):
-            shown = f"{plain(r.value)} %" if r.basis == Basis.PERCENT else rupiah(int(r.value))
+            shown = percent(r.value, None) if r.basis == Basis.PERCENT else rupiah(int(r.value))
             klass = " " + _("class %(n)s") % {"n": r.risk_class} if r.risk_class else ""
             rates.append(_row(r, f"{r.program.upper()} {r.segment.upper()}{klass}: {shown}", on,
                               program=r.program, segment=r.segment, risk_class=r.risk_class, basis=r.basis,
                               value=plain(r.value), wage_cap=r.wage_cap,
                               wage_cap_label=str(PARAMETER_LABELS.get(r.wage_cap, r.wage_cap or ""))))
-    discounts = [_row(d, f"{plain(d.percent)} % {'+'.join(p.upper() for p in d.programs)}", on,
+    discounts = [_row(d, f"{percent(d.percent, None)} {'+'.join(p.upper() for p in d.programs)}", on,
                       percent=plain(d.percent), programs=d.programs, segments=d.segments, sectors=d.sectors,
                       excluded_funding=d.excluded_funding)
                  for d in rules.discounts if keep(d)]
@@ -61,5 +67,5 @@ def rule_rows(on: dt.date | None = None) -> dict[str, list[dict]]:
                        value=p.value)
                   for p in sorted((p for rows in rules.parameters.values() for p in rows),
                                   key=lambda p: (p.key, p.segment, p.valid_from)) if keep(p)]
-    return {"rates": rates, "discounts": discounts, "parameters": parameters,
+    return {"rates": rates, "discounts": discounts, "parameters": parameters,  # keys: SECTION_LABELS
             "holidays": [d.isoformat() for d in sorted(rules.holidays) if not on or d.year == on.year]}

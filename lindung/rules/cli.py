@@ -38,12 +38,12 @@ def show(on, as_json):
     """List the rule rows (all versions, or those in force on a date) with their legal references."""
     from lindung.months import parse_day
 
-    from .catalogue import rule_rows
+    from .catalogue import SECTION_LABELS, rule_rows
 
     rows = rule_rows(parse_day(on, "on") if on else None)
     lines = []
     for section, items in rows.items():
-        lines.append(f"[{section}]")
+        lines.append(f"[{SECTION_LABELS[section]}]")
         if section == "holidays":
             lines.append("  " + ", ".join(items))
             continue
@@ -67,16 +67,17 @@ def quote(segment, income, programs, month, funding, sector, risk_class, as_json
     """The contribution for one worker and one month, programme by programme, with reliefs and due date."""
     from django.utils.translation import gettext as _
 
-    from lindung.formatting import rupiah
+    from lindung.formatting import label, rupiah
     from lindung.months import parse_month
 
+    from .choices import FundingSource
     from .services import quote as make_quote
 
     q = make_quote(segment=segment, income=income, programs=programs, month=parse_month(month),
                    funding_source=funding, sector=sector, risk_class=risk_class)
-    text = [f"{q.month:%Y-%m} · {q.segment.upper()} · {funding}"]
+    text = [f"{q.month:%Y-%m} · {q.segment.upper()} · {label(FundingSource, funding)}"]
     for line in q.lines:
-        relief = f"  −{rupiah(line.discount)} ({line.discount_reference})" if line.discount else ""
+        relief = f"  −{rupiah(line.discount)} ({_(line.discount_reference)})" if line.discount else ""
         text.append(f"  {line.program.upper():4} {rupiah(line.gross):>12}{relief}  = {rupiah(line.net)}")
     text.append(f"  {_('Total')} {rupiah(q.total):>12}   " + _("due %(date)s") % {"date": q.due_date})
     emit(q.as_dict(), as_json, "\n".join(text))
