@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lindung.accounts import views as accounts
 from lindung.api.urls import api, dci_api
 from lindung.people import views as people
 from lindung.regions import views as regions
@@ -13,6 +14,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", web.set_language, name="set_language"),
+    path("account/tokens/", accounts.tokens, name="account-tokens"),
+    path("account/tokens/<int:pk>/revoke/", accounts.revoke, name="account-token-revoke"),
     path("regions/", regions.region_browser, name="regions"),
     path("regions/lookup/", regions.region_lookup, name="region-lookup"),
     path("regions/working-population/upload/", regions.working_population_upload, name="working-upload"),

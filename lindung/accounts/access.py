@@ -40,6 +40,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "worker.export": ALL,
     "worker.full_nik": GOVERNMENT | {Role.AGENT},
     "audit.view": GOVERNMENT,
+    # Seeing and revoking other users' API tokens (``Access.token_owners``); everyone manages their own.
+    "token.manage": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER},
     "region.view": ALL,
     "region.working_population.edit": {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.REGIONAL_OPERATOR},
     "rules.view": ALL,
@@ -314,6 +316,27 @@ class Access:
         if self.role is None:
             return
         audit.disclosed(self.user, (_worker_of(row) for row in rows), door=door, export=export)
+
+    def token_owners(self) -> QuerySet:
+        """Users whose API tokens this user may see and revoke: himself, and with ``token.manage`` the
+        accounts in his scope — every account for the national administrator; for a branch officer the
+        operators and agents whose every assigned region lies inside his regencies."""
+        from lindung.regions.models import Region
+
+        from .models import User
+
+        if self.can("token.manage") and self.is_national:
+            return User.objects.all()
+        if not self.can("token.manage"):
+            return User.objects.filter(pk=self.user.pk)
+        inside = Q(pk__in=[])
+        for code in self.region_codes:
+            inside |= Q(code__startswith=code)
+        outside = Region.objects.exclude(inside)
+        managed = (User.objects.filter(role__in=[Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR, Role.AGENT],
+                                       regions__isnull=False)
+                   .exclude(regions__in=outside).distinct())
+        return User.objects.filter(Q(pk=self.user.pk) | Q(pk__in=managed.values("pk")))
 
     def worker_trail(self, worker):
         """A worker's audit trail (changes and every disclosure), for users who may read the audit and

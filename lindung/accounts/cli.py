@@ -92,12 +92,14 @@ def tokens(username, as_json):
 @click.argument("token_id", type=int)
 def revoke_token(token_id):
     """Revoke an API token at once (its id from `lindung users tokens`)."""
-    from django.utils import timezone
-
+    from .access import Access
     from .models import ApiToken
+    from .services import revoke_token as revoke
 
-    if not ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now()):
-        raise click.ClickException(_("No active token with id %(id)s.") % {"id": token_id})
+    try:
+        revoke(Access.console(), token_id)
+    except ApiToken.DoesNotExist:
+        raise click.ClickException(_("No active token with id %(id)s.") % {"id": token_id}) from None
     click.echo(_("Token %(id)s revoked.") % {"id": token_id})
 
 

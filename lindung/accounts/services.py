@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from lindung.regions.models import Region
 
-from .models import Role, User, validate_assignment
+from .models import ApiToken, Role, User, validate_assignment
 
 
 def _regions(region_codes) -> list[Region]:
@@ -44,3 +44,26 @@ def create_user(username: str, password: str, role: str, region_codes=(), funder
     user.save()
     user.regions.set(regions)
     return user
+
+
+def visible_tokens(access):
+    """API tokens of the users this user may manage (``Access.token_owners``), newest first per user."""
+    return (ApiToken.objects.filter(user__in=access.token_owners()).select_related("user")
+            .order_by("user__username", "-created_at", "-id"))
+
+
+def revoke_token(access, token_id: int) -> ApiToken:
+    """Revoke a token at once (page, ``lindung users revoke-token``); an audit entry on the token.
+    ``ApiToken.DoesNotExist`` for a token outside the user's reach or already revoked."""
+    from django.utils import timezone
+
+    from lindung.audit import services as audit
+
+    with transaction.atomic():
+        token = visible_tokens(access).select_for_update(of=("self",)).get(pk=token_id, revoked_at__isnull=True)
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(access.acting_user, audit.Action.UPDATE, token, summary=_(
+            "API token %(name)s of %(user)s revoked") % {"name": token.name, "user": token.user.username},
+            changes={"revoked_at": [None, token.revoked_at.isoformat()]})
+    return token

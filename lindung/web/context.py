@@ -22,6 +22,10 @@ def navigation(request):
     def api_docs() -> bool:
         return bool(access and access.role in API_ROLES)
 
+    def tokens() -> bool:
+        """The API tokens page is offered to those who manage tokens and to anyone who holds one."""
+        return bool(access and access.role and (access.can("token.manage") or request.user.api_tokens.exists()))
+
     def back_url() -> str:
         """The page the user came from, when it is one of ours and not this one."""
         referer = request.META.get("HTTP_REFERER", "")
@@ -31,4 +35,4 @@ def navigation(request):
             return referer
         return ""
 
-    return {"may": {"propose_list": propose_list, "api_docs": api_docs}, "back_url": back_url}
+    return {"may": {"propose_list": propose_list, "api_docs": api_docs, "tokens": tokens}, "back_url": back_url}

@@ -26,3 +26,9 @@ def rupiah(amount):
 def percent(value, decimals=2):
     """{{ 3.9412|percent }} → 3,94 %; {{ rate|percent:None }} keeps the rate's own digits."""
     return formatting.percent(value, None if decimals is None else int(decimals))
+
+
+@register.filter
+def moment(value):
+    """{{ token.created_at|moment }} → 2026-12-01 08:05, in the configured time zone (WIB), – when empty."""
+    return formatting.moment(value)

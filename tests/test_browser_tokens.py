@@ -1,0 +1,63 @@
+"""The API tokens page in a real browser: a branch officer finds an agent's token through the menu,
+revokes it, and the token no longer opens the API; the page fits a phone."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lindung.accounts.models import ApiToken
+
+from .browser import browser_page, log_in
+from .conftest import JAMBI_VILLAGE, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("LINDUNG_SCREENSHOTS")   # a folder to keep screenshots in, when set
+
+
+def shot(page, name):
+    if SHOTS:
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_branch_officer_revokes_an_agents_token(live_server):
+    officer = make_user("cabang.gresik", "branch_officer", ["3525"])
+    agent = make_user("agen.cerme", "agent", ["352511"])
+    outsider = make_user("desa.jambi", "village_operator", [JAMBI_VILLAGE])
+    ApiToken.issue(officer, "laporan harian")
+    key = ApiToken.issue(agent, "aplikasi lapangan")
+    ApiToken.issue(outsider, "skrip jambi")
+
+    with browser_page() as page:
+        log_in(page, live_server.url, "cabang.gresik")
+        page.click("nav >> text=Token API")
+        table = page.inner_text("#tokens")
+        assert "aplikasi lapangan" in table and "laporan harian" in table and "skrip jambi" not in table
+        shot(page, "tokens")
+        row = page.locator("tr", has_text="aplikasi lapangan")
+        with page.expect_navigation():
+            row.locator("button:has-text('Cabut')").click()
+        assert "dicabut" in page.inner_text("[role=status]")
+        assert "dicabut" in page.locator("tr", has_text="aplikasi lapangan").inner_text()
+        shot(page, "tokens-revoked")
+        # the page fits a phone: nothing wider than the screen except inside the scrolling table
+        page.set_viewport_size({"width": 390, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    response = page_status(live_server.url, key)
+    assert response == 401
+
+
+def page_status(base, key):
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{base}/api/v1/workers", headers={"Authorization": f"Bearer {key}"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
