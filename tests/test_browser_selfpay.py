@@ -56,3 +56,51 @@ def test_failed_debits_and_programme_progress_on_desktop_and_phone(live_server):
             page.goto(f"{live_server.url}/agents/")
             if SHOTS:
                 page.screenshot(path=str(SHOTS / f"agents-{width}.png"), full_page=True)
+
+
+def test_a_regency_operator_creates_a_programme_and_attaches_a_list_on_desktop_and_phone(live_server):
+    from lindung.programmes.models import Programme
+
+    from .billing_support import funder, month
+    from .conftest import DADAPKUNING, create_worker, make_user
+    from .test_programmes import listed
+
+    regency = funder("regency", "Pemerintah Kabupaten Gresik", "3525")
+    village = funder("village", "Pemerintah Desa Dadapkuning", DADAPKUNING)
+    village_list = listed(village, [create_worker(DADAPKUNING, serial=1)], start=month("2027-01"))
+    make_user("pemkab.gresik", "regional_operator", ["3525"])
+    with browser_page() as page:
+        log_in(page, live_server.url, "pemkab.gresik")
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/programmes/")
+            page.select_option("#id_funder", str(regency.pk))
+            page.fill("#id_name", f"1 Desa 50 Pekerja Rentan ({width})")
+            page.fill("#id_legal_basis", "Perbup Gresik 7/2026")
+            page.fill("#id_start_month", "2027-01")
+            page.fill("#id_end_month", "2027-12")
+            page.fill("#id_target_workers", "50")
+            page.select_option("#id_target_segment", "rt_rw")
+            page.click("#programme-form button[type=submit]")
+            page.wait_for_load_state()
+            # Both a number and a segment: refused at the field, in Indonesian, nothing created.
+            assert "sebagai segmen, tidak keduanya" in page.inner_text("#programme-form .errorlist")
+            assert not Programme.objects.filter(name__endswith=f"({width})").exists()
+            if SHOTS:
+                page.screenshot(path=str(SHOTS / f"programme-form-{width}.png"), full_page=True)
+            assert _fits(page), _widest(page)
+            page.select_option("#id_target_segment", "")
+            page.click("#programme-form button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/programmes/*/")
+            programme = Programme.objects.get(name__endswith=f"({width})")
+            page.select_option("#id_list_id", str(village_list.pk))
+            page.click("#attach-form button[type=submit]")
+            page.wait_for_load_state()
+            assert "Pemerintah Desa Dadapkuning" in page.inner_text("#programme-lists")
+            assert list(programme.lists.values_list("pk", flat=True)) == [village_list.pk]
+            if SHOTS:
+                page.screenshot(path=str(SHOTS / f"programme-lists-{width}.png"), full_page=True)
+            assert _fits(page), _widest(page)
+            page.click("#programme-lists button[type=submit]")
+            page.wait_for_load_state()
+            assert not programme.lists.exists()

@@ -41,7 +41,7 @@ def test_documented_api_paths_are_exactly_the_routes():
               for op in view.operations for m in op.methods}
     section = TEXT.split("## API", 1)[1].split("\n## ", 1)[0]
     documented = {(m, re.sub(r"\{[a-z_]+\}", "{}", p.strip()))
-                  for m, p in re.findall(r"`(GET|POST|PUT) (/?[a-z/{}_]*)(?:\?[^`]*)? ?`", section)}
+                  for m, p in re.findall(r"`(GET|POST|PUT|DELETE) (/?[a-z/{}_]*)(?:\?[^`]*)? ?`", section)}
     assert documented == routes
 
 

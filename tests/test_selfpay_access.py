@@ -275,3 +275,32 @@ def test_reminders_list_only_the_workers_in_scope(role, world, client, request):
         world[n].worker.name for n in VISIBLE[role]}
     for name, mandate in world.items():
         assert (mandate.worker.name in page.content.decode()) == (name in VISIBLE[role]), (role, name)
+
+
+@pytest.mark.parametrize("role", sorted(PROGRAMMES_SEEN))
+def test_only_those_acting_for_the_funder_create_a_programme_and_attach_or_detach_lists(role, programmes, client,
+                                                                                      request):
+    from lindung.programmes.models import Programme
+
+    from .test_programmes import listed
+
+    gresik = programmes["gresik"]
+    own_list = listed(gresik.funder, [create_worker(DADAPKUNING, serial=1)], start=APRIL)
+    client.force_login(request.getfixturevalue(role))
+    manager = role in PROGRAMME_MANAGERS
+    before = Programme.objects.count()
+    client.post("/programmes/", {"funder": gresik.funder_id, "name": "Baru", "start_month": "2026-05",
+                                 "end_month": "2026-12", "target_workers": "10"})
+    assert Programme.objects.count() == before + (1 if manager else 0), role
+
+    attached = client.post(f"/programmes/{gresik.pk}/lists/", {"list_id": own_list.pk})
+    assert attached.status_code in ((302,) if manager else (302, 403, 404)), role
+    assert gresik.lists.filter(pk=own_list.pk).exists() == manager, role
+
+    gresik.lists.add(own_list)
+    detached = client.post(f"/programmes/{gresik.pk}/lists/{own_list.pk}/detach/")
+    assert detached.status_code == (302 if manager else (403 if "gresik" in PROGRAMMES_SEEN[role] else 404)), role
+    assert gresik.lists.filter(pk=own_list.pk).exists() != manager, role
+    gresik.lists.add(own_list)
+    api = client.delete(f"/api/v1/programmes/{gresik.pk}/lists/{own_list.pk}")
+    assert api.status_code == (200 if manager else (403 if "gresik" in PROGRAMMES_SEEN[role] else 404)), role

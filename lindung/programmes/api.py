@@ -9,7 +9,8 @@ from lindung.api.fields import Budget, Count, Id, text
 from lindung.funding.scope import visible_funders
 from lindung.months import parse_month, this_month
 
-from .services import attach_lists, create_programme, programme_indicators, progress, set_villages, visible_programmes
+from .services import (attach_lists, create_programme, detach_list, programme_indicators, progress, set_villages,
+                       visible_programmes)
 
 router = Router(tags=["programmes"])
 
@@ -71,6 +72,13 @@ def villages(request, programme_id: Id, payload: VillagesIn):
 def lists(request, programme_id: Id, payload: ListsIn):
     programme = get_object_or_404(visible_programmes(request.access), pk=programme_id)
     return {"attached": attach_lists(request.access, programme, payload.list_ids)}
+
+
+@router.delete("/{programme_id}/lists/{list_id}", summary="Take a sponsorship list out of the programme")
+def detach(request, programme_id: Id, list_id: Id):
+    programme = get_object_or_404(visible_programmes(request.access), pk=programme_id)
+    detach_list(request.access, programme, list_id)
+    return {"detached": list_id}
 
 
 @router.get("/{programme_id}/progress", summary="Each village's covered workers against its target, budget used")

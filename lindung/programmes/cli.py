@@ -84,6 +84,19 @@ def attach_command(programme_id, list_ids, username):
     click.echo(attach_lists(access, _programme(access, programme_id), list_ids))
 
 
+@command.command("detach")
+@click.argument("programme_id", type=int)
+@click.argument("list_id", type=int)
+@AS
+def detach_command(programme_id, list_id, username):
+    """Take a sponsorship list out of the programme (the list itself does not change)."""
+    from .services import detach_list
+
+    access = access_for(username)
+    detach_list(access, _programme(access, programme_id), list_id)
+    click.echo(f"#{list_id}")
+
+
 @command.command("progress")
 @click.argument("programme_id", type=int)
 @click.option("--month", "month_text", default=None, help="YYYY-MM (default: this month).")

@@ -1,7 +1,8 @@
 """Programmes: creating them, their villages and lists, and their progress against the targets.
 
-- ``create_programme`` / ``set_villages`` / ``attach_lists``: for those who act for the running funder
-  (permission ``programme.manage``);
+- ``create_programme`` / ``set_villages`` / ``attach_lists`` / ``detach_list``: for those who act for the
+  running funder (permission ``programme.manage``); ``managed_funders`` and ``attachable_lists`` are what
+  a form offers them;
 - ``targets(programme)``: each village's target — the programme's number, a village's own number, or the
   registry's count of the target segment in the village;
 - ``progress(access, programme, month)``: each village's covered workers against its target, the
@@ -26,7 +27,7 @@ from lindung.coverage.indicators import check_region, indicators
 from lindung.coverage.models import CoveredMonth
 from lindung.errors import InvalidInput
 from lindung.funding.models import Funder, Sponsorship, SponsorshipBatch, SponsorshipState
-from lindung.funding.scope import can_act_for, visible_batches
+from lindung.funding.scope import can_act_for, visible_batches, visible_funders
 from lindung.people.models import Segment, Worker
 from lindung.regions.models import Level, Region
 
@@ -56,6 +57,11 @@ def visible_programmes(access):
         q |= Q(funder__region__code__startswith=code)
         q |= Q(funder__region__code__in=[code[:n] for n in (2, 4, 6) if len(code) > n])
     return qs.filter(q)
+
+
+def can_manage(access, programme: Programme) -> bool:
+    """May this user change the programme (its villages and lists)?"""
+    return access.can("programme.manage") and can_act_for(access, programme.funder)
 
 
 def _require_manage(access, programme_or_funder) -> None:
@@ -127,6 +133,34 @@ def attach_lists(access, programme: Programme, batches) -> int:
     audit.record(actor(access), audit.Action.UPDATE, programme, region_code=region,
                  summary=_("lists %(ids)s belong to the programme") % {"ids": ", ".join(f"#{b.pk}" for b in found)})
     return len(found)
+
+
+def detach_list(access, programme: Programme, batch_id: int) -> None:
+    """Take a sponsorship list out of the programme (the list and its sponsorships stay as they are)."""
+    _require_manage(access, programme)
+    batch = programme.lists.filter(pk=batch_id).first()
+    if batch is None:
+        raise ProgrammeError(_("List #%(id)s does not belong to the programme.") % {"id": batch_id}, "lists")
+    programme.lists.remove(batch)
+    audit.record(actor(access), audit.Action.UPDATE, programme, region_code=programme.funder.region_id,
+                 summary=_("list #%(id)s no longer belongs to the programme") % {"id": batch.pk})
+
+
+def managed_funders(access):
+    """Funders the user may run a programme for: public funders with a region it acts for."""
+    if not access.can("programme.manage"):
+        return Funder.objects.none()
+    candidates = visible_funders(access).filter(region__isnull=False).select_related("region").order_by("name")
+    return [f for f in candidates if can_act_for(access, f)]
+
+
+def attachable_lists(access, programme: Programme):
+    """Lists in the user's scope that may join the programme: the running funder's own, or those of funders
+    based inside its region; not already attached."""
+    region = programme.funder.region_id
+    return (visible_batches(access)
+            .filter(Q(funder_id=programme.funder_id) | Q(funder__region__code__startswith=region))
+            .exclude(pk__in=programme.lists.values("pk")).select_related("funder").order_by("-pk"))
 
 
 # --- targets and progress -------------------------------------------------------------------------

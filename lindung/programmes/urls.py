@@ -5,4 +5,6 @@ from . import views
 urlpatterns = [
     path("", views.programme_list, name="programmes"),
     path("<int:pk>/", views.programme_progress, name="programme-progress"),
+    path("<int:pk>/lists/", views.programme_attach, name="programme-attach"),
+    path("<int:pk>/lists/<int:list_id>/detach/", views.programme_detach, name="programme-detach"),
 ]
