@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from .browser import browser_page, log_in
+from .test_programmes import gresik_programme  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("LINDUNG_SCREENSHOTS", "")) if os.environ.get("LINDUNG_SCREENSHOTS") else None
@@ -104,3 +105,22 @@ def test_a_regency_operator_creates_a_programme_and_attaches_a_list_on_desktop_a
             page.click("#programme-lists button[type=submit]")
             page.wait_for_load_state()
             assert not programme.lists.exists()
+
+
+def test_coverage_dashboard_filtered_by_programme_on_desktop_and_phone(live_server, gresik_programme,
+                                                                        gresik_branch_officer):
+    # The scenario of test_programmes: in June 2026 Cerme has 9 covered workers, 8 of them the programme's.
+    programme, _regency = gresik_programme
+    with browser_page() as page:
+        log_in(page, live_server.url, "cabang.gresik")
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/coverage/region/352511/?month=2026-06")
+            assert page.inner_text("#active-members") == "9"
+            page.select_option("#filter-programme", str(programme.pk))
+            page.click("form.search button[type=submit]")
+            page.wait_for_url(f"**programme={programme.pk}**")
+            assert page.inner_text("#active-members") == "8"
+            if SHOTS:
+                page.screenshot(path=str(SHOTS / f"coverage-programme-{width}.png"), full_page=True)
+            assert _fits(page), _widest(page)

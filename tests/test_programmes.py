@@ -5,6 +5,7 @@ Figures: an APBD-funded BPU worker's JKK+JKM is Rp16,800 a month (RULES.md §3; 
 excludes APBD); a month is covered when it is paid (coverage rule)."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -131,3 +132,48 @@ def test_pages_api_and_command_line(gresik_programme, gresik_branch_officer, cli
     r = CliRunner().invoke(main, ["--lang", "en", "programmes", "progress", str(programme.pk), "--month", "2026-06",
                                   "--as", "cabang.gresik", "--json"])
     assert json.loads(r.output)["totals"]["covered"] == 8, r.output
+
+
+def test_the_coverage_dashboard_api_and_console_filter_by_programme(gresik_programme, gresik_branch_officer,
+                                                                    national_admin, client):
+    """Hand count (the fixture): in June 2026 Cerme has 9 covered workers — 8 paid by the regency's
+    programme list (Dadapkuning 3, Lengkong 4, Kandangan 1; Kandangan's second worker unpaid) and 1 paid by
+    PT Sinar in Dadapkuning, outside the programme."""
+    from click.testing import CliRunner
+
+    from lindung.cli import main
+
+    programme, _regency = gresik_programme
+    jambi = create_programme(Access(national_admin), funder("province", "Pemerintah Provinsi Jambi", "15"),
+                             name="BKBK 10 %", legal_basis="", start_month=JUNE, end_month=month("2026-12"),
+                             target_workers=10)
+    client.force_login(gresik_branch_officer)
+    everyone = client.get("/coverage/region/352511/", {"month": "2026-06"}).content.decode()
+    assert 'id="active-members">9<' in everyone
+    # The selector offers the programmes the branch sees (not Jambi's).
+    assert f'<option value="{programme.pk}">' in everyone and f'<option value="{jambi.pk}">' not in everyone
+    only = client.get("/coverage/region/352511/", {"month": "2026-06", "programme": programme.pk}).content.decode()
+    assert 'id="active-members">8<' in only
+    assert f'<option value="{programme.pk}" selected>' in only
+    assert f"/coverage/region/{DADAPKUNING}/?month=2026-06&amp;programme={programme.pk}" in only  # kept on drill-down
+    village = client.get(f"/coverage/region/{DADAPKUNING}/", {"month": "2026-06", "programme": programme.pk})
+    assert 'id="active-members">3<' in village.content.decode()  # PT Sinar's worker is not the programme's
+    refused = client.get("/coverage/region/352511/", {"month": "2026-06", "programme": jambi.pk}).content.decode()
+    assert 'id="active-members">9<' in refused and "Tidak ada program" in refused
+
+    api = client.get("/api/v1/coverage/indicators", {"region": "352511", "month": "2026-06",
+                                                     "programme": programme.pk}).json()
+    assert (api["active"], api["by_funder_kind"]) == (8, {"regency": 8})
+    assert {c["code"]: c["active"] for c in api["children"] if c["active"]} == {DADAPKUNING: 3, LENGKONG: 4,
+                                                                                 KANDANGAN: 1}
+    trend = client.get("/api/v1/coverage/trend", {"region": "352511", "until": "2026-07", "months": 2,
+                                                  "programme": programme.pk}).json()
+    assert [row["active"] for row in trend] == [8, 0]  # July is not paid
+    outside = client.get("/api/v1/coverage/indicators", {"region": "352511", "programme": jambi.pk})
+    assert outside.status_code == 422 and outside.json()["field"] == "programme"
+
+    r = CliRunner().invoke(main, ["coverage", "--region", "352511", "--month", "2026-06", "--programme",
+                                  str(programme.pk), "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["active"] == 8, r.output
+    r = CliRunner().invoke(main, ["coverage", "--region", "352511", "--month", "2026-06", "--programme", "999"])
+    assert r.exit_code != 0

@@ -9,6 +9,7 @@ from lindung.routing import replica_view
 from lindung.api.fields import Id, Months, text
 from lindung.months import month_from_index, month_index, parse_month, this_month
 
+from . import filters
 from .indicators import check_region, indicators, trend
 from .services import add_correction, worker_summary
 from .snapshots import take_snapshot
@@ -32,9 +33,10 @@ def _month(text: str) -> dt.date:
 
 @router.get("/indicators", summary="Active members, working population, coverage % and breakdowns of a region")
 @replica_view
-def region_indicators(request, region: text(13) = "", month: text(16) = ""):
+def region_indicators(request, region: text(13) = "", month: text(16) = "", programme: text(16) = ""):
     access = request.access
     code = check_region(access, region)
+    access, _applied = filters.narrowed(access, {"programme": programme})
     data = indicators(code, _month(month), access)
     data["children"] = [c for c in data["children"] if access.region_visible(c["code"])]
     return data
@@ -42,9 +44,11 @@ def region_indicators(request, region: text(13) = "", month: text(16) = ""):
 
 @router.get("/trend", summary="Active, new and lapsed members per month")
 @replica_view
-def region_trend(request, region: text(13) = "", until: text(64) = "", months: Months = 12):
+def region_trend(request, region: text(13) = "", until: text(64) = "", months: Months = 12,
+                 programme: text(16) = ""):
     access = request.access
     code = check_region(access, region)
+    access, _applied = filters.narrowed(access, {"programme": programme})
     last = _month(until)
     count = max(1, min(months, 60))
     return trend(code, [month_from_index(month_index(last) - i) for i in range(count - 1, -1, -1)], access)

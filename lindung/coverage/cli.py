@@ -27,17 +27,28 @@ def _region(code: str) -> str:
 @click.group(invoke_without_command=True)
 @click.option("--region", "region_code", default="", help="Region code at any level (empty: Indonesia).")
 @click.option("--month", "month_text", default=None, help="YYYY-MM (default: this month).")
+@click.option("--programme", "programme_id", default="", help="Count only the workers of this programme (its id).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def coverage(ctx, region_code, month_text, as_json):
+def coverage(ctx, region_code, month_text, programme_id, as_json):
     """Coverage indicators (UCJ): active members, working population and coverage % of a region."""
     if ctx.invoked_subcommand is not None:
         return
     from django.utils.translation import gettext as _
 
+    from lindung.accounts.access import Access
+    from lindung.errors import InvalidInput
+
+    from . import filters
     from .indicators import indicators
 
-    data = indicators(_region(region_code), _month(month_text))
+    access = None
+    if programme_id:
+        try:
+            access, _applied = filters.narrowed(Access.console(), {"programme": programme_id})
+        except InvalidInput as exc:
+            raise click.ClickException(exc.message) from exc
+    data = indicators(_region(region_code), _month(month_text), access)
     pct = "–" if data["coverage_pct"] is None else percent(data['coverage_pct'])
     lines = [_("%(name)s, %(month)s: %(active)s active, working population %(wp)s, coverage %(pct)s") % {
         "name": data["region"]["name"], "month": data["month"], "active": number(data['active']),

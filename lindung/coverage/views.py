@@ -1,6 +1,7 @@
 """Coverage pages: dashboards per region with drill-down, a worker's cover, corrections, snapshots."""
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +14,14 @@ from django.views.decorators.http import require_POST
 from lindung.routing import replica_view
 from lindung.audit import services as audit
 from lindung.billing.models import InvoiceLine
-from lindung.errors import DomainError, to_messages
+from lindung.errors import DomainError, InvalidInput, to_messages
 from lindung.formatting import number
 from lindung.funding.models import FunderKind
 from lindung.months import MonthField, month_from_index, month_index, this_month
 from lindung.people.models import Ecosystem, Segment
 from lindung.regions.models import Region
 
-from . import charts
+from . import charts, filters
 from .forms import CorrectionForm, SnapshotForm
 from .indicators import check_region, home_region, indicators, last_complete_month, trend
 from .models import CoverageCorrection, CoveredMonth, SnapshotRun, Status
@@ -60,6 +61,14 @@ def region_dashboard(request, code=""):
     code = check_region(access, code)
     month, defaulted = dashboard_month(request)
     running = this_month()
+    choices = filters.offered(access)
+    try:
+        access, applied = filters.narrowed(access, request.GET)
+    except InvalidInput as exc:
+        to_messages(request, exc)
+        applied = {}
+    for f in choices:
+        f["selected"] = applied.get(f["name"], "")
     data = indicators(code, month, access)
     data["children"] = [c for c in data["children"] if access.region_visible(c["code"])]
     months = [month_from_index(month_index(month) - i) for i in range(11, -1, -1)]
@@ -80,7 +89,8 @@ def region_dashboard(request, code=""):
         "last_complete": last_complete_month(),
         "previous": month_from_index(month_index(month) - 1),
         "next": month_from_index(month_index(month) + 1), "chart": charts.column_chart(series),
-        "series": series, "breakdowns": breakdowns,
+        "series": series, "breakdowns": breakdowns, "filters": choices, "filtered": bool(applied),
+        "keep": "".join(f"&{name}={quote(value)}" for name, value in applied.items()),
         "own_bar": round(100 * (data["coverage_pct"] or 0) / top, 2),
         "parent_bar": round(100 * ((data["parent"] or {}).get("coverage_pct") or 0) / top, 2),
     })

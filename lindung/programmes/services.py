@@ -249,6 +249,19 @@ class ProgrammeAccess:
         return base & Q(**{f"{prefix}id__in": programme_sponsorships(self._programme).values("worker_id")})
 
 
+def coverage_filter_choices(access) -> list[tuple[str, str]]:
+    """The programmes a user may filter the coverage indicators by."""
+    if not access.can("programme.view"):
+        return []
+    return [(str(p.pk), f"{p.name} ({p.funder.name})") for p in visible_programmes(access)]
+
+
+def narrow_to_programme(access, value: str):
+    """The user's access narrowed to a programme's workers, or None when it is not a programme in scope."""
+    programme = visible_programmes(access).filter(pk=int(value)).first() if value.isdigit() else None
+    return ProgrammeAccess(access, programme) if programme is not None else None
+
+
 def programme_indicators(access, programme: Programme, code: str, month: dt.date) -> dict:
     """The coverage indicators of a region, counting only the programme's workers."""
     if not visible_programmes(access).filter(pk=programme.pk).exists():
