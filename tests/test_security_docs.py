@@ -84,3 +84,27 @@ def test_every_documented_api_path_exists():
         if path in ("/api/v1/openapi.json", "/api/v1/docs"):
             continue
         assert path in paths, path
+
+
+def test_the_commands_said_to_record_disclosures_are_those_that_do():
+    """Both directions: a command whose code writes a ``cli:`` disclosure is in the "What is logged" list,
+    and every command listed there writes one."""
+    package = Path(settings.PACKAGE_DIR)
+    in_code = set()
+    for path in package.rglob("cli.py"):
+        in_code |= set(re.findall(r'door="cli:([a-z -]+)"', path.read_text()))
+    in_code.add("autodebit export")  # writes the debit file through export_debit_file, which records it
+    logged = TEXT.split("## What is logged")[1].split("\n## ")[0]
+    documented = set(re.findall(r"`lindung ([a-z][a-z -]*?)`", logged))
+    assert in_code == documented
+
+
+def test_the_back_office_pages_said_to_record_disclosures_are_those_that_do():
+    from django.contrib import admin
+
+    from lindung.accounts.admin_disclosure import DisclosingAdmin
+
+    disclosing = {f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+                  for model, model_admin in admin.site._registry.items() if isinstance(model_admin, DisclosingAdmin)}
+    logged = TEXT.split("## What is logged")[1].split("\n## ")[0]
+    assert set(re.findall(r"`(/admin/[a-z]+/[a-z]+/)`", logged)) == disclosing

@@ -65,6 +65,7 @@ def workers_command(agent, username, as_json):
     access = access_for(username)
     rows = [{"id": w.pk, "name": w.name, "nik": access.nik_for_display(w), "village": w.village_id}
             for w in workers_to_reassign(access, _agent(agent))]
+    access.disclose([r["id"] for r in rows], door="cli:agents workers")
     emit(rows, as_json, "\n".join(f"{r['id']:>8} {r['nik']} {r['village']} {r['name']}" for r in rows) or "-")
 
 

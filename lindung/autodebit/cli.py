@@ -105,9 +105,11 @@ def mandates_command(state, username, as_json):
     """List mandates in scope (account numbers masked)."""
     from .scope import visible_mandates
 
-    qs = visible_mandates(access_for(username)).select_related("worker").order_by("id")
+    access = access_for(username)
+    qs = visible_mandates(access).select_related("worker").order_by("id")
     if state:
         qs = qs.filter(state=state)
+    access.disclose(list(qs), door="cli:autodebit mandates")
     rows = [{"id": m.pk, "worker_id": m.worker_id, "worker": m.worker.name, "bank": m.bank_id,
              "account": m.masked_account, "debit_day": m.debit_day, "programs": m.programs, "state": m.state,
              "start_month": m.start_month.strftime("%Y-%m")} for m in qs]
@@ -187,9 +189,11 @@ def failures_command(username, as_json):
     """Failed debits waiting for the agent or village to follow up."""
     from .services import open_failures
 
+    access = access_for(username)
     rows = [{"id": d.pk, "mandate": d.mandate_id, "worker_id": d.mandate.worker_id, "worker": d.mandate.worker.name,
              "village": d.mandate.worker.village_id, "month": d.month.strftime("%Y-%m"), "amount": d.amount,
-             "reason_code": d.reason_code, "reason": d.reason} for d in open_failures(access_for(username))]
+             "reason_code": d.reason_code, "reason": d.reason} for d in open_failures(access)]
+    access.disclose([r["worker_id"] for r in rows], door="cli:autodebit failures")
     from lindung.formatting import label, rupiah
 
     from .models import Reason

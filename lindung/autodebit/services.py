@@ -264,6 +264,9 @@ def export_debit_file(access, month: dt.date, bank: BankLayout, *, today: dt.dat
                  summary=_("auto-debit file %(bank)s %(month)s: %(count)d lines, Rp%(total)s") % {
                      "bank": bank.code, "month": month_label(run.month), "count": len(run.lines),
                      "total": number(run.total)})
+    # the file names each worker's account and holder: on every worker's own trail too
+    access.disclose(Mandate.objects.filter(pk__in=[line.mandate for line in run.lines])
+                    .values_list("worker_id", flat=True), door="export:autodebit file", export=True)
     return text, run
 
 

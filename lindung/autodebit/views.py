@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from lindung.coverage import services as coverage
 from lindung.coverage.models import Status
 from lindung import months
-from lindung.audit import services as audit
 from lindung.errors import DomainError, lines
 from lindung.months import month_label
 from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
@@ -69,6 +68,7 @@ def mandate_list(request):
                     messages.success(request, _("Mandate registered."))
                     return redirect("autodebit-mandate", pk=mandate.pk)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    access.disclose(page.object_list, door="page:/autodebit/")
     return render(request, "autodebit/mandates.html", {
         "page": page, "form": form, "totals": totals_by_state(access), "states": MandateState.choices,
         "filters": {"state": state, "q": request.GET.get("q", "")}})
@@ -90,6 +90,7 @@ def mandate_detail(request, pk):
                 messages.success(request, _("Mandate updated."))
         return redirect("autodebit-mandate", pk=pk)
     this_month = months.this_month()
+    access.disclose([mandate], door="page:/autodebit/mandates/")
     return render(request, "autodebit/mandate.html", {
         "mandate": mandate, "account": reveal_account(access, mandate),
         "nik": access.nik_for_display(mandate.worker),
@@ -148,7 +149,7 @@ def failures(request):
     this_month = months.this_month()
     rows = [(d, coverage.status_of(d.mandate.worker, this_month)) for d in open_failures(access)[:500]]
     if request.GET.get("format") in ("csv", "xlsx"):
-        audit.record(request.user, audit.Action.EXPORT, request.user, summary="failed auto-debits")
+        access.disclose([d.mandate for d, _status in rows], door="export:/autodebit/failures/", export=True)
         columns = [Column(_("Month"), MONTH), Column(_("Worker")), Column("NIK", ID), Column(_("Village")),
                    Column(_("Agent")), Column(_("Amount (Rp)"), NUMBER), Column(_("Bank's reason")),
                    Column(_("Mandate"), ID), Column(_("Cover"))]
@@ -158,6 +159,7 @@ def failures(request):
                 for d, status in rows]
         return export_response(request, f"failed-debits-{month_label(this_month)}", columns, data,
                                title=_("Failed debits"))
+    access.disclose([d.mandate for d, _status in rows], door="page:/autodebit/failures/")
     return render(request, "autodebit/failures.html", {
         "rows": rows, "month": this_month, "can_follow_up": access.can("autodebit.followup")})
 

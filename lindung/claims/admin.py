@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from lindung.accounts.admin_disclosure import DisclosingAdmin
+
 from .models import RegistryMessage, TrustedSender
 
 
@@ -34,9 +36,22 @@ class TrustedSenderAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegistryMessage)
-class RegistryMessageAdmin(admin.ModelAdmin):
+class RegistryMessageAdmin(DisclosingAdmin, admin.ModelAdmin):
+    """The raw message names people by NIK: opening one records the registered workers it names."""
+
     list_display = ["message_id", "sender_id", "received_at", "processed_at", "matched", "unmatched"]
     readonly_fields = [f.name for f in RegistryMessage._meta.fields]
 
     def has_add_permission(self, request):
         return False
+
+    def disclosed_workers(self, request, rows):
+        import json
+        import re
+
+        from lindung.people.models import Worker
+
+        if len(rows) != 1:  # the list shows ids and counts only
+            return []
+        niks = set(re.findall(r"(?<!\d)\d{16}(?!\d)", json.dumps(rows[0].raw)))
+        return list(Worker.objects.filter(nik__in=sorted(niks)).values_list("id", flat=True)) if niks else []

@@ -45,8 +45,9 @@ def check(nik, event, date_text, claim_text, as_json):
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from lindung.people.models import Worker
+    from lindung.accounts.access import Access
     from lindung.formatting import rupiah
+    from lindung.people.models import Worker
     from lindung.rules.services import RuleError
 
     from .eligibility import check as check_eligibility
@@ -60,6 +61,7 @@ def check(nik, event, date_text, claim_text, as_json):
     except RuleError as exc:
         raise click.ClickException(exc.message) from None
     data = result.as_dict()
+    Access.console().disclose([worker], door="cli:claims check")
     lines = [f"{worker.name}: {data['reasoning']}",
              (_("Payable: %(total)s") % {"total": rupiah(data["total"])}) if data["payable"] else _("Not payable.")]
     lines += [f"  {i['label']}: {rupiah(i['amount'])}" for i in data["items"]] if data["payable"] else []
@@ -75,20 +77,20 @@ def check(nik, event, date_text, claim_text, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def list_claims(state, region, username, as_json):
     """List claims with their state, worker, event and amounts."""
-    from lindung.audit import services as audit
     from lindung.formatting import rupiah
 
     from .present import claim_row
     from .scope import in_region, visible_claims
 
-    access = _user_access(username) if username else _console_access()
+    from lindung.accounts.access import Access
+
+    access = _user_access(username) if username else Access.console()
     qs = in_region(visible_claims(access), region).select_related("worker", "event").order_by("id")
     if state:
         qs = qs.filter(state=state)
-    rows = [claim_row(access, c) for c in qs]
-    audit.AuditEntry.objects.create(actor=access.user if username else None, action=audit.Action.EXPORT,
-                                    target_type="claims.claim", target_id="list", region_code=region[:10],
-                                    summary=f"claims list (console) state={state} region={region}")
+    claims = list(qs)
+    rows = [claim_row(access, c) for c in claims]
+    access.disclose([c.worker for c in claims], door="cli:claims list")
     from lindung.formatting import label
 
     from .models import ClaimKind, ClaimState
@@ -97,18 +99,6 @@ def list_claims(state, region, username, as_json):
                      f"{r['worker']['nik']} {r['worker']['name']}  {rupiah(r['paid_amount'] or r['expected_amount'])}"
                      for r in rows)
     emit(rows, as_json, text)
-
-
-def _console_access():
-    """The server's operator at the console: national scope, as `lindung manage` would have."""
-    from types import SimpleNamespace
-
-    from lindung.accounts.access import Access
-    from lindung.accounts.models import Role
-
-    console = SimpleNamespace(is_authenticated=True, is_active=True, role=Role.NATIONAL_ADMIN, pk=None,
-                              funder_id=None, region_codes=lambda: [])
-    return Access(console)
 
 
 @click.group()

@@ -96,6 +96,7 @@ def refresh(everything, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def worker(worker_id, month_text, as_json):
     """A worker's cover: status, latest covered month, contribution months, covered months."""
+    from lindung.accounts.access import Access
     from lindung.people.models import Worker
 
     from .services import worker_summary
@@ -103,6 +104,7 @@ def worker(worker_id, month_text, as_json):
     if not Worker.objects.filter(pk=worker_id).exists():
         raise click.ClickException(_("No worker %(id)s.") % {"id": worker_id})
     data = worker_summary(worker_id, _month(month_text))
+    Access.console().disclose([worker_id], door="cli:coverage worker")
     from lindung.formatting import label
 
     from .models import Status

@@ -4,6 +4,8 @@ shows them read-only."""
 
 from django.contrib import admin
 
+from lindung.accounts.admin_disclosure import DisclosingAdmin
+
 from .models import Budget, ReservedMonth, Funder, FunderKindSource, Sponsorship, SponsorshipBatch, WaitingEntry
 
 
@@ -47,7 +49,7 @@ class SponsorshipBatchAdmin(ReadOnly):
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(ReadOnly):
+class SponsorshipAdmin(DisclosingAdmin, ReadOnly):
     list_display = ["id", "funder", "worker", "programs", "start_month", "end_month", "state"]
     list_filter = ["state", "funding_source"]
     search_fields = ["funder__name", "worker__nik"]
@@ -55,7 +57,7 @@ class SponsorshipAdmin(ReadOnly):
 
 
 @admin.register(ReservedMonth)
-class CoveredMonthAdmin(ReadOnly):
+class CoveredMonthAdmin(DisclosingAdmin, ReadOnly):
     list_display = ["month", "worker", "program", "funder", "funding_source"]
     list_filter = ["program", "funding_source"]
     list_select_related = ["funder", "worker"]
@@ -63,6 +65,6 @@ class CoveredMonthAdmin(ReadOnly):
 
 
 @admin.register(WaitingEntry)
-class WaitingEntryAdmin(ReadOnly):
+class WaitingEntryAdmin(DisclosingAdmin, ReadOnly):
     list_display = ["worker", "since", "proposed_by", "closed_at"]
     list_select_related = ["worker", "proposed_by"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from lindung.accounts.admin_disclosure import DisclosingAdmin
 from lindung.audit import services as audit
 
 from .models import Worker
@@ -34,8 +35,9 @@ class WorkerAdminForm(forms.ModelForm):
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
-    """Back-office view for national administrators (the only role with admin access)."""
+class WorkerAdmin(DisclosingAdmin, admin.ModelAdmin):
+    """Back-office view for national administrators (the only role with admin access); the list and each
+    opened worker are recorded as disclosures (``DisclosingAdmin``)."""
 
     form = WorkerAdminForm
 
@@ -44,14 +46,6 @@ class WorkerAdmin(admin.ModelAdmin):
     search_fields = ["nik", "name_key"]
     raw_id_fields = ["village", "registered_by"]
     readonly_fields = ["created_at", "updated_at", "nik_flags"]
-
-    def changelist_view(self, request, extra_context=None):
-        """The back-office list shows full NIKs: recorded like every other list."""
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            request.access.disclose(changelist.result_list, door="admin:/admin/people/worker/")
-        return response
 
     def save_model(self, request, obj, form, change):
         obj.nik_flags = getattr(form, "nik_flags", obj.nik_flags)

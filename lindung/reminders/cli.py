@@ -30,6 +30,7 @@ def command(day_text, send, sender, username, as_json):
         click.echo(_("%(n)d reminder messages sent.") % {"n": count})
         return
     items = reminders(access, day)
+    access.disclose([item.worker_id for item in items], door="cli:reminders")
     by_village = grouped(items)["villages"]
     text = "\n\n".join(f"{code} {own[0].village}\n{message_for(own, day)}" for code, own in by_village.items()) or "-"
     emit([item.as_dict() for item in items], as_json, text)

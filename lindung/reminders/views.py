@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from lindung import months
-from lindung.audit import services as audit
 from lindung.errors import InvalidInput, to_messages
 from lindung.tabular import DATE, ID, NUMBER, Column, export_response
 
@@ -25,13 +24,14 @@ def reminder_page(request):
             to_messages(request, exc)
     items = reminders(access, day)
     if request.GET.get("format") in ("csv", "xlsx"):
-        audit.record(request.user, audit.Action.EXPORT, request.user, summary=f"reminders {day.isoformat()}")
+        access.disclose([r.worker_id for r in items], door="export:/reminders/", export=True)
         columns = [Column(_("Village"), ID), Column(_("Village")), Column(_("Agent")), Column(_("Reminder")),
                    Column(_("Worker")), Column(_("Date"), DATE), Column(_("Amount (Rp)"), NUMBER),
                    Column(_("Detail"))]
         rows = [[r.village_code, r.village, r.agent, kind_label(r.kind, day), r.worker, r.day, r.amount, r.detail]
                 for r in items]
         return export_response(request, f"reminders-{day.isoformat()}", columns, rows, title=_("Reminders"))
+    access.disclose([r.worker_id for r in items], door="page:/reminders/")
     villages = [(code, own[0].village, [(r, kind_label(r.kind, day)) for r in own])
                 for code, own in grouped(items)["villages"].items()]
     return render(request, "reminders/page.html", {"day": day, "windows": reminder_windows(day), "villages": villages, "count": len(items)})
