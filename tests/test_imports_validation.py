@@ -274,6 +274,9 @@ def test_workers_already_paid_for_by_another_funder_are_rejected(tmp_path, natio
     job = run_import(national, path, funder_id=csr_funder.pk, programs=["jkk", "jkm"], start_month=dt.date(2027, 1, 1),
                      months=6, funding_source="csr")
     assert issues(job) == [(2, "NIK", "already_covered")]
+    # who pays, for which months, and that the rest goes ahead (issue 11, item 8)
+    message = job.issues.get(row=2).message
+    assert "Pemkab Gresik" in message and "2027-01 – 2027-06" in message and "tanpa baris ini" in message
     proposed = set(Sponsorship.objects.filter(funder=csr_funder).values_list("worker__nik", flat=True))
     assert proposed == {free.nik, nik(3)}
     assert job.counts["sponsorships"] == 2

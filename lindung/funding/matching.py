@@ -223,9 +223,12 @@ def preview(access, funder: Funder, request: MatchRequest, *, funding_source: st
 
 
 def confirm(access, funder: Funder, worker_ids: list[int], request: MatchRequest, *,
-            funding_source: str | None = None, today: dt.date | None = None, note: str = "") -> SponsorshipBatch:
+            funding_source: str | None = None, today: dt.date | None = None, note: str = "",
+            skip_taken: bool = False) -> SponsorshipBatch:
     """Create and approve the donor's sponsorships, reserving every month (the obligation), and close
-    the workers' pool entries. If another funder took any of them first, nothing is saved."""
+    the workers' pool entries. If another funder took any of them first (or they left the pool), nothing
+    is saved (``AlreadyCovered``) — or, with ``skip_taken=True``, the others are confirmed without them,
+    reported in ``batch.skipped_worker_ids``."""
     _require_matching(access, funder)
     request.clean()
     source = _source_for(funder, funding_source)
@@ -238,15 +241,19 @@ def confirm(access, funder: Funder, worker_ids: list[int], request: MatchRequest
     still = set()
     for chunk in chunks(ids):
         still.update(eligible_entries(request).filter(worker_id__in=chunk).values_list("worker_id", flat=True))
-    if len(still) != len(ids):
-        raise AlreadyCovered(sorted(set(ids) - still), _(
+    gone = set(ids) - still
+    if gone and (not skip_taken or not still):
+        raise AlreadyCovered(sorted(gone), _(
             "%(n)d of these workers are no longer waiting for a payer (another funder may have just confirmed "
-            "them). Nothing was saved; please run the matching again.") % {"n": len(set(ids) - still)})
+            "them). Nothing was saved; please run the matching again.") % {"n": len(gone)})
+    ids = sorted(still)
     actor = access.acting_user
     with transaction.atomic():
         batch = create_batch(actor, funder, ids, Worker.objects.all(), request.programs, request.start_month,
                              request.months, source, note or _("donor matching"), origin=BatchOrigin.MATCHING,
-                             skip_covered=False)
+                             skip_covered=skip_taken)
+        skipped = sorted(gone | set(batch.skipped_worker_ids))
+        ids = sorted(set(ids) - set(batch.skipped_worker_ids))
         batch = SponsorshipBatch.objects.select_for_update().get(pk=batch.pk)
         approve_locked(actor, batch, funder, today=today or local_today())
         audit.event(actor, "matching.confirm", workers=ids, region_code=funder.region_id or "",
@@ -256,4 +263,5 @@ def confirm(access, funder: Funder, worker_ids: list[int], request: MatchRequest
             WaitingEntry.objects.filter(closed_at__isnull=True, worker_id__in=chunk).update(
                 closed_at=timezone.now(),
                 sponsorship=Subquery(batch.sponsorships.filter(worker_id=OuterRef("worker_id")).values("id")[:1]))
+    batch.skipped_worker_ids = skipped
     return batch

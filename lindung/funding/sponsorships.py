@@ -80,7 +80,8 @@ def conflicting_worker_ids(worker_ids: list[int], programs: str, start: dt.date,
     return set(payers_of(worker_ids, programs, start, months, exclude_batch=exclude_batch))
 
 
-def existing_payers(worker_ids, programs: str, start: dt.date, months: int, *, limit: int = 50) -> list:
+def existing_payers(worker_ids, programs: str, start: dt.date, months: int, *, limit: int = 50,
+                    exclude_batch: SponsorshipBatch | None = None) -> list:
     """Why workers were refused or left out of a list: for each (up to ``limit``), the sponsorships that
     already pay for — or propose — some of these programme-months (funder, months, state, list)."""
     end = add_months(start, months - 1)
@@ -89,11 +90,25 @@ def existing_payers(worker_ids, programs: str, start: dt.date, months: int, *, l
                                        state__in=[S.PROPOSED, S.APPROVED, S.ACTIVE])
             .filter(programs_overlap_q(programs)).select_related("worker", "worker__village", "funder")
             .order_by("worker__name_key", "start_month"))
+    if exclude_batch is not None:
+        rows = rows.exclude(batch=exclude_batch)
     by_worker: dict[int, dict] = {}
     for s in rows:
         entry = by_worker.setdefault(s.worker_id, {"worker": s.worker, "sponsorships": []})
         entry["sponsorships"].append(s)
     return [by_worker[i] for i in shown if i in by_worker]
+
+
+def refusal(worker_ids, total: int, programs: str, start: dt.date, months: int, *, limit: int = 50,
+            exclude_batch: SponsorshipBatch | None = None, gone: int = 0) -> dict:
+    """What a bulk action refused because some of its workers already have a payer shows (issue 11,
+    item 8): how many were refused, how many others could go ahead without them, and who and why —
+    each worker with the sponsorships that hold the months (``existing_payers``, the first ``limit``).
+    The proposal, the list approval, the donor's confirmation and the import all decide "already has a
+    payer" with ``payers_of``; this is how the pages explain it. ``gone``: of them, workers refused for
+    having left the donors' waiting pool rather than for a payer."""
+    return {"count": len(worker_ids), "others": max(total - len(worker_ids), 0), "gone": gone,
+            "rows": existing_payers(worker_ids, programs, start, months, limit=limit, exclude_batch=exclude_batch)}
 
 
 def propose_sponsorships(access, funder: Funder, worker_ids, programs, start_month: dt.date, months: int,

@@ -32,7 +32,7 @@ from .kinds import allowed_sources
 from .lifecycle import continue_as_self_payer, ending_soon, not_continued
 from .models import BatchState, FunderKind, Sponsorship, SponsorshipState
 from .pricing import QuoteCache
-from .sponsorships import existing_payers, propose_sponsorships
+from .sponsorships import conflicting_worker_ids, propose_sponsorships, refusal
 from .scope import (
     awaiting_approval, budget_funders, can_act_for, can_approve_for, may_approve, own_funder, proposable_funders,
     visible_batches, visible_funders, visible_sponsorships,
@@ -133,7 +133,7 @@ def batch_list(request):
 
 
 @login_required
-def batch_detail(request, pk):
+def batch_detail(request, pk, already=None):
     access = request.access
     batch = get_object_or_404(visible_batches(access).select_related("funder", "proposed_by", "approved_by"), pk=pk)
     rows = (visible_sponsorships(access).filter(batch=batch).select_related("worker", "worker__village")
@@ -143,7 +143,7 @@ def batch_detail(request, pk):
         "batch": batch, "page": _disclosed_page(access, rows, 100, request, "page:/funding/lists/"),
         "total": batch.sponsorships.count(), "visible": rows.count(),
         "impact": budget_impact(batch) if batch.state == BatchState.PROPOSED else [],
-        "may_approve": approvable,
+        "may_approve": approvable, "already": already, "full_nik": access.sees_full_nik(),
         "may_cancel": batch.state == BatchState.PROPOSED and (approvable or batch.proposed_by_id == request.user.pk
                                                      or can_approve_for(access, batch.funder)),
     })
@@ -155,7 +155,12 @@ def batch_approve(request, pk):
     batch = get_object_or_404(visible_batches(request.access), pk=pk)
     try:
         batch = approve_batch(request.access, batch, drop_covered=bool(request.POST.get("drop_covered")))
-        messages.success(request, _("List approved: %(n)d sponsorships.") % {"n": batch.count})
+        messages.success(request, _("List approved: %(n)s sponsorships.") % {"n": number(batch.count)})
+    except AlreadyCovered as exc:
+        # Say who and why on the list itself, and offer to approve it without them (drop_covered).
+        terms = batch.sponsorships.order_by("id").values_list("programs", "start_month", "months").first()
+        return batch_detail(request, pk, already=refusal(exc.worker_ids, batch.sponsorships.count(), *terms,
+                                                         exclude_batch=batch))
     except DomainError as exc:
         to_messages(request, exc)
     return redirect("funding-list", pk=pk)
@@ -213,8 +218,7 @@ def propose(request):
         except AlreadyCovered as exc:
             # Say who and why, and offer to go on without them (the same list, with skip_covered).
             total = len(ids) if isinstance(ids, list) else ids.count()
-            already = {"count": len(exc.worker_ids), "others": total - len(exc.worker_ids),
-                       "rows": existing_payers(exc.worker_ids, d["programs"], d["start_month"], d["months"])}
+            already = refusal(exc.worker_ids, total, d["programs"], d["start_month"], d["months"])
         except DomainError as exc:
             to_messages(request, exc)
     shown = list(workers[:200])
@@ -271,19 +275,34 @@ def match(request, pk):
     funder = get_object_or_404(visible_funders(access), pk=pk)
     access.require("matching.run")
     form = MatchForm(request.POST or request.GET or None)
-    proposal = None
+    proposal = already = None
+    ids = []
     if form.is_bound and form.is_valid():
         try:
             if request.method == "POST" and request.POST.get("confirm"):
                 ids = [int(i) for i in request.POST.getlist("worker") if i.isdigit()]
-                batch = matching.confirm(access, funder, ids, form.request())
+                batch = matching.confirm(access, funder, ids, form.request(),
+                                         skip_taken=bool(request.POST.get("skip_taken")))
                 messages.success(request, _("Confirmed: %(n)d workers are now covered by %(funder)s.") % {
                     "n": batch.count, "funder": funder.name})
+                if batch.skipped_worker_ids:
+                    messages.warning(request, _("%(n)s workers were left out: they already have a payer (or an open "
+                                                "proposal) for some of these months.") % {
+                        "n": number(len(batch.skipped_worker_ids))})
                 return redirect("funding-funder", pk=funder.pk)
             proposal = matching.preview(access, funder, form.request())
+        except AlreadyCovered as exc:
+            # Who was taken meanwhile and why (masked, without the other funders' names), and the choice
+            # to confirm the others; the fresh proposal is shown below.
+            r = form.request().clean()
+            with_payer = conflicting_worker_ids(exc.worker_ids, r.programs, r.start_month, r.months)
+            already = refusal(exc.worker_ids, len(set(ids)), r.programs, r.start_month, r.months,
+                              gone=len(set(exc.worker_ids) - with_payer))
+            proposal = matching.preview(access, funder, r)
         except DomainError as exc:
             to_messages(request, exc)
-    return render(request, "funding/match.html", {"funder": funder, "form": form, "proposal": proposal})
+    return render(request, "funding/match.html", {"funder": funder, "form": form, "proposal": proposal,
+                                                  "already": already, "chosen": sorted(set(ids)), "donor": True})
 
 
 @login_required

@@ -40,6 +40,7 @@ class RegistryChecks:
         # the same words whatever the reason (UU 27/2022; the registration door answers alike).
         in_scope = self._in_scope(list(existing)) if existing else set()
         payers = self._payers([r[1] for r in existing.values()]) if existing and self.options.sponsoring else {}
+        payer_names = self._funder_names({f for ids in payers.values() for f in ids})
         possible = self._possible_duplicates({p[1] for _r, p in pending if p[0] not in existing})
         visible_twins = self._in_scope(sorted(set(possible.values()))) if possible else set()
         outside = [r[1] for n, r in existing.items() if n not in in_scope]
@@ -57,11 +58,14 @@ class RegistryChecks:
                     "Ketenagakerjaan branch office."))
                 continue
             if found is not None and found[1] in payers:
-                if payers[found[1]] - {self.options.funder_id}:
+                others = payers[found[1]] - {self.options.funder_id}
+                if others:
                     result.rejected += 1
                     self.add_issue(row, "nik", "already_covered", _(
-                        "Another funder already pays (or has proposed to pay) for this worker in some of the "
-                        "requested programme-months."))
+                        "Already paid (or proposed to be paid) by %(funders)s for some of the months %(first)s – "
+                        "%(last)s; the other rows go ahead without this one.") % {
+                        "funders": ", ".join(sorted(payer_names.get(f, "–") for f in others)),
+                        "first": f"{self.options.start_month:%Y-%m}", "last": self._last_month()})
                     continue
                 sponsor = False
                 result.already_sponsored += 1
@@ -132,6 +136,16 @@ class RegistryChecks:
         if not niks:
             return []
         return list(Worker.objects.filter(nik__in=sorted(niks)).values_list("id", flat=True))
+
+    def _funder_names(self, funder_ids: set[int]) -> dict[int, str]:
+        from lindung.funding.models import Funder
+
+        return dict(Funder.objects.filter(pk__in=funder_ids).values_list("id", "name")) if funder_ids else {}
+
+    def _last_month(self) -> str:
+        from lindung.months import add_months
+
+        return f"{add_months(self.options.start_month.replace(day=1), int(self.options.months) - 1):%Y-%m}"
 
     def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
         """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""
