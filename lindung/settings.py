@@ -72,6 +72,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Bank account numbers are stored encrypted (lindung/encryption.py): Fernet keys, comma-separated, the
+# first encrypting; empty: a key kept in the data directory (file account_key, created 0600).
+ACCOUNT_KEYS = env_list("LINDUNG_ACCOUNT_KEY") or (["bGluZHVuZy10ZXN0LW9ubHktYWNjb3VudC1rZXktMzI="]
+                                                    if MODE == "test" else [])
 ALLOWED_HOSTS = env_list("LINDUNG_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("LINDUNG_ALLOWED_HOSTS is required in production mode.")

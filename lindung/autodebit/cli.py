@@ -228,3 +228,14 @@ def banks_command(load_file, as_json):
     rows = [{"code": b.code, "name": b.name, "layout": b.layout} for b in BankLayout.objects.order_by("code")]
     # the shipped layouts' names are in the catalogues; a bank added from a file shows its own name
     emit(rows, as_json, "\n".join(f"{r['code']:12} {_(r['name'])}" for r in rows) or "-")
+
+
+@command.command("rekey")
+def rekey_command():
+    """Re-encrypt every stored account number with the first key of LINDUNG_ACCOUNT_KEY (after adding a new
+    key in front of the old one); the old key can then be removed."""
+    from django.utils.translation import gettext as _
+
+    from .services import reencrypt_accounts
+
+    click.echo(_("%(n)s account numbers re-encrypted.") % {"n": number(reencrypt_accounts())})

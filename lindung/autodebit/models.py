@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.encryption import EncryptedTextField
 from lindung.funding.models import Funder
 
 
@@ -67,8 +68,9 @@ class Mandate(models.Model):
                                related_name="mandates")
     bank = models.ForeignKey(BankLayout, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="mandates")
     account_holder = models.CharField(_("account holder"), max_length=100)
-    # Shown in full only on the mandate page, to roles holding ``autodebit.account``, and audited there.
-    account_number = models.CharField(_("account number"), max_length=34)
+    # Encrypted at rest (lindung.encryption); shown in full only on the mandate page, to roles holding
+    # ``autodebit.account``, and audited there; masked everywhere else. The debit file carries it to the bank.
+    account_number = EncryptedTextField(_("account number"))
     debit_day = models.PositiveSmallIntegerField(_("debit day"), help_text=_("Day of the month, 1–28."))
     programs = models.CharField(_("programmes"), max_length=30, help_text=_("Sorted, comma-separated: jkk,jkm"))
     start_month = models.DateField(_("first month"))

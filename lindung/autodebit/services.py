@@ -182,6 +182,19 @@ def reveal_account(access, mandate: Mandate) -> str:
     return mandate.account_number
 
 
+def reencrypt_accounts(batch: int = 1000) -> int:
+    """Encrypt every account number again with the first account key (key rotation); all or nothing."""
+    done, last = 0, 0
+    with transaction.atomic():
+        while True:
+            rows = list(Mandate.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "account_number")[:batch])
+            if not rows:
+                return done
+            for pk, plain in rows:
+                Mandate.objects.filter(pk=pk).update(account_number=plain)  # written with the first key
+            done, last = done + len(rows), rows[-1][0]
+
+
 # --- the debit file ------------------------------------------------------------------------------
 
 def debit_date(month: dt.date, day: int) -> dt.date:
