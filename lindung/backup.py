@@ -5,7 +5,7 @@
 - PostgreSQL: ``pg_dump --format=custom`` (consistent snapshot, compressed) and ``pg_restore --clean
   --if-exists --no-owner`` into the configured database. The PostgreSQL client programs must be on PATH.
 
-Uploaded files (imports, statements, reports) live under ``LINDUNG_DATA_DIR/files`` and are copied
+Uploaded files (imports, statements, reports) live under ``LINDUNG_FILES_DIR`` (``LINDUNG_DATA_DIR/files``) and are copied
 with the file system (see docs/security.md).
 """
 

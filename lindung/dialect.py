@@ -10,7 +10,7 @@ import datetime as dt
 import zlib
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def is_postgres(conn=None) -> bool:
@@ -192,3 +192,29 @@ def replica_state_sql() -> str:
             "WHEN NOT pg_is_in_recovery() THEN 0 "
             "WHEN pg_last_wal_receive_lsn() IS NOT NULL AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
             "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9) END")
+
+
+# --- the job queues (imports, reports, registry messages, periodic runs) --------------------------------
+
+def lock_next(queryset):
+    """Inside a transaction: the primary key of the first row of ``queryset`` (in its order) that no other
+    transaction holds, now held by this one until it ends (None when there is none).
+
+    PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` — any number of workers on any number of machines
+    each get a different row at once and none waits for another. SQLite: a transaction holds the
+    database's write lock from its start (``transaction_mode=IMMEDIATE``), so nobody else is looking.
+    """
+    if is_postgres():
+        return queryset.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True).first()
+    return queryset.values_list("pk", flat=True).first()
+
+
+def claim_next(queryset, **changes):
+    """Take the first row of ``queryset`` nobody holds, set ``changes`` on it (its claim: state, owner,
+    heartbeat) in one short transaction, and return its primary key (None when nothing is waiting).
+    The update repeats the queryset's conditions, so a row never passes to two workers."""
+    with transaction.atomic():
+        pk = lock_next(queryset)
+        if pk is None:
+            return None
+        return pk if queryset.filter(pk=pk).update(**changes) else None

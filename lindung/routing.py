@@ -38,7 +38,8 @@ PRIMARY = "default"
 WROTE_COOKIE = "lindung_wrote"
 # Models whose rows must be read where they were written: who is signed in, tokens, login throttling,
 # the cache versions that invalidate process caches, and the job queues' state.
-PRIMARY_ONLY_APPS = {"sessions", "auth", "accounts", "axes", "admin", "contenttypes", "imports", "reports"}
+PRIMARY_ONLY_APPS = {"sessions", "auth", "accounts", "axes", "admin", "contenttypes", "processes", "imports",
+                     "reports"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves Swagger UI for /api/v1/docs from its own static files (no CDN)
     "axes",
+    "lindung.processes",
     "lindung.accounts",
     "lindung.regions",
     "lindung.people",
@@ -239,7 +240,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-MEDIA_ROOT = DATA_DIR / "files"
+# Uploaded and generated files (worker lists, statements, error reports, generated reports). Several app
+# servers and workers need one shared folder (an NFS or other network volume): set LINDUNG_FILES_DIR.
+MEDIA_ROOT = Path(env_str("LINDUNG_FILES_DIR", str(DATA_DIR / "files"))).resolve()
 
 # Uploads (docs/imports.md, "Limits and retention"): every uploaded file is refused above
 # UPLOAD_MAX_MB before it is read; a spreadsheet is read in a separate process limited to

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung import dialect
 from lindung.audit import services as audit
 
 from .errors import ClaimError
@@ -185,15 +186,13 @@ def process(stored: RegistryMessage) -> dict:
 
 
 def process_next(worker_name: str = "") -> bool:
-    """Claim the oldest unprocessed message with a conditional update and process it (the queue)."""
-    candidate = RegistryMessage.objects.filter(processed_at__isnull=True).order_by("id").values_list(
-        "id", flat=True).first()
-    if candidate is None:
-        return False
+    """Take the oldest unprocessed message no other worker holds and process it, in one transaction: a
+    worker that dies half-way leaves the message unprocessed for the next (``dialect.lock_next``)."""
     with transaction.atomic():
-        if not RegistryMessage.objects.filter(pk=candidate, processed_at__isnull=True).update(
-                processed_at=timezone.now()):
-            return True  # another worker took it
+        candidate = dialect.lock_next(RegistryMessage.objects.filter(processed_at__isnull=True).order_by("id"))
+        if candidate is None:
+            return False
+        RegistryMessage.objects.filter(pk=candidate).update(processed_at=timezone.now())
         stored = RegistryMessage.objects.get(pk=candidate)
         counts = process(stored)
         RegistryMessage.objects.filter(pk=candidate).update(**counts)

@@ -12,3 +12,10 @@ class FundingConfig(AppConfig):
         from .scope import funder_worker_ids
 
         Access.funder_worker_ids = staticmethod(funder_worker_ids)  # what a funder user may see
+        # The daily lifecycle run (activate begun, end finished sponsorships): `lindung worker` runs it
+        # once a day whatever the number of workers (``lindung sponsorships end-due`` by hand or cron).
+        from lindung.processes import periodic
+
+        from .services import advance_sponsorships
+
+        periodic.register("sponsorship-lifecycle", advance_sponsorships)

@@ -152,7 +152,8 @@ def text_report(report: dict) -> str:
 @click.option("--once", is_flag=True, help="Run the queued imports, then exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the queue.")
 def worker(once, poll):
-    """Run queued imports and large reports in the background (production: one process beside the web server)."""
+    """Run queued imports, large reports and the daily sponsorship lifecycle in the background; start as
+    many as the load needs, on any machines sharing the database (docs/deployment.md)."""
     import os
     import socket
 
@@ -161,7 +162,7 @@ def worker(once, poll):
     name = f"{socket.gethostname()}:{os.getpid()}:worker"
     click.echo(f"Lindung import worker {name} (Ctrl+C to stop)")
     try:
-        done = work(name, poll=poll, once=once)
+        done = work(name, poll=poll, once=once, periodic_jobs=True)
     except KeyboardInterrupt:
         return
     click.echo(f"{done} import(s) run.")

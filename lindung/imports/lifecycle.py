@@ -15,57 +15,26 @@ Nothing of an interrupted job was saved (the rows are written in one transaction
 job they show, so an interruption is visible within a second even when no worker runs.
 """
 
-import contextlib
 import datetime as dt
-import logging
-import os
-import socket
-import threading
 
 from django.conf import settings
-from django.db import connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lindung import dialect
+from lindung.processes import heartbeat
 
 from .models import RUNNING, ImportJob, Status
 
-log = logging.getLogger(__name__)
-
-HEARTBEAT_SECONDS = 5
-STALE_AFTER = dt.timedelta(seconds=30)
+HEARTBEAT_SECONDS = heartbeat.EVERY
+STALE_AFTER = heartbeat.STALE_AFTER
+owner_name, owner_alive = heartbeat.owner_name, heartbeat.owner_alive
 MAX_ATTEMPTS = 2  # runs the worker starts on its own; a person may always run an interrupted job again
-
-
-def owner_name(name: str = "") -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{name or threading.current_thread().name}"[:100]
-
-
-def owner_alive(owner: str) -> bool | None:
-    """True/False for an owner on this machine (its process exists or not); None when it ran elsewhere."""
-    host, _sep, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by another user
-        return True
-    return True
 
 
 def is_dead(job: ImportJob, now: dt.datetime | None = None) -> bool:
     if job.status not in RUNNING:
         return False
-    alive = owner_alive(job.claimed_by or "")
-    if alive is not None:
-        return not alive
-    now = now or timezone.now()
-    beat = job.heartbeat_at or job.started_at
-    return beat is None or now - beat > STALE_AFTER
+    return heartbeat.abandoned(job.claimed_by, job.heartbeat_at or job.started_at, now)
 
 
 def mark_interrupted(jobs=None) -> int:
@@ -106,32 +75,10 @@ def requeue_interrupted() -> int:
         status=Status.QUEUED, error="", finished_at=None, claimed_by="")
 
 
-@contextlib.contextmanager
 def running(job: ImportJob):
     """Heartbeats for a running job from a thread with its own connection (PostgreSQL).
 
     SQLite gets its heartbeat from the progress updates while rows are checked; while they are saved
     nothing else can write, and the process check above covers it.
     """
-    if not dialect.is_postgres():
-        yield
-        return
-    stop = threading.Event()
-    thread = threading.Thread(target=_beat, args=(job.pk, stop), name=f"import-{job.pk}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=HEARTBEAT_SECONDS * 2)
-
-
-def _beat(job_id: int, stop: threading.Event) -> None:
-    try:
-        while not stop.wait(HEARTBEAT_SECONDS):
-            try:
-                ImportJob.objects.filter(pk=job_id, status__in=RUNNING).update(heartbeat_at=timezone.now())
-            except Exception:  # a missed beat is retried; the job itself must not fail for it
-                log.debug("heartbeat skipped", exc_info=True)
-    finally:
-        connections.close_all()
+    return heartbeat.beating(ImportJob.objects.filter(pk=job.pk, status__in=RUNNING))

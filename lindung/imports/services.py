@@ -311,6 +311,9 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
             _finish(job, outcome, counts, rows_read=validated, rows_validated=validated, rows_written=0)
         else:
             _commit(job, access, options, result, counts, progress, validated)
+    except TakenOver:
+        progress.wait()
+        log.warning("import %s was taken over by another worker; this run saved nothing", job.pk)
     except Exception as exc:
         progress.wait()
         if isinstance(exc, InvalidInput):
@@ -328,6 +331,10 @@ def _run(job: ImportJob, access: Access, today: dt.date | None) -> ImportJob:
     return job
 
 
+class TakenOver(Exception):
+    """The job passed to another worker while this one was checking its rows."""
+
+
 def _finish(job: ImportJob, outcome: str, counts: dict, **fields) -> None:
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(status=Status.DONE, outcome=outcome, counts=counts,
@@ -342,11 +349,19 @@ def _finish(job: ImportJob, outcome: str, counts: dict, **fields) -> None:
 def _commit(job, access, options: Options, result, counts: dict, progress: Progress, validated: int) -> None:
     to_write = result.created + result.updated
     now = timezone.now()
-    ImportJob.objects.filter(pk=job.pk).update(status=Status.COMMITTING, phase_started_at=now, heartbeat_at=now,
-                                               rows_read=validated, rows_validated=validated, rows_to_write=to_write)
+    if not ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATING, claimed_by=lifecycle.owner_name()).update(
+            status=Status.COMMITTING, phase_started_at=now, heartbeat_at=now, rows_read=validated,
+            rows_validated=validated, rows_to_write=to_write):
+        raise TakenOver(job.pk)
     progress.side_connection = True
     user_id = job.created_by_id
     with transaction.atomic():
+        # The job must still be this process's: a worker judged dead (its heartbeat stopped) may have
+        # been replaced by another, which then saves the list; this one must not save it a second time.
+        # The row stays locked until the rows are saved, so nobody takes the job meanwhile.
+        if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=Status.COMMITTING,
+                                                            claimed_by=lifecycle.owner_name()).exists():
+            raise TakenOver(job.pk)
         written = insert_workers(result.spool, registered_by_id=user_id, now=now,
                                  progress=lambda n: progress(rows_written=n))
         update_workers(result.updates, now=now)

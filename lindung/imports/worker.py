@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from lindung import dialect
+from lindung.processes import periodic
+
 from . import lifecycle
 from .models import ImportJob, Status
 from .retention import purge_uploads
@@ -29,14 +32,12 @@ def recover_jobs() -> int:
 
 
 def claim_next_job(worker_name: str) -> ImportJob | None:
-    """Take the oldest queued job; the conditional UPDATE makes the claim safe between workers."""
-    for job_id in ImportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "id").values_list("id", flat=True)[:10]:
-        now = timezone.now()
-        claimed = ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-            status=Status.VALIDATING, claimed_by=worker_name[:100], heartbeat_at=now, started_at=now)
-        if claimed:
-            return ImportJob.objects.get(pk=job_id)
-    return None
+    """Take the oldest queued job no other worker is taking (``dialect.claim_next``: SKIP LOCKED)."""
+    now = timezone.now()
+    job_id = dialect.claim_next(ImportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "id"),
+                                status=Status.VALIDATING, claimed_by=worker_name[:100], heartbeat_at=now,
+                                started_at=now)
+    return None if job_id is None else ImportJob.objects.get(pk=job_id)
 
 
 PURGE_EVERY = 24 * 3600  # seconds between two purges of old uploads
@@ -46,10 +47,12 @@ PURGE_EVERY = 24 * 3600  # seconds between two purges of old uploads
 other_queues: list = []
 
 
-def work(worker_name: str, *, stop: threading.Event | None = None, poll: float = 1.0, once: bool = False) -> int:
+def work(worker_name: str, *, stop: threading.Event | None = None, poll: float = 1.0, once: bool = False,
+         periodic_jobs: bool = False) -> int:
     """Run queued imports (and the other registered queues) until ``stop`` is set (or, with ``once``,
     until they are empty); once a day,
-    delete the uploads past their retention (``lindung.imports.retention``)."""
+    delete the uploads past their retention (``lindung.imports.retention``). With ``periodic_jobs``
+    (``lindung worker``), also the daily jobs, each run by one worker of all (``processes.periodic``)."""
     done = 0
     last_purge = None
     while stop is None or not stop.is_set():
@@ -58,6 +61,8 @@ def work(worker_name: str, *, stop: threading.Event | None = None, poll: float =
                 last_purge = time.monotonic()
                 purge_uploads()
             recover_jobs()
+            if periodic_jobs:
+                periodic.run_due(worker_name)
             job = claim_next_job(worker_name)
             if job is not None:
                 run_job(job)

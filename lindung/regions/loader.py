@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lindung.errors import InvalidInput
 
+from . import cache
 from .models import LEVEL_NAMES, Population, Region, WorkingPopulation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -52,6 +53,8 @@ def load_regions(path: Path = REGIONS_CSV, population_path: Path = POPULATION_CS
         )
         if progress:
             progress(min(start + BATCH, len(regions)), len(regions))
+    if regions:
+        cache.invalidate()  # every process reads the codes again
     populations = load_population(population_path)
     by_level = {name: Region.objects.filter(level=level).count() for name, level in LEVEL_NAMES.items()}
     return LoadResult(regions=Region.objects.count(), by_level=by_level, populations=populations)

@@ -7,7 +7,6 @@ through the access layer of the user who asked), writes the file, and records th
 audit trail together with its parameters.
 """
 
-import datetime as dt
 import logging
 import tempfile
 import time
@@ -17,9 +16,11 @@ from django.core.files import File
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lindung import dialect
 from lindung.accounts.access import Access
 from lindung.audit import services as audit
 from lindung.errors import InvalidInput
+from lindung.processes import heartbeat
 from lindung.routing import replica_reads
 
 from . import pdf, xlsx
@@ -27,7 +28,6 @@ from .catalogue import Report, as_json, catalogue, from_json
 from .models import ReportRun, Status
 
 log = logging.getLogger(__name__)
-STALE_AFTER = dt.timedelta(minutes=10)
 RENDERERS = {"xlsx": xlsx.render, "pdf": pdf.render}
 CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  "pdf": "application/pdf"}
@@ -108,12 +108,14 @@ def generate(run: ReportRun, *, access: Access | None = None) -> ReportRun:
     access = access or access_for(run)
     report = catalogue()[run.report]
     now = timezone.now()
+    owner = run.claimed_by or heartbeat.owner_name("request")
     ReportRun.objects.filter(pk=run.pk).update(status=Status.RUNNING, started_at=run.started_at or now,
-                                               heartbeat_at=now)
+                                               heartbeat_at=now, claimed_by=owner)
     progress = _Progress(run)
+    mine = ReportRun.objects.filter(pk=run.pk, status=Status.RUNNING, claimed_by=owner)
     try:
         # A report only reads: a replica may serve it (the run's own state stays on the primary).
-        with translation.override(run.language), replica_reads():
+        with translation.override(run.language), replica_reads(), heartbeat.beating(mine):
             doc = report.build(access, from_json(report, run.params), progress=progress)
             doc.generated_at = timezone.localtime()
             doc.generated_by = _user_label(run)
@@ -135,9 +137,12 @@ def generate(run: ReportRun, *, access: Access | None = None) -> ReportRun:
                                                    error=str(exc)[:2000] or exc.__class__.__name__)
         run.refresh_from_db()
         return run
-    ReportRun.objects.filter(pk=run.pk).update(status=Status.DONE, finished_at=timezone.now(), file=run.file.name,
-                                               file_name=file_name(run), size=size, rows_done=rows or 0,
-                                               heartbeat_at=timezone.now())
+    if not mine.update(status=Status.DONE, finished_at=timezone.now(), file=run.file.name, file_name=file_name(run),
+                       size=size, rows_done=rows or 0, heartbeat_at=timezone.now()):
+        # Judged abandoned meanwhile and taken by another worker: that run finishes it, once.
+        run.file.delete(save=False)
+        run.refresh_from_db()
+        return run
     run.refresh_from_db()
     audit.record(run.created_by, audit.Action.EXPORT, run, region_code=run.region_code,
                  summary=f"report {run.report}.{run.format} {run.params}", changes={"params": run.params})
@@ -176,18 +181,24 @@ def fetch(access: Access, run_id: int) -> ReportRun:
 # --- the background queue (runs inside the import worker loop: `lindung worker`, `lindung serve`) ----
 
 def requeue_stale_runs() -> int:
-    return ReportRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER).update(
-        status=Status.QUEUED)
+    """Queue again the runs whose worker died (``processes.heartbeat``: its process is gone, or its
+    heartbeat stopped); the next worker generates them afresh."""
+    count = 0
+    now = timezone.now()
+    for run in ReportRun.objects.filter(status=Status.RUNNING).only("id", "claimed_by", "heartbeat_at", "started_at"):
+        if heartbeat.abandoned(run.claimed_by, run.heartbeat_at or run.started_at, now):
+            count += ReportRun.objects.filter(pk=run.pk, status=Status.RUNNING, claimed_by=run.claimed_by).update(
+                status=Status.QUEUED, claimed_by="")
+    return count
 
 
 def run_next(worker_name: str) -> bool:
-    """Claim the oldest queued report and generate it; False when none is waiting."""
+    """Claim the oldest queued report no other worker is taking and generate it; False when none waits."""
     requeue_stale_runs()
-    for run_id in ReportRun.objects.filter(status=Status.QUEUED).order_by("created_at", "id").values_list(
-            "id", flat=True)[:10]:
-        now = timezone.now()
-        if ReportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-                status=Status.RUNNING, claimed_by=worker_name[:100], started_at=now, heartbeat_at=now):
-            generate(ReportRun.objects.get(pk=run_id))
-            return True
-    return False
+    now = timezone.now()
+    run_id = dialect.claim_next(ReportRun.objects.filter(status=Status.QUEUED).order_by("created_at", "id"),
+                                status=Status.RUNNING, claimed_by=worker_name[:100], started_at=now, heartbeat_at=now)
+    if run_id is None:
+        return False
+    generate(ReportRun.objects.get(pk=run_id))
+    return True

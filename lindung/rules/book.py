@@ -1,9 +1,10 @@
 """The rule book: every rule row, held in memory per process.
 
 Quotes are computed tens of thousands of times in a billing run, so the rows are read once and kept.
-The cache is dropped when a rule row is saved or deleted in this process (signals below) and, so that
-other processes (web workers, a CLI run) see an administrator's change, at most ``TTL`` seconds after
-it was read. When the database holds no rule rows at all (a fresh database before ``lindung rules
+The cache is dropped when a rule row is saved or deleted in this process (signals below); other
+processes (app servers, workers, a CLI run) see the change within ``caches.CHECK_SECONDS``, because
+every change bumps the shared version of the book (``lindung.processes.caches``), and at the latest
+``TTL`` seconds after their copy was read. When the database holds no rule rows at all (a fresh database before ``lindung rules
 load``), the shipped data file is used as it stands.
 """
 
@@ -16,6 +17,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from lindung.processes import caches
+from lindung.routing import PRIMARY
+
 from .models import Discount, Holiday, Parameter, Rate
 from .shipped import instances, read_data
 
@@ -24,6 +28,7 @@ TTL = 60.0  # seconds
 _lock = threading.Lock()
 _book: "RuleBook | None" = None
 _read_at = 0.0
+_watch = caches.Watch("rules")
 
 
 @dataclass
@@ -71,8 +76,10 @@ class RuleBook:
 
 
 def _read() -> RuleBook:
-    rates, discounts = list(Rate.objects.all()), list(Discount.objects.all())
-    parameters, holidays = list(Parameter.objects.all()), list(Holiday.objects.all())
+    _watch.start_read()
+    # From the primary: a replica behind it would cache an old book under the new version.
+    rates, discounts = list(Rate.objects.using(PRIMARY)), list(Discount.objects.using(PRIMARY))
+    parameters, holidays = list(Parameter.objects.using(PRIMARY)), list(Holiday.objects.using(PRIMARY))
     if rates or discounts or parameters:
         return RuleBook.build(rates, discounts, parameters, holidays, generation=_next_generation())
     rows = instances(read_data())
@@ -90,24 +97,31 @@ def _next_generation() -> int:
 
 
 def book() -> RuleBook:
-    """The current rule book (read from the database at most once per ``TTL`` seconds)."""
+    """The current rule book (read again when any process changed the rules, or ``TTL`` seconds on)."""
     global _book, _read_at
     current = _book
-    if current is not None and time.monotonic() - _read_at < TTL:
+    if current is not None and time.monotonic() - _read_at < TTL and not _watch.moved():
         return current
     with _lock:
-        if _book is None or time.monotonic() - _read_at >= TTL:
+        if _book is None or _book is current:
             _book, _read_at = _read(), time.monotonic()
         return _book
 
 
 def clear() -> None:
+    """Forget this process's copy (the next ``book()`` reads the rows again)."""
     global _book
     _book = None
 
 
-def _changed(sender, **kwargs):
+def invalidate() -> None:
+    """The rules changed: every process reads them again (call inside the changing transaction)."""
+    caches.bump("rules")
     clear()
+
+
+def _changed(sender, **kwargs):
+    invalidate()
     transaction.on_commit(clear)  # also after the writing transaction ends, for reads made inside it
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
 
-from .book import clear
+from .book import invalidate
 from .models import Holiday
 from .shipped import MODELS, instances, read_data
 
@@ -65,5 +65,5 @@ def load_rules(path: Path | None = None, actor=None) -> LoadResult:
         fresh = [h for h in rows["holidays"] if h.date not in known]
         Holiday.objects.bulk_create(fresh)
         result.holidays = len(fresh)
-    clear()
+        invalidate()  # every process reads the rules again
     return result
