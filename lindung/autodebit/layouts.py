@@ -14,6 +14,13 @@ field in braces: detail lines take ``{reference}``, ``{account_number}``, ``{acc
 trailer rows are skipped), ``columns`` (0-based positions of ``reference``, ``amount``, ``date``,
 ``status``), ``success`` (the status values meaning debited) and ``reasons`` (the bank's failure codes
 → ``insufficient_funds``, ``account_closed``, ``mandate_invalid``; any other code reads as ``other``).
+
+Either part may instead be **fixed-width** (``"format": "fixed"``; the default is ``"separated"``): no
+separator; in the debit file every cell is an object ``{"value": "{amount}", "width": 12, "align": "right",
+"pad": "0"}`` (``align`` left by default, ``pad`` a space by default, ``"truncate": true`` to cut a longer
+value — otherwise a value longer than its width refuses the whole file, so an account number or an amount
+is never cut); in the return file ``columns`` and ``detail`` give ``{"start": n, "width": w}`` (characters,
+from 0) instead of positions. ``debit_file.line_end`` is ``"lf"`` (default) or ``"crlf"``.
 """
 
 import csv
@@ -30,6 +37,38 @@ DETAIL_FIELDS = {"reference", "account_number", "account_holder", "amount", "deb
 TOTAL_FIELDS = {"bank", "month", "created", "count", "total"}
 RETURN_COLUMNS = ("reference", "amount", "date", "status")
 FIELD = re.compile(r"^\{([a-z_]+)\}$")
+FORMATS = ("separated", "fixed")
+LINE_ENDS = {"lf": "\n", "crlf": "\r\n"}
+
+
+class LayoutOverflow(ValueError):
+    """A value longer than its fixed-width cell: the file is not written (an account number or an amount is
+    never cut)."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+def _fixed_cells_ok(cells, fields: set[str]) -> str | None:
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        return _("must be a list of cells {value, width}")
+    for cell in cells:
+        if not isinstance(cell.get("width"), int) or isinstance(cell["width"], bool) or cell["width"] < 1:
+            return _("every cell needs a width of at least 1: %(cell)s") % {"cell": cell}
+        if cell.get("align", "left") not in ("left", "right"):
+            return _("align is left or right: %(cell)s") % {"cell": cell}
+        if not isinstance(cell.get("pad", " "), str) or len(cell.get("pad", " ")) != 1:
+            return _("pad is one character: %(cell)s") % {"cell": cell}
+        problem = _cells_ok([cell.get("value")], fields)
+        if problem:
+            return problem
+    return None
+
+
+def _span_ok(value) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("start"), int) and isinstance(value.get("width"), int)
+            and not isinstance(value["start"], bool) and value["start"] >= 0 and value["width"] >= 1)
 
 
 def _cells_ok(cells, fields: set[str]) -> str | None:
@@ -60,7 +99,11 @@ def check_layout(layout) -> list[str]:
     if not isinstance(debit, dict) or not isinstance(back, dict):
         return [_("A layout is an object with debit_file and return_file.")]
     for part, spec in (("debit_file", debit), ("return_file", back)):
-        if not isinstance(spec.get("separator"), str) or len(spec["separator"]) != 1:
+        if spec.get("format", "separated") not in FORMATS:
+            errors.append(_("%(part)s.format must be separated or fixed.") % {"part": part})
+            continue
+        if spec.get("format", "separated") == "separated" and (
+                not isinstance(spec.get("separator"), str) or len(spec["separator"]) != 1):
             errors.append(_("%(part)s.separator must be one character.") % {"part": part})
         if not _format_ok(spec.get("date_format")):
             errors.append(_("%(part)s.date_format must be a strftime format such as %%Y-%%m-%%d.") % {"part": part})
@@ -68,21 +111,30 @@ def check_layout(layout) -> list[str]:
             errors.append(_("%(part)s.amount_decimals must be 0 or 2.") % {"part": part})
     if "month_format" in debit and not _format_ok(debit["month_format"]):
         errors.append(_("debit_file.month_format must be a strftime format such as %%Y-%%m."))
+    if debit.get("line_end", "lf") not in LINE_ENDS:
+        errors.append(_("debit_file.line_end must be lf or crlf."))
+    check_cells = _fixed_cells_ok if debit.get("format") == "fixed" else _cells_ok
     for name, fields in (("header", TOTAL_FIELDS), ("columns", DETAIL_FIELDS), ("trailer", TOTAL_FIELDS)):
-        problem = _cells_ok(debit.get(name, [] if name != "columns" else None), fields)
+        problem = check_cells(debit.get(name, [] if name != "columns" else None), fields)
         if problem:
             errors.append(f"debit_file.{name}: {problem}")
     if not debit.get("columns"):
         errors.append(_("debit_file.columns must name at least one cell."))
-    columns = back.get("columns")
-    if not isinstance(columns, dict) or any(not isinstance(columns.get(c), int) or columns[c] < 0
-                                            for c in RETURN_COLUMNS):
-        errors.append(_("return_file.columns must give the position (from 0) of %(cols)s.") % {
-            "cols": ", ".join(RETURN_COLUMNS)})
-    detail = back.get("detail")
-    if detail is not None and not (isinstance(detail, dict) and isinstance(detail.get("column"), int)
-                                   and isinstance(detail.get("value"), str)):
-        errors.append(_("return_file.detail must be {\"column\": n, \"value\": \"D\"}."))
+    columns, detail = back.get("columns"), back.get("detail")
+    if back.get("format") == "fixed":
+        if not isinstance(columns, dict) or not all(_span_ok(columns.get(c)) for c in RETURN_COLUMNS):
+            errors.append(_("return_file.columns must give {\"start\": n, \"width\": w} (characters, from 0) "
+                            "of %(cols)s.") % {"cols": ", ".join(RETURN_COLUMNS)})
+        if detail is not None and not (_span_ok(detail) and isinstance(detail.get("value"), str)):
+            errors.append(_("return_file.detail must be {\"start\": n, \"width\": w, \"value\": \"D\"}."))
+    else:
+        if not isinstance(columns, dict) or any(not isinstance(columns.get(c), int) or columns[c] < 0
+                                                for c in RETURN_COLUMNS):
+            errors.append(_("return_file.columns must give the position (from 0) of %(cols)s.") % {
+                "cols": ", ".join(RETURN_COLUMNS)})
+        if detail is not None and not (isinstance(detail, dict) and isinstance(detail.get("column"), int)
+                                       and isinstance(detail.get("value"), str)):
+            errors.append(_("return_file.detail must be {\"column\": n, \"value\": \"D\"}."))
     if not isinstance(back.get("success"), list) or not back["success"]:
         errors.append(_("return_file.success must list the status values that mean debited."))
     reasons = back.get("reasons", {})
@@ -121,8 +173,24 @@ class DebitLine:
     debit_date: dt.date
 
 
+def _fixed_row(cells: list[dict], values: dict, row: str) -> tuple[str, str | None]:
+    out = []
+    for cell in cells:
+        text = _cell(cell["value"], values)
+        width = cell["width"]
+        if len(text) > width:
+            if not cell.get("truncate"):
+                return "", _("%(row)s: “%(value)s” is longer than its %(width)d characters (%(cell)s).") % {
+                    "row": row, "value": text, "width": width, "cell": cell["value"]}
+            text = text[:width]
+        pad = cell.get("pad", " ")
+        out.append(text.rjust(width, pad) if cell.get("align", "left") == "right" else text.ljust(width, pad))
+    return "".join(out), None
+
+
 def write_debit_file(layout: dict, *, bank: str, month: dt.date, created: dt.date, lines: list[DebitLine]) -> str:
-    """The debit instruction file for one bank and month, as text in the bank's layout."""
+    """The debit instruction file for one bank and month, as text in the bank's layout; raises
+    ``LayoutOverflow`` when a value does not fit its fixed-width cell."""
     spec = layout["debit_file"]
     decimals = spec.get("amount_decimals", 0)
     day = spec["date_format"]
@@ -130,17 +198,30 @@ def write_debit_file(layout: dict, *, bank: str, month: dt.date, created: dt.dat
     total = sum(line.amount for line in lines)
     totals = {"bank": bank, "month": month_text, "created": created.strftime(day), "count": len(lines),
               "total": format_amount(total, decimals)}
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=spec["separator"], lineterminator="\n")
-    if spec.get("header"):
-        writer.writerow([_cell(c, totals) for c in spec["header"]])
+    rows = [("header", totals)] if spec.get("header") else []
     for line in lines:
-        values = {"reference": line.reference, "account_number": line.account_number,
-                  "account_holder": line.account_holder, "amount": format_amount(line.amount, decimals),
-                  "debit_date": line.debit_date.strftime(day), "month": month_text, "mandate": line.mandate}
-        writer.writerow([_cell(c, values) for c in spec["columns"]])
+        rows.append(("columns", {
+            "reference": line.reference, "account_number": line.account_number,
+            "account_holder": line.account_holder, "amount": format_amount(line.amount, decimals),
+            "debit_date": line.debit_date.strftime(day), "month": month_text, "mandate": line.mandate}))
     if spec.get("trailer"):
-        writer.writerow([_cell(c, totals) for c in spec["trailer"]])
+        rows.append(("trailer", totals))
+    end = LINE_ENDS[spec.get("line_end", "lf")]
+    if spec.get("format") == "fixed":
+        texts, problems = [], []
+        for number, (part, values) in enumerate(rows, start=1):
+            label = _("Row %(row)d") % {"row": number}
+            text, problem = _fixed_row(spec[part], values, label)
+            texts.append(text)
+            if problem:
+                problems.append(problem)
+        if problems:
+            raise LayoutOverflow(problems)
+        return "".join(text + end for text in texts)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=spec["separator"], lineterminator=end)
+    for part, values in rows:
+        writer.writerow([_cell(c, values) for c in spec[part]])
     return out.getvalue()
 
 
@@ -155,39 +236,65 @@ class ReturnedLine:
     reason: str  # a Reason value, empty on success
 
 
-def read_return_file(layout: dict, text: str) -> tuple[list[ReturnedLine], list[str]]:
-    """Every debit line of a return file, and the errors by row number (nothing is used when any)."""
-    spec = layout["return_file"]
-    columns, decimals = spec["columns"], spec.get("amount_decimals", 0)
-    detail = spec.get("detail")
-    success = {str(s) for s in spec["success"]}
-    reasons = spec.get("reasons", {})
+def _separated_rows(spec: dict, text: str):
+    """(row number, {reference, amount, date, status} or None, error or None) per debit line."""
+    columns, detail = spec["columns"], spec.get("detail")
     width = max(columns[c] for c in RETURN_COLUMNS) + 1
-    lines, errors = [], []
     for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=spec["separator"]), start=1):
         if not row or not any(cell.strip() for cell in row):
             continue
         if detail is not None and (len(row) <= detail["column"] or row[detail["column"]].strip() != detail["value"]):
             continue
         if len(row) < width:
-            errors.append(_("Row %(row)d: %(n)d columns, the layout needs %(width)d.") % {
-                "row": number, "n": len(row), "width": width})
+            yield number, None, _("Row %(row)d: %(n)d columns, the layout needs %(width)d.") % {
+                "row": number, "n": len(row), "width": width}
             continue
-        reference = row[columns["reference"]].strip()
-        amount = parse_amount(row[columns["amount"]], decimals)
-        status = row[columns["status"]].strip()
+        yield number, {c: row[columns[c]] for c in RETURN_COLUMNS}, None
+
+
+def _fixed_rows(spec: dict, text: str):
+    columns, detail = spec["columns"], spec.get("detail")
+    width = max(columns[c]["start"] + columns[c]["width"] for c in RETURN_COLUMNS)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if detail is not None and line[detail["start"]:detail["start"] + detail["width"]].strip() != detail["value"]:
+            continue
+        if len(line.rstrip("\r\n")) < width:
+            yield number, None, _("Row %(row)d: %(n)d characters, the layout needs %(width)d.") % {
+                "row": number, "n": len(line), "width": width}
+            continue
+        yield number, {c: line[columns[c]["start"]:columns[c]["start"] + columns[c]["width"]]
+                       for c in RETURN_COLUMNS}, None
+
+
+def read_return_file(layout: dict, text: str) -> tuple[list[ReturnedLine], list[str]]:
+    """Every debit line of a return file, and the errors by row number (nothing is used when any)."""
+    spec = layout["return_file"]
+    decimals = spec.get("amount_decimals", 0)
+    success = {str(s) for s in spec["success"]}
+    reasons = spec.get("reasons", {})
+    rows = _fixed_rows(spec, text) if spec.get("format") == "fixed" else _separated_rows(spec, text)
+    lines, errors = [], []
+    for number, cells, problem in rows:
+        if problem:
+            errors.append(problem)
+            continue
+        reference = cells["reference"].strip()
+        amount = parse_amount(cells["amount"], decimals)
+        status = cells["status"].strip()
         try:
-            on = dt.datetime.strptime(row[columns["date"]].strip(), spec["date_format"]).date()
+            on = dt.datetime.strptime(cells["date"].strip(), spec["date_format"]).date()
         except ValueError:
             errors.append(_("Row %(row)d: “%(value)s” is not a date in the bank's format.") % {
-                "row": number, "value": row[columns["date"]]})
+                "row": number, "value": cells["date"]})
             continue
         if not reference:
             errors.append(_("Row %(row)d: the reference is missing.") % {"row": number})
             continue
         if amount is None or amount <= 0:
             errors.append(_("Row %(row)d: “%(value)s” is not an amount in whole rupiah.") % {
-                "row": number, "value": row[columns["amount"]]})
+                "row": number, "value": cells["amount"]})
             continue
         if not status:
             errors.append(_("Row %(row)d: the status is missing.") % {"row": number})

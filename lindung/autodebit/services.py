@@ -37,7 +37,7 @@ from lindung.months import first_of_month, month_label
 from lindung.rules.services import (RuleError, debit_failures_until_suspended, is_working_day, monthly_price,
                                     parse_programs)
 
-from .layouts import DebitLine, check_layout, read_return_file, write_debit_file
+from .layouts import DebitLine, LayoutOverflow, check_layout, read_return_file, write_debit_file
 from .models import BankLayout, Debit, Mandate, MandateState, Outcome, RegisteredVia, ReturnFile, debit_reference
 from .scope import sees_account_number, visible_debits, visible_mandates
 
@@ -271,8 +271,11 @@ def debit_lines(access, month: dt.date, bank: BankLayout) -> DebitRun:
 def export_debit_file(access, month: dt.date, bank: BankLayout, *, today: dt.date | None = None) -> tuple[str, DebitRun]:
     """The debit instruction file (text in the bank's layout) and what it holds; audited (it names accounts)."""
     run = debit_lines(access, month, bank)
-    text = write_debit_file(bank.layout, bank=bank.code, month=run.month, created=today or months.today(),
-                            lines=run.lines)
+    try:
+        text = write_debit_file(bank.layout, bank=bank.code, month=run.month, created=today or months.today(),
+                                lines=run.lines)
+    except LayoutOverflow as exc:
+        raise AutodebitError(exc.lines, "bank") from None
     audit.record(actor(access), audit.Action.EXPORT, bank,
                  summary=_("auto-debit file %(bank)s %(month)s: %(count)d lines, Rp%(total)s") % {
                      "bank": bank.code, "month": month_label(run.month), "count": len(run.lines),

@@ -108,10 +108,14 @@ def export(request):
     if request.GET and form.is_valid():
         bank = bank_for(form.cleaned_data["bank"])
         if request.GET.get("download"):
-            text, run = export_debit_file(access, form.cleaned_data["month"], bank)
-            response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="debit-{bank.code}-{run.month:%Y-%m}.txt"'
-            return response
+            try:
+                text, run = export_debit_file(access, form.cleaned_data["month"], bank)
+            except DomainError as exc:  # a value that does not fit the bank's fixed-width layout
+                _errors(request, exc)
+            else:
+                response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+                response["Content-Disposition"] = f'attachment; filename="debit-{bank.code}-{run.month:%Y-%m}.txt"'
+                return response
         run = debit_lines(access, form.cleaned_data["month"], bank)
     return render(request, "autodebit/export.html", {"form": form, "run": run, "query": request.GET.urlencode()})
 
