@@ -16,6 +16,6 @@ class FundingConfig(AppConfig):
         # once a day whatever the number of workers (``lindung sponsorships end-due`` by hand or cron).
         from lindung.processes import periodic
 
-        from .services import advance_sponsorships
+        from .lifecycle import advance_sponsorships
 
         periodic.register("sponsorship-lifecycle", advance_sponsorships)
