@@ -26,3 +26,15 @@ def log_in(page, base_url, username, password="rahasia-123"):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/")
+
+
+def open_nav(page, href):
+    """Follow a navigation entry as a person would: on a phone through the menu button, on a desktop
+    through its group's drop-down (templates/nav.html)."""
+    link = page.locator(f"header nav a[href='{href}']")
+    if page.locator("label.nav-button").is_visible():
+        if not link.is_visible():
+            page.click("label.nav-button")
+    elif not link.is_visible():
+        link.locator("xpath=ancestor::div[contains(@class, 'nav-group')]/span[contains(@class, 'nav-head')]").hover()
+    link.click()

@@ -10,7 +10,7 @@ import pytest
 from lindung.claims.models import Claim, LifeEvent
 
 from .billing_support import funder, month
-from .browser import browser_page, log_in
+from .browser import browser_page, log_in, open_nav
 from .claims_support import PDF, SUKABUMI_VILLAGE, pay_on_time
 from .conftest import create_worker, make_user
 
@@ -39,7 +39,7 @@ def test_report_upload_verify_submit_and_record_payment(live_server, settings, t
 
     with browser_page() as page:
         log_in(page, live_server.url, "desa.plr")
-        page.click("nav a[href='/claims/']")
+        open_nav(page, "/claims/")
         page.click("a[href='/claims/report/']")
         page.fill("input[name=nik]", worker.nik)
         page.select_option("select[name=kind]", "death")

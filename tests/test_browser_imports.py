@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from lindung.imports import worker
 from lindung.people.models import Worker
 
-from .browser import browser_page, log_in
+from .browser import browser_page, log_in, open_nav
 from .conftest import DADAPKUNING, make_nik, make_user
 from .imports_support import write_xlsx
 
@@ -27,7 +27,7 @@ def test_upload_progress_and_error_report_in_the_browser(live_server, tmp_path, 
 
     with browser_page() as page:
         log_in(page, live_server.url, "desa.dadapkuning")
-        page.click("nav a[href='/imports/']")
+        open_nav(page, "/imports/")
         page.click("a[href='/imports/new/']")
         page.set_input_files("input[name=file]", str(path))
         page.click("#upload-form button[type=submit]")

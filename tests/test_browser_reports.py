@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from lindung.imports import worker
 
-from .browser import browser_page, log_in
+from .browser import browser_page, log_in, open_nav
 from .conftest import DADAPKUNING, LENGKONG, create_worker, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_background_report_in_the_browser(live_server, tmp_path, settings):
     with browser_page() as page:
         page.set_viewport_size({"width": 1280, "height": 900})
         log_in(page, live_server.url, "pemkab.gresik")
-        page.click("nav a[href='/reports/']")
+        open_nav(page, "/reports/")
         page.wait_for_selector("#report-workers")
         assert page.input_value("#report-workers input[name=region]") == "3525"
         page.screenshot(path=f"{SHOTS}/reports-desktop.png", full_page=True)
