@@ -151,7 +151,7 @@ def failure_line(exc: BaseException) -> str:
     from django.utils.translation import gettext as _
 
     if isinstance(exc, DomainError):
-        return exc.message
+        return " ".join(exc.messages)
     if isinstance(exc, PermissionDenied):
         return str(exc) or _("Not allowed.")
     if isinstance(exc, ValidationError):

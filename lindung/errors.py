@@ -20,18 +20,20 @@ class DomainError(Exception):
 
     status = 422
 
-    def __init__(self, message, field: str = "", *, status: int | None = None, **details):
+    def __init__(self, message, field: str = "", *, status: int | None = None, lines=None, **details):
         super().__init__(message)
         self.message = str(message)
         self.field = field
         if status is not None:
             self.status = status
+        self.lines = [str(line) for line in lines] if lines else [self.message]
         self.details = details
 
     @property
     def messages(self) -> list[str]:
-        """The lines to show a person (one, unless a subclass has several)."""
-        return [self.message]
+        """The lines to show a person: the message, or ``lines`` when the refusal has several (one per
+        bad parameter, one per row of a file)."""
+        return self.lines
 
     def field_errors(self) -> dict[str, list[str]]:
         """{field: [message, ...]}; the field is "" when the refusal is about the request as a whole."""

@@ -8,8 +8,12 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 
+from lindung.agents.services import AgentError
+from lindung.autodebit.services import AutodebitError
+from lindung.backup import BackupError
 from lindung.billing.payments import PaymentError
 from lindung.billing.statements import StatementError
+from lindung.claims.errors import ClaimError
 from lindung.cli import main
 from lindung.coverage.services import CoverageError
 from lindung.errors import Conflict, DomainError, InvalidInput, to_form, to_messages
@@ -18,13 +22,18 @@ from lindung.imports.columns import CellError
 from lindung.imports.pipeline import MappingError
 from lindung.imports.readers import UnreadableFile
 from lindung.imports.services import ImportRefused
-from lindung.people.services import WorkerInvalid
+from lindung.people.services import TooManyRefusals, WorkerInvalid
+from lindung.programmes.services import ProgrammeError
 from lindung.regions.loader import WorkingPopulationError
-from lindung.rules.shipped import RuleDataError
+from lindung.reports.services import ReportRefused
 from lindung.rules.services import RuleError
+from lindung.rules.shipped import RuleDataError
+from lindung.uploads import UploadTooLarge
 
 EVERY_DOMAIN_ERROR = [PaymentError, StatementError, CoverageError, FundingError, CellError, MappingError,
-                      UnreadableFile, ImportRefused, WorkerInvalid, WorkingPopulationError, RuleDataError, RuleError]
+                      UnreadableFile, ImportRefused, WorkerInvalid, WorkingPopulationError, RuleDataError, RuleError,
+                      AgentError, AutodebitError, BackupError, ClaimError, TooManyRefusals, ProgrammeError,
+                      ReportRefused, UploadTooLarge]
 
 
 @pytest.mark.parametrize("error_class", EVERY_DOMAIN_ERROR)
@@ -58,12 +67,21 @@ def test_the_page_adapter_puts_a_refusal_on_the_field_it_names():
     assert form.non_field_errors() == ["Unknown village."]      # no such field on the form: the form as a whole
 
 
-def test_the_page_adapter_shows_every_line_as_a_message():
+def _page_messages(exc) -> list[str]:
     request = RequestFactory().post("/")
     request.session = {}
     request._messages = FallbackStorage(request)
-    to_messages(request, CoverageError("Explain the correction (at least 10 characters)."))
-    assert [str(m) for m in get_messages(request)] == ["Explain the correction (at least 10 characters)."]
+    to_messages(request, exc)
+    return [str(m) for m in get_messages(request)]
+
+
+def test_the_page_adapter_shows_every_line_as_a_message():
+    assert _page_messages(CoverageError("Explain the correction (at least 10 characters).")) == [
+        "Explain the correction (at least 10 characters)."]
+    assert _page_messages(ReportRefused(["Period: required.", "Region: unknown code 99."])) == [
+        "Period: required.", "Region: unknown code 99."]
+    rows = [{"row": 3, "message": "no amount"}, {"row": 7, "message": "no date"}]
+    assert _page_messages(StatementError(rows)) == ["Baris 3: no amount", "Baris 7: no date"]
 
 
 # --- the API adapter -----------------------------------------------------------------------------
@@ -94,3 +112,19 @@ def test_the_command_line_turns_any_refusal_into_one_line_and_exit_1(monkeypatch
         main.commands.pop("refuse", None)
     assert result.exit_code == 1
     assert result.output.strip() == "Galat: Not enough budget."  # "Error:" in English (--lang en)
+
+
+def test_the_command_line_writes_a_refusal_of_several_lines_on_one(monkeypatch):
+    @click.command("refuse")
+    def refuse():
+        raise ReportRefused(["Period: required.", "Region: unknown code 99."])
+
+    main.add_command(refuse)
+    try:
+        monkeypatch.setattr("lindung.cli.setup_django", lambda mode=None: None)
+        monkeypatch.setattr("lindung.cli.activate_language", lambda lang: None)
+        result = CliRunner().invoke(main, ["refuse"])
+    finally:
+        main.commands.pop("refuse", None)
+    assert result.exit_code == 1
+    assert result.output.strip() == "Galat: Period: required. Region: unknown code 99."

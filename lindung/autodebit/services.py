@@ -47,12 +47,7 @@ class AutodebitError(InvalidInput):
 
     def __init__(self, lines, field: str = ""):
         lines = [str(line) for line in (lines if isinstance(lines, (list, tuple)) else [lines])]
-        super().__init__("; ".join(lines[:10]), field, errors=lines)
-        self.lines = lines
-
-    @property
-    def messages(self) -> list[str]:
-        return self.lines
+        super().__init__("; ".join(lines[:10]), field, lines=lines, errors=lines)
 
 
 ACCOUNT = re.compile(r"^[0-9]{6,20}$")

@@ -74,10 +74,10 @@ def import_command(file, username, as_json):
     try:
         result = import_statement(access, path.read_bytes(), path.name)
     except StatementError as exc:
-        if as_json:
-            emit({"errors": exc.errors}, True)
-            raise SystemExit(1)
-        raise click.ClickException(str(exc)) from None
+        if not as_json:
+            raise
+        emit({"errors": exc.errors}, True)
+        raise SystemExit(1) from None
     if result.already_imported:
         text = _("This statement was imported before (#%(id)s): nothing recorded.") % {"id": result.statement_id}
     else:

@@ -55,7 +55,7 @@ class StatementError(InvalidInput):
 
     def __init__(self, errors: list[dict]):
         super().__init__("; ".join(f"{_('row')} {e['row']}: {e['message']}" for e in errors[:10]), "file",
-                         errors=errors)
+                         lines=[_("Row %(row)s: %(message)s") % e for e in errors[:50]], errors=errors)
         self.errors = errors
 
 

@@ -28,7 +28,7 @@ from .models import AgentCommission, BillingPlan, BillingRun, InvoiceStatus, Mat
 from .runs import bill, set_prepayment
 from .scope import (COLLECTED_KINDS, DUE_FILTERS, can_collect_for, unpaid_due, visible_invoices, visible_lines,
                     visible_statement_rows, visible_statements)
-from .statements import StatementError, import_statement, open_items, resolve, with_row_counts
+from .statements import import_statement, open_items, resolve, with_row_counts
 
 
 def filtered_invoices(request):
@@ -226,9 +226,8 @@ def statements(request):
         upload = form.cleaned_data["file"]
         try:
             result = import_statement(access, upload.read(), upload.name)
-        except StatementError as exc:
-            for error in exc.errors[:50]:
-                messages.error(request, _("Row %(row)s: %(message)s") % error)
+        except DomainError as exc:
+            to_messages(request, exc)
         else:
             if result.already_imported:
                 messages.warning(request, _("This statement was imported before: nothing recorded."))

@@ -5,7 +5,6 @@ services as the pages and the CLI. The DCI endpoints authenticate the sender by 
 signature instead of a user (see ``lindung.claims.dci``).
 """
 
-import datetime as dt
 
 from django.http import JsonResponse
 from django.utils import timezone
@@ -14,13 +13,10 @@ from ninja import Field, Router, Schema, Status
 
 from lindung.routing import replica_view
 from lindung.api.fields import Amount, Day, Id, Limit, Year, text
-from lindung.rules.services import RuleError
 
 from . import dci, workflow
 from .eligibility import check
-from .errors import ClaimError
 from .events import confirm_event, reject_event, report_event
-from .models import ClaimState
 from .present import claim_detail, claim_row
 from .scholarships import renewals_due
 from .scope import in_region, visible_claims, visible_events
@@ -64,10 +60,7 @@ class RejectedIn(Schema):
 def check_eligibility(request, payload: CheckIn):
     request.access.require("claim.view")
     worker = get_object_or_404(request.access.workers(), nik=payload.nik.strip())
-    try:
-        return check(worker, payload.event, payload.date, claim_date=payload.claim_date or timezone.localdate()).as_dict()
-    except RuleError as exc:
-        raise ClaimError(exc.message) from None
+    return check(worker, payload.event, payload.date, claim_date=payload.claim_date or timezone.localdate()).as_dict()
 
 
 @router.get("/", summary="Claims in your scope (a funder: paid claims of the workers it funded, NIKs masked)")

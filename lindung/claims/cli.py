@@ -48,18 +48,14 @@ def check(nik, event, date_text, claim_text, as_json):
     from lindung.accounts.access import Access
     from lindung.formatting import rupiah
     from lindung.people.models import Worker
-    from lindung.rules.services import RuleError
 
     from .eligibility import check as check_eligibility
 
     worker = Worker.objects.filter(nik=nik.strip()).first()
     if worker is None:
         raise click.ClickException(_("No worker with NIK %(nik)s.") % {"nik": nik})
-    try:
-        result = check_eligibility(worker, event, _date(date_text),
-                                   claim_date=_date(claim_text) if claim_text else timezone.localdate())
-    except RuleError as exc:
-        raise click.ClickException(exc.message) from None
+    result = check_eligibility(worker, event, _date(date_text),
+                               claim_date=_date(claim_text) if claim_text else timezone.localdate())
     data = result.as_dict()
     Access.console().disclose([worker], door="cli:claims check")
     lines = [f"{worker.name}: {data['reasoning']}",
@@ -115,16 +111,9 @@ def import_deaths(file, username, as_json):
     unconfirmed reports; nothing is saved if any row is wrong."""
     from django.utils.translation import gettext as _
 
-    from lindung.imports.readers import UnreadableFile
-
     from .deathlist import import_deaths as run
-    from .errors import ClaimError
 
-    try:
-        result = run(_user_access(username), file)
-    except (ClaimError, UnreadableFile) as exc:
-        errors = getattr(exc, "details", {}).get("errors") or [getattr(exc, "message", str(exc))]
-        raise click.ClickException("\n".join(errors)) from None
+    result = run(_user_access(username), file)
     emit(result, as_json, _("%(reported)d deaths reported, waiting for confirmation.") % result)
 
 
@@ -135,13 +124,9 @@ def import_deaths(file, username, as_json):
 def sender_add(sender_id, name, public_key):
     """Trust a civil registry to notify deaths (its messages must be signed with this key)."""
     from .dci import check_public_key
-    from .errors import ClaimError
     from .models import TrustedSender
 
-    try:
-        key = check_public_key(public_key)
-    except ClaimError as exc:
-        raise click.ClickException(exc.message) from None
+    key = check_public_key(public_key)
     TrustedSender.objects.update_or_create(sender_id=sender_id, defaults={"name": name, "public_key": key,
                                                                           "active": True})
     from django.utils.translation import gettext as _

@@ -78,7 +78,7 @@ def import_deaths(access, path, *, today: dt.date | None = None) -> dict:
         else:
             ready.append((number, worker, died, cause, text_of(row.get("place"))))
     if errors:
-        raise ClaimError("; ".join(errors), errors=errors)
+        raise ClaimError("; ".join(errors), lines=errors, errors=errors)
     with transaction.atomic():
         for number, worker, died, cause, place in ready:
             try:
@@ -88,5 +88,5 @@ def import_deaths(access, path, *, today: dt.date | None = None) -> dict:
                 errors.append(_("row %(n)d: %(error)s") % {"n": number, "error": exc.message})
         if errors:
             transaction.set_rollback(True)
-            raise ClaimError("; ".join(errors), errors=errors)
+            raise ClaimError("; ".join(errors), lines=errors, errors=errors)
     return {"rows": len(rows), "reported": len(ready)}

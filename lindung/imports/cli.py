@@ -50,7 +50,7 @@ def workers(file, village_code, district_code, default_segment, funder_id, progr
 
     from .columns import BY_KEY, header_key
     from .pipeline import Options
-    from .services import ImportRefused, create_job, discard_job, earlier_import_of_same_file, queue_job, run_job
+    from .services import create_job, discard_job, earlier_import_of_same_file, queue_job, run_job
 
     if as_user:
         user = User.objects.filter(username=as_user, is_active=True).first()
@@ -64,35 +64,28 @@ def workers(file, village_code, district_code, default_segment, funder_id, progr
                       default_segment=default_segment, funder_id=funder_id,
                       programs=[p.strip().lower() for p in programs.split(",") if p.strip()],
                       start_month=_month(start), months=months, funding_source=funding_source)
-    try:
-        job = create_job(access, file, options=options)
-        mapping = dict(job.mapping)
-        for item in mappings:
-            header, _sep, field = item.rpartition("=")
-            if field not in BY_KEY and field != "":
-                raise click.ClickException(_("Unknown field %(field)s; choose from %(fields)s.")
-                                           % {"field": field, "fields": ", ".join(BY_KEY)})
-            index = next((str(i) for i, h in enumerate(job.headers) if header_key(h) == header_key(header)), None)
-            if index is None:
-                raise click.ClickException(_("No column headed %(header)s.") % {"header": header})
-            mapping = {k: v for k, v in mapping.items() if v != field}
-            mapping[index] = field
-        earlier = earlier_import_of_same_file(job)
-        if earlier is not None and not force and not dry_run:
-            discard_job(job)
-            raise click.ClickException(_(
-                "This file was already imported (import #%(id)s on %(date)s); nothing new to do. "
-                "Use --force to run it again.") % {"id": earlier.pk, "date": moment(earlier.created_at)})
-        queue_job(access, job, mapping, options)
-    except ImportRefused as exc:
-        raise click.ClickException(str(exc)) from None
-    from django.core.exceptions import PermissionDenied
+    job = create_job(access, file, options=options)
+    mapping = dict(job.mapping)
+    for item in mappings:
+        header, _sep, field = item.rpartition("=")
+        if field not in BY_KEY and field != "":
+            raise click.ClickException(_("Unknown field %(field)s; choose from %(fields)s.")
+                                       % {"field": field, "fields": ", ".join(BY_KEY)})
+        index = next((str(i) for i, h in enumerate(job.headers) if header_key(h) == header_key(header)), None)
+        if index is None:
+            raise click.ClickException(_("No column headed %(header)s.") % {"header": header})
+        mapping = {k: v for k, v in mapping.items() if v != field}
+        mapping[index] = field
+    earlier = earlier_import_of_same_file(job)
+    if earlier is not None and not force and not dry_run:
+        discard_job(job)
+        raise click.ClickException(_(
+            "This file was already imported (import #%(id)s on %(date)s); nothing new to do. "
+            "Use --force to run it again.") % {"id": earlier.pk, "date": moment(earlier.created_at)})
+    queue_job(access, job, mapping, options)
 
     started = time.monotonic()
-    try:
-        job = run_job(job, access=access)
-    except PermissionDenied as exc:
-        raise click.ClickException(str(exc)) from None
+    job = run_job(job, access=access)
     report = job_report(job)
     report["seconds"] = round(time.monotonic() - started, 2)
     if as_json:

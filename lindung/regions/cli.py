@@ -41,14 +41,11 @@ def working_population(file):
     """Import working-population figures (UCJ denominator) from a CSV: code,year,count[,source]."""
     from django.utils.translation import gettext as _
 
-    from .loader import WorkingPopulationError, import_working_population
+    from .loader import import_working_population
 
     with open(file, newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
-    try:
-        count = import_working_population(rows)
-    except WorkingPopulationError as exc:
-        raise click.ClickException(str(exc)) from None
+    count = import_working_population(rows)
     click.echo(_("%(count)d working-population figures saved.") % {"count": count})
 
 

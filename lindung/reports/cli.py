@@ -32,7 +32,7 @@ def report(name, region, period, year, funder, target, fmt, out, as_user, list_o
     from lindung.accounts.models import User
 
     from .catalogue import catalogue
-    from .services import ReportRefused, request_report
+    from .services import request_report
 
     if list_only or not name:
         items = [{"name": r.name, "title": str(r.title), "formats": list(r.formats), "parameters": list(r.params)}
@@ -58,12 +58,7 @@ def report(name, region, period, year, funder, target, fmt, out, as_user, list_o
         data["period"] = this_month().strftime("%Y-%m")
     if year is None:
         data["year"] = this_month().year
-    from django.core.exceptions import PermissionDenied
-
-    try:
-        run = request_report(access, name, data, background=False)
-    except (ReportRefused, PermissionDenied) as exc:
-        raise click.ClickException(str(exc)) from None
+    run = request_report(access, name, data, background=False)
     if run.status != "done":
         raise click.ClickException(_("The report failed: %(error)s") % {"error": run.error})
     target_path = out or run.file_name

@@ -37,12 +37,8 @@ class ReportRefused(InvalidInput):
     """The request cannot be served; ``messages`` say why (one per bad parameter), in the active language."""
 
     def __init__(self, messages: list[str], field: str = ""):
-        super().__init__(" ".join(str(m) for m in messages), field, errors=[str(m) for m in messages])
-        self.lines = [str(m) for m in messages]
-
-    @property
-    def messages(self) -> list[str]:
-        return self.lines
+        lines = [str(m) for m in messages]
+        super().__init__(" ".join(lines), field, lines=lines, errors=lines)
 
 
 def get_report(access: Access, name: str) -> Report:

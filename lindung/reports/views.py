@@ -40,9 +40,8 @@ def request_form(request, name):
         return response
     try:
         run = request_report(access, name, request.POST.dict())
-    except ReportRefused as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except DomainError as exc:
+        to_messages(request, exc)
         return redirect("reports")
     return redirect("report-run", pk=run.pk)
 
@@ -69,8 +68,8 @@ def run_progress(request, pk):
 def download(request, pk):
     try:
         run = fetch(request.access, pk)
-    except ReportRefused as exc:
-        messages.error(request, exc.messages[0])
+    except DomainError as exc:
+        to_messages(request, exc)
         return redirect("report-run", pk=pk)
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name)
 
