@@ -7,9 +7,10 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from lindung import dialect
 from lindung.errors import InvalidInput
 
 from . import cache
@@ -19,7 +20,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 REGIONS_CSV = DATA_DIR / "wilayah.csv"
 POPULATION_CSV = DATA_DIR / "penduduk_dukcapil_2024s2.csv"
 POPULATION_SOURCE = "Dukcapil semester II 2024"
-BATCH = 5000
+BATCH = 5000  # rows between two progress reports
+ROWS_PER_STATEMENT = 1000
 
 
 @dataclass
@@ -29,13 +31,11 @@ class LoadResult:
     populations: int
 
 
-def read_regions(path: Path = REGIONS_CSV) -> list[Region]:
+def read_regions(path: Path = REGIONS_CSV) -> list[tuple[str, str, int, str | None]]:
+    """(code, name, level, parent code) of every region in the file."""
     with open(path, newline="", encoding="utf-8") as f:
-        return [
-            Region(code=row["code"], name=row["name"], level=LEVEL_NAMES[row["level"]],
-                   parent_id=row["parent_code"] or None)
-            for row in csv.DictReader(f)
-        ]
+        return [(row["code"], row["name"], LEVEL_NAMES[row["level"]], row["parent_code"] or None)
+                for row in csv.DictReader(f)]
 
 
 @transaction.atomic
@@ -44,15 +44,21 @@ def load_regions(path: Path = REGIONS_CSV, population_path: Path = POPULATION_CS
     existing = {code: (name, level, parent) for code, name, level, parent
                 in Region.objects.values_list("code", "name", "level", "parent_id").iterator(chunk_size=20_000)}
     # Only new or changed rows are written, so a reload of unchanged data is a read.
-    regions = sorted((r for r in read_regions(path) if existing.get(r.code) != (r.name, r.level, r.parent_id)),
-                     key=lambda r: r.level)  # parents before children
-    for start in range(0, len(regions), BATCH):
-        Region.objects.bulk_create(
-            regions[start:start + BATCH], batch_size=BATCH, update_conflicts=True,
-            unique_fields=["code"], update_fields=["name", "level", "parent"],
-        )
-        if progress:
-            progress(min(start + BATCH, len(regions)), len(regions))
+    regions = sorted((r for r in read_regions(path) if existing.get(r[0]) != r[1:]),
+                     key=lambda r: r[2])  # parents before children
+    # Plain tuples, 1,000 rows a statement, through one upsert both databases spell alike: building
+    # 91,599 model instances (or one round trip per row) costs several times the database's own work.
+    with connection.cursor() as cursor:
+        for start in range(0, len(regions), BATCH):
+            for chunk in dialect.chunks(regions[start:start + BATCH], ROWS_PER_STATEMENT):
+                cursor.execute(
+                    f"INSERT INTO {dialect.table(Region)} (code, name, level, parent_id) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                    + " ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, "
+                      "parent_id = excluded.parent_id",
+                    [value for row in chunk for value in row])
+            if progress:
+                progress(min(start + BATCH, len(regions)), len(regions))
     if regions:
         cache.invalidate()  # every process reads the codes again
     populations = load_population(population_path)
