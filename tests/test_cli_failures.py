@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 
 
 def lindung(*args, cwd, **env):
@@ -29,6 +30,7 @@ def test_an_unreachable_database_server_is_one_english_line_when_asked(tmp_path)
     assert len(lines) == 1 and lines[0].startswith("Error: The database") and "DATABASE_URL" in lines[0]
 
 
+@pytest.mark.slow  # a real `lindung setup`: migrations and all 91,599 regions in a subprocess
 def test_setup_in_a_folder_without_a_data_directory_prepares_it(tmp_path):
     """The reported case: ``lindung setup`` where no ``lindung-data`` folder exists yet."""
     result = lindung("setup", cwd=tmp_path)
