@@ -136,6 +136,15 @@ def test_acquisitions_per_agent_match_a_hand_count(cerme_agent, second_agent, gr
     rows = {r["agent"]: (r["registered"], r["acquired"], r["not_yet"])
             for r in acquisition(Access(gresik_branch_officer), dt.date(2026, 1, 1))}
     assert rows == {"agen.cerme": (5, 2, 3), "agen.cerme2": (2, 2, 0)}
+    # The six months are rule data: under a rule of five months from December 2025, the worker with 5 paid
+    # months counts too (agen.cerme 3 acquired); the day before it, the old rule still applies.
+    add_rule(make_user("admin", "national_admin"),
+             Parameter(key="agent_activity", value={"inactive_after_months": 3, "acquired_after_months": 5},
+                       valid_from=dt.date(2025, 12, 1), reference="example"))
+    on = {day: {r["agent"]: r["acquired"] for r in acquisition(Access(gresik_branch_officer), day)}
+          for day in (dt.date(2025, 11, 30), dt.date(2026, 1, 1))}
+    assert on == {dt.date(2025, 11, 30): {"agen.cerme": 2, "agen.cerme2": 2},
+                  dt.date(2026, 1, 1): {"agen.cerme": 3, "agen.cerme2": 2}}
 
 
 def test_pages_command_line_and_exports(client, cerme_agent, second_agent, gresik_branch_officer):

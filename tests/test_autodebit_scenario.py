@@ -136,6 +136,39 @@ def test_a_retried_debit_that_succeeds_replaces_the_failure(handed_over, gresik_
     assert debit.outcome == Outcome.DEBITED and debit.payment.paid_on == dt.date(2026, 4, 27)
 
 
+def test_a_failure_and_a_retry_in_the_same_file_record_one_debit(handed_over, gresik_branch_officer):
+    _worker, _self_paid, mandate = handed_over
+    branch, bank = Access(gresik_branch_officer), bank_for("GENERIC")
+    bill(Access.console(), month("2026-04"))
+    text, _run = export_debit_file(branch, month("2026-04"), bank)
+    failed, retried = returned(text, "51", "2026-04-20"), returned(text, "00", "2026-04-27")
+    both = failed.replace("\nT\n", "\n") + retried.split("\n", 1)[1]  # the bank's two answers in one file
+    result = import_return_file(branch, bank, "both.csv", both.encode())
+    assert (result.failed, result.debited) == (1, 1)
+    debit = Debit.objects.get(mandate=mandate)
+    assert debit.outcome == Outcome.DEBITED and debit.payment.paid_on == dt.date(2026, 4, 27)
+    assert Payment.objects.filter(reference=debit.reference).count() == 1
+
+
+def test_the_suspension_threshold_is_effective_dated_rule_data(handed_over, gresik_branch_officer, national_admin):
+    from lindung.rules.changes import add_rule
+    from lindung.rules.models import Parameter
+
+    _worker, _self_paid, mandate = handed_over
+    branch, bank = Access(gresik_branch_officer), bank_for("GENERIC")
+    # From May 2026 one failed debit suspends a mandate (shipped: three in a row).
+    add_rule(national_admin, Parameter(key="autodebit", value={"failures_until_suspended": 1},
+                                       valid_from=dt.date(2026, 5, 1), reference="example"))
+    for m, status in (("2026-04", "51"), ("2026-05", "51")):
+        bill(Access.console(), month(m))
+        text, _run = export_debit_file(branch, month(m), bank)
+        result = import_return_file(branch, bank, f"{m}.csv", returned(text, status, f"{m}-20").encode())
+        mandate.refresh_from_db()
+        # April is judged by the shipped rule (one failure of three); May by the new one.
+        assert (mandate.state, result.suspended) == (
+            (MandateState.ACTIVE, []) if m == "2026-04" else (MandateState.SUSPENDED, [mandate.pk])), m
+
+
 def test_a_return_file_with_a_bad_row_records_nothing(handed_over, gresik_branch_officer):
     from lindung.autodebit.services import AutodebitError
 

@@ -318,7 +318,7 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
         raise AutodebitError(_("The file is not UTF-8 text.")) from None
     lines, errors = read_return_file(bank.layout, text)
     mandates = {m.pk: m for m in visible_mandates(access).filter(bank=bank).select_related("worker")}
-    planned = []
+    matched = []
     for line in lines:
         match = REFERENCE.match(line.reference)
         mandate = mandates.get(int(match.group(1))) if match else None
@@ -326,16 +326,15 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
             errors.append(_("Row %(row)d: reference %(ref)s is not a debit of this bank in your scope.") % {
                 "row": line.row, "ref": line.reference})
             continue
-        month = dt.date(int(match.group(2)), int(match.group(3)), 1)
-        invoice_id = None
-        if line.succeeded:
-            invoice_id = (InvoiceLine.objects.filter(worker_id=mandate.worker_id, month=month,
-                                                     invoice__funder_id=mandate.funder_id)
-                          .values_list("invoice_id", flat=True).first())
-            if invoice_id is None:
-                errors.append(_("Row %(row)d: %(month)s is not billed to this worker's own funder.") % {
-                    "row": line.row, "month": month_label(month)})
-                continue
+        matched.append((line, mandate, dt.date(int(match.group(2)), int(match.group(3)), 1)))
+    invoices = _billed_invoices({(m.worker_id, m.funder_id, month) for line, m, month in matched if line.succeeded})
+    planned = []
+    for line, mandate, month in matched:
+        invoice_id = invoices.get((mandate.worker_id, mandate.funder_id, month)) if line.succeeded else None
+        if line.succeeded and invoice_id is None:
+            errors.append(_("Row %(row)d: %(month)s is not billed to this worker's own funder.") % {
+                "row": line.row, "month": month_label(month)})
+            continue
         planned.append((line, mandate, month, invoice_id))
     if errors:
         raise AutodebitError(errors)
@@ -346,16 +345,23 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
     with transaction.atomic(), payment_batch():
         result.file = ReturnFile.objects.create(bank=bank, name=name[:200], sha256=digest, imported_by=user,
                                                 rows=len(planned))
-        touched = set()
+        references = [line.reference for line, *_rest in planned]
+        known = {}  # reference → Debit already recorded (by an earlier file, or a line above in this one)
+        for chunk in _chunks(references):
+            known.update((d.reference, d) for d in Debit.objects.select_for_update().filter(reference__in=chunk))
+        locked = {}
+        for chunk in _chunks(sorted({invoice_id for *_rest, invoice_id in planned if invoice_id})):
+            locked.update(Invoice.objects.in_bulk(chunk))
+        touched, new_debits = set(), []
         for line, mandate, month, invoice_id in planned:
-            known = Debit.objects.select_for_update().filter(reference=line.reference).first()
-            if known is not None and (known.outcome == Outcome.DEBITED or not line.succeeded):
+            earlier = known.get(line.reference)
+            if earlier is not None and (earlier.outcome == Outcome.DEBITED or not line.succeeded):
                 result.duplicates += 1
                 continue
             payment = None
             if line.succeeded:
                 payment, _created = record_payment(
-                    Invoice.objects.get(pk=invoice_id), amount=line.amount, reference=line.reference,
+                    locked[invoice_id], amount=line.amount, reference=line.reference,
                     paid_on=line.on, channel=Channel.AUTODEBIT, user=user,
                     note=_("auto-debit %(bank)s") % {"bank": bank.code})
                 result.debited += 1
@@ -365,10 +371,17 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
             values = {"mandate": mandate, "month": month, "outcome": Outcome.DEBITED if line.succeeded else Outcome.FAILED,
                       "amount": line.amount, "on": line.on, "reason_code": "" if line.succeeded else line.status,
                       "reason": line.reason, "payment": payment, "return_file": result.file}
-            if known is None:
-                Debit.objects.create(reference=line.reference, **values)
+            if earlier is None:
+                debit = Debit(reference=line.reference, **values)
+                new_debits.append(debit)
+                known[line.reference] = debit
+            elif earlier.pk is None:  # failed above in this same file, debited on a later line
+                for name, value in values.items():
+                    setattr(earlier, name, value)
             else:  # the bank retried a failed debit and it went through
-                Debit.objects.filter(pk=known.pk).update(**values)
+                Debit.objects.filter(pk=earlier.pk).update(**values)
+                earlier.outcome = values["outcome"]
+        Debit.objects.bulk_create(new_debits, batch_size=2_000)
         for mandate_id in sorted(touched):
             if _suspend_if_failing(mandates[mandate_id], user):
                 result.suspended.append(mandate_id)
@@ -378,6 +391,27 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
                      summary=_("return file %(name)s: %(ok)d debited, %(failed)d failed") % {
                          "name": name[:100], "ok": result.debited, "failed": result.failed})
     return result
+
+
+def _chunks(values: list, size: int = 2_000):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _billed_invoices(keys: set[tuple[int, int, dt.date]]) -> dict[tuple[int, int, dt.date], int]:
+    """(worker, his own funder, month) → the invoice billing that month, in a few queries (not one a line)."""
+    found = {}
+    by_month = {}
+    for worker_id, funder_id, month in keys:
+        by_month.setdefault(month, []).append(worker_id)
+    for month, workers in by_month.items():
+        for chunk in _chunks(sorted(set(workers))):
+            rows = (InvoiceLine.objects.filter(worker_id__in=chunk, month=month)
+                    .values_list("worker_id", "invoice__funder_id", "invoice_id"))
+            for worker_id, funder_id, invoice_id in rows:
+                if (worker_id, funder_id, month) in keys:
+                    found.setdefault((worker_id, funder_id, month), invoice_id)
+    return found
 
 
 def consecutive_failures(mandate: Mandate) -> int:
