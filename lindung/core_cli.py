@@ -112,4 +112,86 @@ def restore_command(source, yes):
     click.echo(_("Restored from %(source)s.") % {"source": source})
 
 
-commands = [migrate, setup, serve, manage, check, backup_command, restore_command]
+@click.group("partitions")
+def partitions_group():
+    """Monthly partitions of the history tables on PostgreSQL (invoice lines, reserved and covered
+    months, statement rows, audit entries). SQLite keeps plain tables: nothing to do there."""
+
+
+def _partitioned_or_say_so(as_json) -> bool:
+    from django.db import connection
+    from django.utils.translation import gettext as _
+
+    if connection.vendor == "postgresql":
+        return True
+    emit({"database": connection.vendor, "partitioned_tables": []}, as_json,
+         _("This database (%(vendor)s) keeps plain tables: there are no partitions to manage.") % {
+             "vendor": connection.vendor})
+    return False
+
+
+@partitions_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def partitions_list(as_json):
+    """Each partitioned table with its partitions and their estimated rows."""
+    from django.utils.translation import gettext as _
+
+    from lindung import partitions
+
+    if not _partitioned_or_say_so(as_json):
+        return
+    data = {table: {"key": key, "partitions": [p.as_dict() for p in partitions.partitions(table)]}
+            for table, key in partitions.partitioned_tables().items()}
+    lines = []
+    for table, info in data.items():
+        lines.append(_("%(table)s (by %(key)s): %(count)s partitions") % {
+            "table": table, "key": info["key"], "count": number(len(info["partitions"]))})
+        for part in info["partitions"]:
+            rows = "–" if part["rows_estimate"] < 0 else number(part["rows_estimate"])
+            lines.append(f"  {part['month'] or _('default')}: {part['partition']} (~{rows})")
+    emit(data, as_json, "\n".join(lines))
+
+
+@partitions_group.command("create")
+@click.option("--ahead", default=3, show_default=True, type=click.IntRange(0, 120),
+              help="Months after the current one to create.")
+@click.option("--from", "since_text", default=None,
+              help="YYYY-MM: also create the months from this one (before loading past months).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def partitions_create(ahead, since_text, as_json):
+    """Create the partitions of the current and the coming months, and of every month with rows waiting
+    in the default partition (those rows move into it). Safe to run daily."""
+    from django.utils.translation import gettext as _
+
+    from lindung import partitions
+    from lindung.months import parse_month
+
+    if not _partitioned_or_say_so(as_json):
+        return
+    since = parse_month(since_text, "--from") if since_text else None
+    created = partitions.ensure_partitions(ahead=ahead, since=since)
+    lines = [_("%(partition)s created (%(moved)s rows moved from the default partition)") % {
+        "partition": c["partition"], "moved": number(c["rows_moved"])} for c in created]
+    emit(created, as_json, "\n".join(lines) or _("Every partition already exists."))
+
+
+@partitions_group.command("detach")
+@click.option("--table", "tables", multiple=True, required=True, help="A partitioned table (repeat for more).")
+@click.option("--before", "before_text", required=True, help="YYYY-MM: detach the months before this one.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def partitions_detach(tables, before_text, as_json):
+    """Detach the monthly partitions of TABLE before a month, for archiving: each stays in the database
+    as a table of its own (no longer read by Lindung) until it is dumped with `pg_dump -t` and dropped."""
+    from django.utils.translation import gettext as _
+
+    from lindung import partitions
+    from lindung.months import parse_month
+
+    if not _partitioned_or_say_so(as_json):
+        return
+    detached = partitions.detach_before(list(tables), parse_month(before_text, "--before"))
+    lines = [_("%(partition)s detached (%(month)s)") % c for c in detached]
+    emit(detached, as_json, "\n".join(lines) or _("No partition is older than %(month)s.") % {"month": before_text})
+
+
+commands = [migrate, setup, serve, manage, check, backup_command, restore_command, partitions_group]

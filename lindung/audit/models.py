@@ -46,7 +46,9 @@ class AuditSubject(models.Model):
     still found on each worker's own trail.
     """
 
-    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="subjects")
+    # Kept by Django (cascade), without a database foreign key: on PostgreSQL the entries are
+    # partitioned by month and their key in SQL is (id, at), which a reference to id alone cannot name.
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="subjects", db_constraint=False)
     target_type = models.CharField(_("object type"), max_length=40)
     target_id = models.CharField(_("object id"), max_length=40)
 
