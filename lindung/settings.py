@@ -194,16 +194,15 @@ LINDUNG_REPLICA_MAX_LAG_SECONDS = env_int("LINDUNG_REPLICA_MAX_LAG_SECONDS", 30)
 LINDUNG_REPLICA_CHECK_SECONDS = env_int("LINDUNG_REPLICA_CHECK_SECONDS", 5)
 LINDUNG_READ_YOUR_WRITES_SECONDS = env_int("LINDUNG_READ_YOUR_WRITES_SECONDS", 15)
 DATABASE_ROUTERS = ["lindung.routing.ReplicaRouter"]
-# Behind a transaction-mode connection pooler (PgBouncer) a connection carries no session state: no
-# server-side prepared statements, no server-side cursors (docs/deployment.md, "Connection pooler").
+# DATABASE_URL behind a transaction-mode connection pooler (PgBouncer): a connection carries no session
+# state, so no server-side prepared statements and no server-side cursors (docs/deployment.md, "Connection
+# pooler"). Replicas are reached directly and keep streaming large reads through server-side cursors.
 DB_POOLER = env_str("LINDUNG_DB_POOLER", "").strip().lower()
 if DB_POOLER not in ("", "transaction"):
     raise ImproperlyConfigured(f"LINDUNG_DB_POOLER must be empty or transaction, not {DB_POOLER!r}")
-if DB_POOLER == "transaction":
-    for _database in DATABASES.values():
-        if _database["ENGINE"] == "django.db.backends.postgresql":
-            _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
-            _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+if DB_POOLER == "transaction" and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

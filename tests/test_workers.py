@@ -7,9 +7,12 @@ worker lists queued through the same services the pages use.
 
 import datetime as dt
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,13 +56,71 @@ def files(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
-def start_worker(tmp_path, files):
+def pgbouncer():
+    """A PgBouncer in transaction mode in front of the test server, two server connections per database
+    (so that consecutive transactions of one client run on different server connections)."""
+    binary = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
+    if binary is None:
+        pytest.skip("PgBouncer is not installed (.ci/run installs Debian's pgbouncer)")
+    db = connection.settings_dict
+    folder = Path(tempfile.mkdtemp(prefix="lindung-pgbouncer-"))  # outside pytest's root-only folders
+    port = free_port()
+    (folder / "userlist.txt").write_text(f'"{db["USER"]}" ""\n')
+    (folder / "pgbouncer.ini").write_text(f"""[databases]
+* = host={db['HOST']} port={db['PORT'] or 5432}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+pool_mode = transaction
+default_pool_size = 2
+max_client_conn = 100
+auth_type = trust
+auth_file = {folder / 'userlist.txt'}
+logfile = {folder / 'pgbouncer.log'}
+""")
+    command = [binary, str(folder / "pgbouncer.ini")]
+    if os.geteuid() == 0:  # PgBouncer refuses to run as root
+        shutil.chown(folder, "postgres")
+        for child in folder.iterdir():
+            shutil.chown(child, "postgres")
+        command = ["runuser", "-u", "postgres", "--", *command]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: _accepts(port), 20, "PgBouncer to listen")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def worker_env(tmp_path, files):
     db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
     env.update(LINDUNG_MODE="dev", LINDUNG_DATA_DIR=str(tmp_path / "data"), LINDUNG_FILES_DIR=str(files),
                LINDUNG_LANG="en",
                DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}")
+    return env
+
+
+@pytest.fixture
+def start_worker(worker_env):
+    env = worker_env
     started = []
 
     def start() -> subprocess.Popen:
@@ -125,3 +186,20 @@ def test_a_job_whose_worker_is_killed_is_finished_by_another_worker(tmp_path, st
                    "the second worker to finish the import")
     assert (job.outcome, job.attempts, pid_of(job)) == (Outcome.COMMITTED, 2, survivor.pid)
     assert Worker.objects.count() == 40_000  # saved once, by the survivor
+
+
+def test_workers_behind_a_transaction_mode_pgbouncer_share_the_queue(tmp_path, pgbouncer, worker_env, start_worker):
+    """No session state: claims (SKIP LOCKED), heartbeats, advisory locks and the rows' COPY all work when
+    every transaction may land on another server connection."""
+    db = connection.settings_dict
+    worker_env.update(DATABASE_URL=f"postgres://{db['USER']}@127.0.0.1:{pgbouncer}/{db['NAME']}",
+                      LINDUNG_DB_POOLER="transaction")
+    periodic.forget()
+    first, second = start_worker(), start_worker()
+    jobs = [queue(tmp_path, f"list-{n}", worker_rows(n * 300, 300)) for n in range(6)]
+    wait_for(lambda: not ImportJob.objects.filter(pk__in=[j.pk for j in jobs]).exclude(status=Status.DONE).exists(),
+             180, "the six imports")
+    done = list(ImportJob.objects.filter(pk__in=[j.pk for j in jobs]))
+    assert {(j.status, j.outcome, j.attempts, j.error) for j in done} == {(Status.DONE, Outcome.COMMITTED, 1, "")}
+    assert {pid_of(j) for j in done} <= {first.pid, second.pid}
+    assert Worker.objects.count() == 6 * 300
