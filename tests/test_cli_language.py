@@ -58,8 +58,24 @@ def commands(tmp_path) -> list[list[str]]:
     workers_csv.write_text("nik;nama;tanggal_lahir;jenis_kelamin;kode_desa;penghasilan\n"
                            "3525111203850999;Budi Uji;12-03-1985;L;3525112001;1.000.000\n"
                            "3525119903850998;Salah Tanggal;1985-03-99;L;3525112001;1.000.000\n", encoding="utf-8")
+    from lindung.funding.models import SponsorshipBatch
+
+    waiting = SponsorshipBatch.objects.filter(state="proposed", funder__kind="regency").order_by("id").first().pk
+    password = tmp_path / "sandi.txt"
+    password.write_text("rahasia-panjang-123\n", encoding="utf-8")
     return [
         ["check"],
+        ["users", "create", "agen.baru", "--role", "agent", "--region", "352511", "--password-file", str(password)],
+        ["funders", "budget", str(gresik), "--year", "2027", "--source", "apbd-regency", "--amount", "500000000",
+         "--as", "pemkab.gresik"],
+        ["sponsorships", "approve", str(waiting), "--as", "pemkab.gresik", "--drop-covered"],
+        ["payments", "open", "--as", "admin"],
+        ["programmes", "villages", "2", "3525112001=10", "--as", "admin"],
+        ["programmes", "attach", "2", str(waiting), "--as", "admin"],
+        ["programmes", "detach", "2", str(waiting), "--as", "admin"],
+        ["agents", "reassign", "agen.cerme", "agen.sukabumi", "--as", "admin"],
+        ["report", "coverage", "--region", "3525", "--period", "2026-10", "--format", "xlsx", "--out",
+         str(tmp_path / "cakupan.xlsx"), "--as", "admin"],
         ["nik", "3525111203850001"],
         ["nik", "3525119903850001"],
         ["users", "list"],

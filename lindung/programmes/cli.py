@@ -69,7 +69,10 @@ def villages_command(programme_id, villages, username):
     for item in villages:
         code, _sep, target = item.partition("=")
         targets[code] = int(target) if target else None
-    click.echo(set_villages(access, _programme(access, programme_id), targets))
+    from django.utils.translation import gettext as _
+
+    click.echo(_("%(n)s villages take part.") % {"n": number(set_villages(access, _programme(access, programme_id),
+                                                                         targets))})
 
 
 @command.command("attach")
@@ -81,7 +84,10 @@ def attach_command(programme_id, list_ids, username):
     from .services import attach_lists
 
     access = access_for(username)
-    click.echo(attach_lists(access, _programme(access, programme_id), list_ids))
+    from django.utils.translation import gettext as _
+
+    click.echo(_("%(n)s lists attached.") % {"n": number(attach_lists(access, _programme(access, programme_id),
+                                                                      list_ids))})
 
 
 @command.command("detach")
@@ -94,7 +100,9 @@ def detach_command(programme_id, list_id, username):
 
     access = access_for(username)
     detach_list(access, _programme(access, programme_id), list_id)
-    click.echo(f"#{list_id}")
+    from django.utils.translation import gettext as _
+
+    click.echo(_("List #%(id)s taken out of the programme.") % {"id": list_id})
 
 
 @command.command("progress")
