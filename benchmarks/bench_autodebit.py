@@ -46,6 +46,19 @@ def self_payers(n: int, month: dt.date) -> None:
                                               now, n])
 
 
+def reset_sequences() -> None:
+    """After rows inserted with explicit ids, let PostgreSQL's sequences continue past them."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from lindung.funding.models import Funder, Sponsorship
+    from lindung.people.models import Worker
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Worker, Funder, Sponsorship]):
+            cursor.execute(sql)
+
+
 def mandates(n: int, month: dt.date) -> None:
     from lindung.autodebit.models import BankLayout, Mandate
 
@@ -150,6 +163,7 @@ def main():
     with synthetic.without_indexes("people_worker"):
         synthetic.timed("workers", synthetic.workers, n + m, ["3202"])
     synthetic.timed("self-payers", self_payers, n, month)
+    reset_sequences()
     with synthetic.without_indexes("funding_reservedmonth"):
         synthetic.timed("reserved months", synthetic.covered_months, 1, n, [month])
     synthetic.timed(f"mandates (encrypted, bulk_create)", mandates, n, month)

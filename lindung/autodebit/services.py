@@ -206,6 +206,7 @@ class DebitRun:
     month: dt.date
     lines: list[DebitLine] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # {"mandate": id, "reason": text}
+    worker_ids: list[int] = field(default_factory=list)  # the workers whose accounts the file names
 
     @property
     def total(self) -> int:
@@ -226,11 +227,13 @@ def debit_lines(access, month: dt.date, bank: BankLayout) -> DebitRun:
     access.require("autodebit.export")
     month = first_of_month(month)
     run = DebitRun(bank=bank, month=month)
-    mandates = list(visible_mandates(access).filter(bank=bank, state=MandateState.ACTIVE, start_month__lte=month)
-                    .exclude(end_month__lt=month).select_related("worker").order_by("id"))
+    running = (visible_mandates(access).filter(bank=bank, state=MandateState.ACTIVE, start_month__lte=month)
+               .exclude(end_month__lt=month))
+    mandates = list(running.select_related("worker").order_by("id"))
     billed = defaultdict(lambda: {"programs": set(), "amount": 0, "paid": 0, "source": ""})
-    rows = (InvoiceLine.objects.filter(month=month, worker_id__in=[m.worker_id for m in mandates],
-                                       invoice__funder_id__in=[m.funder_id for m in mandates])
+    # Subqueries, not lists of ids: a bank's file may hold hundreds of thousands of mandates.
+    rows = (InvoiceLine.objects.filter(month=month, worker_id__in=running.order_by().values("worker_id"),
+                                       invoice__funder_id__in=running.order_by().values("funder_id"))
             .values("worker_id", "invoice__funder_id", "program", "amount", "paid", "sponsorship__funding_source"))
     for row in rows:
         entry = billed[(row["worker_id"], row["invoice__funder_id"])]
@@ -257,6 +260,7 @@ def debit_lines(access, month: dt.date, bank: BankLayout) -> DebitRun:
         except RuleError as exc:
             run.skipped.append({"mandate": mandate.pk, "reason": exc.message})
             continue
+        run.worker_ids.append(mandate.worker_id)
         run.lines.append(DebitLine(mandate=mandate.pk, reference=debit_reference(mandate.pk, month),
                                    account_number=mandate.account_number, account_holder=mandate.account_holder,
                                    amount=amount, debit_date=debit_date(month, mandate.debit_day)))
@@ -276,8 +280,7 @@ def export_debit_file(access, month: dt.date, bank: BankLayout, *, today: dt.dat
                      "bank": bank.code, "month": month_label(run.month), "count": len(run.lines),
                      "total": number(run.total)})
     # the file names each worker's account and holder: on every worker's own trail too
-    access.disclose(Mandate.objects.filter(pk__in=[line.mandate for line in run.lines])
-                    .values_list("worker_id", flat=True), door="export:autodebit file", export=True)
+    access.disclose(run.worker_ids, door="export:autodebit file", export=True)
     return text, run
 
 
