@@ -43,4 +43,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "lindung.web.views.not_found"
 handler500 = "lindung.web.views.server_error"

@@ -6,7 +6,7 @@ Agents come from ``lindung.agents.services.visible_agents`` (the access layer); 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from lindung.api.fields import Id, text
+from lindung.api.fields import DayText, Id, MonthRequired, ids, text
 from lindung.months import parse_day, parse_month
 
 from .services import acquisition, activity, commission_statement, reassign, visible_agents, workers_to_reassign
@@ -16,21 +16,21 @@ router = Router(tags=["agents"])
 
 class ReassignIn(Schema):
     to_agent_id: Id
-    worker_ids: list[Id] | None = None
+    worker_ids: ids() | None = None
 
 
 @router.get("/commissions", summary="The month's commission statement per agent and wadah")
-def commissions(request, month: text(16)):
+def commissions(request, month: MonthRequired):
     return commission_statement(request.access, parse_month(month))
 
 
 @router.get("/activity", summary="Agents, active or inactive on a day (default today)")
-def agents_activity(request, date: text(64) = ""):
+def agents_activity(request, date: DayText = ""):
     return [a.as_dict() for a in activity(request.access, parse_day(date) if date else None)]
 
 
 @router.get("/acquisition", summary="Per agent: workers registered, acquired, not yet")
-def agents_acquisition(request, date: text(64) = ""):
+def agents_acquisition(request, date: DayText = ""):
     return acquisition(request.access, parse_day(date) if date else None)
 
 

@@ -1,6 +1,6 @@
 """What the API promises in its OpenAPI schema, and the refusals it answers with.
 
-- Every operation declares the refusals any request may meet — 401 (not signed in), 403 (role or
+- Every operation declares the refusals any request may meet — 400 (a body that cannot be read), 401 (not signed in), 403 (role or
   scope), 404 (nothing there, or not yours), 409 (conflicts with what is recorded), 422 (invalid
   input), 429 (too many attempts) — each with the one error body (``Error``) that
   ``lindung.errors.api_handler`` and ``invalid_request`` below write.
@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 REFUSALS = {
+    "400": "The request body could not be read (not JSON, or not the form the operation expects)",
     "401": "Not signed in (no session cookie or bearer token, or an expired or revoked token)",
     "403": "Your role or scope does not allow this",
     "404": "Not found, or outside your scope",
@@ -67,12 +68,13 @@ def _message(error: dict) -> str:
     if kind == "string_too_short":
         return _("At least %(n)s characters.") % {"n": ctx.get("min_length")}
     if kind == "string_pattern_mismatch":
-        return _("Contains characters that are not allowed (such as a NUL byte).")
+        return _pattern_message(ctx.get("pattern", ""))
     if kind.startswith("int_") or kind == "int_type":
         return _("Must be a whole number.")
     if kind.startswith("date") or kind.startswith("datetime"):
         return _("Must be a date (YYYY-MM-DD) between %(low)s and %(high)s.") % _window()
-    if kind == "value_error" and "date outside" in str(error.get("msg", "")):
+    if kind == "value_error" and ("date outside" in str(error.get("msg", "")) or
+                                  "a date written" in str(error.get("msg", ""))):
         return _("Must be a date (YYYY-MM-DD) between %(low)s and %(high)s.") % _window()
     if kind.startswith("bool"):
         return _("Must be true or false.")
@@ -83,6 +85,21 @@ def _message(error: dict) -> str:
     if kind.startswith("json"):
         return _("The request body is not valid JSON.")
     return _("Invalid value.")
+
+
+def _pattern_message(pattern: str) -> str:
+    """What a pattern asks for, in words (``lindung.api.fields``)."""
+    from . import fields
+
+    if fields.MONTH in pattern:
+        return _("Must be a month written YYYY-MM between %(low)s and %(high)s.") % _window()
+    if fields.DATE in pattern:
+        return _("Must be a date (YYYY-MM-DD) between %(low)s and %(high)s.") % _window()
+    if fields.REGION in pattern:
+        return _("Must be a region code (2, 4, 6 or 10 digits).")
+    if pattern == fields.NO_NUL:
+        return _("Contains characters that are not allowed (such as a NUL byte).")
+    return _("Is not written in the expected form.")
 
 
 def _number(value) -> str:

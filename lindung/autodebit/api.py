@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from lindung.api.fields import Count, Id, text
+from lindung.api.fields import Count, Id, MonthRequired, text
 from lindung.months import parse_month
 from lindung.uploads import check_upload_size
 
@@ -48,8 +48,8 @@ class MandateIn(Schema):
     account_number: text(34)
     debit_day: Count
     programs: text(30) = "jkk,jkm"
-    start_month: text(16)
-    end_month: text(16) | None = None
+    start_month: MonthRequired
+    end_month: MonthRequired | None = None
 
 
 class StateIn(Schema):
@@ -124,7 +124,7 @@ def banks(request):
 
 
 @router.get("/export", summary="The month's debit file for a bank (text in the bank's layout)")
-def export(request, month: text(16), bank: text(64)):
+def export(request, month: MonthRequired, bank: text(64)):
     text, run = export_debit_file(request.access, parse_month(month), bank_for(bank))
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="debit-{run.bank.code}-{run.month:%Y-%m}.txt"'

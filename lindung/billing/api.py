@@ -12,7 +12,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lindung.routing import replica_view
-from lindung.api.fields import Amount, Count, Day, Id, Page, page_size, text
+from lindung.api.fields import Amount, Count, Day, Id, MonthRequired, MonthText, Page, page_size, text
 from lindung.funding.models import Funder
 from lindung.months import parse_month
 from lindung.uploads import check_upload_size
@@ -101,7 +101,7 @@ class PaymentOut(Schema):
 
 
 class RunIn(Schema):
-    month: text(16) = Field(description="YYYY-MM")
+    month: MonthRequired
 
 
 class StatementRowOut(Schema):
@@ -155,7 +155,7 @@ def _row(r) -> dict:
 
 @router.get("/invoices", response=InvoicePage, summary="Invoices in your scope")
 @replica_view
-def list_invoices(request, month: text(16) = "", status: text(64) = "", funder_id: Id | None = None, page: Page = 1,
+def list_invoices(request, month: MonthText = "", status: text(64) = "", funder_id: Id | None = None, page: Page = 1,
                   page_size: page_size(500) = 50):
     request.access.require("billing.view")
     qs = visible_invoices(request.access).select_related("funder").order_by("-month", "funder__name", "seq")

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from lindung.routing import replica_view
-from lindung.api.fields import Amount, Day, Id, Limit, Year, text
+from lindung.api.fields import Amount, Day, Id, Limit, RegionText, Year, text
 
 from . import dci, workflow
 from .eligibility import check
@@ -64,7 +64,7 @@ def check_eligibility(request, payload: CheckIn):
 
 
 @router.get("/", summary="Claims in your scope (a funder: paid claims of the workers it funded, NIKs masked)")
-def list_claims(request, state: text(64) = "", region: text(13) = "", limit: Limit = 200):
+def list_claims(request, state: text(64) = "", region: RegionText = "", limit: Limit = 200):
     qs = in_region(visible_claims(request.access), region).select_related("worker", "event")
     if state:
         qs = qs.filter(state=state)
@@ -75,7 +75,7 @@ def list_claims(request, state: text(64) = "", region: text(13) = "", limit: Lim
 
 @router.get("/statistics", summary="Benefits paid: families and rupiah per region, month and programme")
 @replica_view
-def statistics(request, region: text(13) = "", year: Year | None = None):
+def statistics(request, region: RegionText = "", year: Year | None = None):
     request.access.require("claim.view")
     return paid_statistics(request.access, region, year)
 
@@ -90,7 +90,7 @@ def overdue_claims(request):
 
 
 @router.get("/renewals", summary="Scholarship years due this year (evidence or payment), per region")
-def renewals(request, year: Year, region: text(13) = ""):
+def renewals(request, year: Year, region: RegionText = ""):
     request.access.require("claim.view")
     return [{"claim_id": r.claim_id, "child": r.claim.child.name if r.claim.child else "", "year": r.year,
              "level": r.level, "amount": r.amount, "state": r.state, "due_on": r.due_on.isoformat()}

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from lindung.routing import replica_view
-from lindung.api.fields import Id, Months, text
+from lindung.api.fields import Id, MonthRequired, MonthText, Months, RegionText, text
 from lindung.months import month_from_index, month_index, parse_month, this_month
 
 from . import filters
@@ -18,12 +18,12 @@ router = Router(tags=["coverage"])
 
 
 class MonthIn(Schema):
-    month: text(16) = Field(description="YYYY-MM")
+    month: MonthRequired
 
 
 class CorrectionIn(Schema):
-    from_month: text(16) = Field(description="YYYY-MM")
-    to_month: text(16) = Field(description="YYYY-MM")
+    from_month: MonthRequired
+    to_month: MonthRequired
     reason: text(2000)
 
 
@@ -33,7 +33,7 @@ def _month(text: str) -> dt.date:
 
 @router.get("/indicators", summary="Active members, working population, coverage % and breakdowns of a region")
 @replica_view
-def region_indicators(request, region: text(13) = "", month: text(16) = "", programme: text(16) = ""):
+def region_indicators(request, region: RegionText = "", month: MonthText = "", programme: text(16) = ""):
     access = request.access
     code = check_region(access, region)
     access, _applied = filters.narrowed(access, {"programme": programme})
@@ -44,7 +44,7 @@ def region_indicators(request, region: text(13) = "", month: text(16) = "", prog
 
 @router.get("/trend", summary="Active, new and lapsed members per month")
 @replica_view
-def region_trend(request, region: text(13) = "", until: text(64) = "", months: Months = 12,
+def region_trend(request, region: RegionText = "", until: MonthText = "", months: Months = 12,
                  programme: text(16) = ""):
     access = request.access
     code = check_region(access, region)
@@ -55,7 +55,7 @@ def region_trend(request, region: text(13) = "", until: text(64) = "", months: M
 
 
 @router.get("/workers/{worker_id}", summary="A worker's cover: status, latest covered month, contribution months")
-def worker_cover(request, worker_id: Id, month: text(16) = ""):
+def worker_cover(request, worker_id: Id, month: MonthText = ""):
     request.access.require("coverage.view")
     worker = get_object_or_404(request.access.workers(), pk=worker_id)
     return worker_summary(worker, _month(month))

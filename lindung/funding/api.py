@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from lindung.routing import replica_view
-from lindung.api.fields import Budget, Count, Day, Days, Id, Limit, Page, Year, page_size, text
+from lindung.api.fields import Budget, Count, Day, Days, Id, Limit, Page, Programs, RegionCode, RegionText, choice, Year, ids, page_size, text
 
 from . import budget as budgets
 from . import approval, funders, impact, lifecycle, matching, sponsorships
@@ -34,9 +34,10 @@ class FunderOut(Schema):
 
 
 class FunderIn(Schema):
-    kind: text(20) = Field(description="province, regency, village, company, donor or sertakan")
+    kind: choice(["province", "regency", "village", "company", "donor", "sertakan"]) = Field(
+        description="province, regency, village, company, donor or sertakan")
     name: text(200)
-    region_code: text(13) | None = None
+    region_code: RegionCode | None = None
     wadah: text(100) = ""
 
 
@@ -88,8 +89,8 @@ class BatchDetail(BatchOut):
 
 class ProposeIn(Schema):
     funder_id: Id
-    worker_ids: list[Id]
-    programs: list[text(10)] = ["jkk", "jkm"]
+    worker_ids: ids()
+    programs: Programs = ["jkk", "jkm"]
     start_month: Day = Field(description="Any day of the first month")
     months: Count
     funding_source: text(16)
@@ -136,7 +137,7 @@ class CancelIn(Schema):
 
 
 class PoolIn(Schema):
-    worker_ids: list[Id]
+    worker_ids: ids()
     note: text(300) = ""
 
 
@@ -156,14 +157,14 @@ class MatchIn(Schema):
     count: Count
     months: Count
     start_month: Day
-    programs: list[text(10)] = ["jkk", "jkm"]
-    region: text(13) = ""
+    programs: Programs = ["jkk", "jkm"]
+    region: RegionText = ""
     segment: text(20) = ""
     occupation: text(100) = ""
 
 
 class ConfirmIn(MatchIn):
-    worker_ids: list[Id]
+    worker_ids: ids()
 
 
 def _batch(b, n: int | None = None) -> dict:
@@ -377,7 +378,7 @@ def match_confirm(request, payload: ConfirmIn):
 # --- reports ---------------------------------------------------------------------------------------------
 
 @router.get("/graduation", summary="Hand-over to self-payment rate per funder and region")
-def graduation(request, level: text(20) = "regency", funder_id: Id | None = None):
+def graduation(request, level: choice(impact.REGION_FIELDS) = "regency", funder_id: Id | None = None):
     return impact.graduation_report(request.access, level=level, funder_id=funder_id)
 
 

@@ -1,26 +1,28 @@
 import datetime as dt
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from lindung.routing import replica_view
-from lindung.api.fields import Day, Id, Income, Page, Query, page_size, text
+from lindung.api.fields import VILLAGE, Day, Id, Income, Page, Query, RegionText, choice, page_size, text
 
+from .models import Ecosystem, Sector, Segment, Sex
 from .services import describe_nik, open_worker, register_worker, search_workers, update_worker
 
 router = Router(tags=["workers"])
 
 
 class WorkerIn(Schema):
-    nik: text(16)
+    nik: Annotated[str, Field(max_length=16, pattern=r"^\d{16}$", description="16-digit NIK")]
     name: text(150)
     birth_date: Day
-    sex: text(1) = Field(description="M or F")
-    village_code: text(13) = Field(description="10-digit Kemendagri village code")
+    sex: choice(Sex.values) = Field(description="M or F")
+    village_code: Annotated[str, Field(max_length=13, pattern=VILLAGE, description="10-digit Kemendagri village code")]
     declared_income: Income
-    segment: text(20) = "bpu_rentan"
-    ecosystem: text(10) = "rentan"
-    sector: text(10) = "other"
+    segment: choice(Segment.values) = "bpu_rentan"
+    ecosystem: choice(Ecosystem.values) = "rentan"
+    sector: choice(Sector.values) = "other"
     birth_place: text(100) = ""
     phone: text(20) = ""
     occupation: text(100) = ""
@@ -29,12 +31,12 @@ class WorkerIn(Schema):
 class WorkerPatch(Schema):
     name: text(150) | None = None
     birth_date: Day | None = None
-    sex: text(1) | None = None
-    village_code: text(13) | None = None
+    sex: choice(Sex.values) | None = None
+    village_code: Annotated[str, Field(max_length=13, pattern=VILLAGE)] | None = None
     declared_income: Income | None = None
-    segment: text(20) | None = None
-    ecosystem: text(10) | None = None
-    sector: text(10) | None = None
+    segment: choice(Segment.values) | None = None
+    ecosystem: choice(Ecosystem.values) | None = None
+    sector: choice(Sector.values) | None = None
     birth_place: text(100) | None = None
     phone: text(20) | None = None
     occupation: text(100) | None = None
@@ -83,7 +85,7 @@ def _out(request, worker) -> dict:
 
 @router.get("/workers", response=WorkerPage, summary="Search workers in your scope")
 @replica_view
-def list_workers(request, q: Query = "", region: text(13) = "", page: Page = 1, page_size: page_size(500) = 50):
+def list_workers(request, q: Query = "", region: RegionText = "", page: Page = 1, page_size: page_size(500) = 50):
     """Search by name, or by NIK (full or leading digits) for roles that see full NIKs."""
     qs = search_workers(request.access, q=q, region=region)
     start = (page - 1) * page_size

@@ -5,7 +5,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from lindung.api.fields import Budget, Count, Id, text
+from lindung.api.fields import Budget, Count, Id, MonthRequired, MonthText, RegionText, ids, text
 from lindung.funding.scope import visible_funders
 from lindung.months import parse_month, this_month
 
@@ -19,8 +19,8 @@ class ProgrammeIn(Schema):
     funder_id: Id
     name: text(200)
     legal_basis: text(300) = ""
-    start_month: text(16)
-    end_month: text(16)
+    start_month: MonthRequired
+    end_month: MonthRequired
     target_workers: Count | None = None
     target_segment: text(20) = ""
     budget: Budget | None = None
@@ -31,7 +31,7 @@ class VillagesIn(Schema):
 
 
 class ListsIn(Schema):
-    list_ids: list[Id]
+    list_ids: ids(1000)
 
 
 def _out(p) -> dict:
@@ -82,13 +82,13 @@ def detach(request, programme_id: Id, list_id: Id):
 
 
 @router.get("/{programme_id}/progress", summary="Each village's covered workers against its target, budget used")
-def programme_progress(request, programme_id: Id, month: text(16) = ""):
+def programme_progress(request, programme_id: Id, month: MonthText = ""):
     programme = get_object_or_404(visible_programmes(request.access), pk=programme_id)
     return progress(request.access, programme, _month(month))
 
 
 @router.get("/{programme_id}/indicators", summary="Coverage indicators of a region, the programme's workers only")
-def indicators(request, programme_id: Id, region: text(13) = "", month: text(16) = ""):
+def indicators(request, programme_id: Id, region: RegionText = "", month: MonthText = ""):
     programme = get_object_or_404(visible_programmes(request.access), pk=programme_id)
     return programme_indicators(request.access, programme, region or programme.funder.region_id, _month(month))
 

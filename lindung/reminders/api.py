@@ -2,7 +2,7 @@
 
 from ninja import Router
 
-from lindung.api.fields import text
+from lindung.api.fields import DayText
 from lindung.months import parse_day
 
 from .services import reminders
@@ -11,5 +11,5 @@ router = Router(tags=["reminders"])
 
 
 @router.get("", summary="Self-payers due within 5 days or overdue, sponsorships ending within 30 days")
-def day_reminders(request, date: text(16) = ""):
+def day_reminders(request, date: DayText = ""):
     return [item.as_dict() for item in reminders(request.access, parse_day(date) if date else None)]

@@ -1,14 +1,16 @@
 """Reports API under /api/v1/reports: the catalogue, requesting a report, its status and its file."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
-from lindung.api.fields import Day, Id, Year, page_size, text
+from lindung.api.fields import Day, Id, Year, choice, page_size, text
 
 from .catalogue import available
+from .models import RegulationKind
 from .regulations import add_regulation, remove_regulation, visible_regulations
 from .services import fetch, request_report, visible_runs
 
@@ -40,7 +42,7 @@ def catalogue_list(request):
 
 class RegulationIn(Schema):
     region_code: text(13)
-    kind: text(20)
+    kind: choice(RegulationKind.values)
     number: text(100)
     title: text(300)
     issued_on: Day
@@ -107,6 +109,6 @@ def run_file(request, run_id: Id):
 # Registered after "/runs…" so that GET /runs is not taken for a report named "runs".
 @router.post("/{name}", response={201: dict, 202: dict},
              summary="Request a report: small ones are generated at once (201), large ones queued (202)")
-def request(request, name: text(200), payload: ReportIn):
+def request(request, name: Annotated[str, Field(max_length=60, pattern=r"^[a-z][a-z0-9_-]*$")], payload: ReportIn):
     run = request_report(request.access, name, payload.dict(exclude_none=True))
     return Status(202 if run.status in ("queued", "running") else 201, run_dict(run))

@@ -44,7 +44,9 @@ class ReportRefused(InvalidInput):
 def get_report(access: Access, name: str) -> Report:
     report = catalogue().get(name)
     if report is None:
-        raise ReportRefused([_("There is no report called “%(name)s”.") % {"name": name}])
+        unknown = ReportRefused([_("There is no report called “%(name)s”.") % {"name": name}])
+        unknown.status = 404  # like any other address with nothing behind it
+        raise unknown
     access.require(report.permission)
     return report
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from lindung.api.fields import Count, Day, Income, text
+from lindung.api.fields import Count, Day, DayText, Income, text
 
 from . import benefits as benefit_calculators
 from .catalogue import rule_rows
@@ -21,7 +21,7 @@ router = Router(tags=["rules"])
 
 
 @router.get("", summary="Rule rows (all versions, or those in force on a date)")
-def list_rules(request, on: text(64) = ""):
+def list_rules(request, on: DayText = ""):
     return rule_rows(parse_day(on, "on") if on else None)
 
 
@@ -83,7 +83,7 @@ class ScholarshipIn(Schema):
     route: text(300) = Field(description="jkm (death not from work) or jkk (work accident)")
     event_date: Day
     contribution_months: Count = 0
-    children: list[ChildIn]
+    children: list[ChildIn] = Field(max_length=10)
     first_payment: Day | None = None
     membership_active: bool = True
 

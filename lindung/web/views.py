@@ -52,6 +52,16 @@ def set_language(request):
     return response
 
 
+def not_found(request, exception=None):
+    """404: the API answers with its JSON error body (its schema says so), pages inside the layout."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found, or outside your scope.")}, status=404)
+    return page_not_found(request, exception)
+
+
 def server_error(request):
     """500 inside the layout, in the user's language. If the layout itself cannot be drawn (the database
     is down, say), the same page is drawn without the parts that need it."""
