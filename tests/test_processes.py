@@ -119,3 +119,22 @@ def test_a_claim_takes_the_first_waiting_row_and_only_once():
     assert dialect.claim_next(waiting, status=Status.RUNNING, claimed_by="b") == runs[1].pk
     assert dialect.claim_next(waiting, status=Status.RUNNING, claimed_by="c") is None
     assert dict(ReportRun.objects.values_list("pk", "claimed_by")) == {runs[0].pk: "a", runs[1].pk: "b"}
+
+
+def test_the_workers_take_last_months_snapshot_on_the_configured_day(settings, monkeypatch):
+    from lindung.coverage.models import SnapshotRun
+
+    monkeypatch.setattr(periodic, "jobs", {"coverage-snapshot": periodic.jobs["coverage-snapshot"]})
+    periodic.forget()
+    settings.LINDUNG_SNAPSHOT_DAY = 10
+    assert periodic.run_due("host-a:1:worker", dt.date(2026, 12, 9)) == 0
+    assert not SnapshotRun.objects.exists() and not PeriodicRun.objects.exists()
+    assert periodic.run_due("host-a:1:worker", dt.date(2026, 12, 10)) == 1
+    periodic.forget()
+    assert periodic.run_due("host-b:2:worker", dt.date(2026, 12, 10)) == 0  # taken once
+    assert list(SnapshotRun.objects.values_list("month", flat=True)) == [dt.date(2026, 11, 1)]
+    assert PeriodicRun.objects.get(job="coverage-snapshot").result["month"] == "2026-11-01"
+    settings.LINDUNG_SNAPSHOT_DAY = 0
+    periodic.forget()
+    assert periodic.run_due("host-a:1:worker", dt.date(2027, 1, 10)) == 0
+    periodic.forget()

@@ -14,3 +14,10 @@ class CoverageConfig(AppConfig):
         from .services import active_members
 
         planner.use_active_members(active_members)  # the budget planner's default for a coverage target
+        # With LINDUNG_SNAPSHOT_DAY set, `lindung worker` takes the previous month's snapshot on that day
+        # of every month, once whatever the number of workers.
+        from lindung.processes import periodic
+
+        from .snapshots import scheduled_snapshot, snapshot_due
+
+        periodic.register("coverage-snapshot", scheduled_snapshot, due=snapshot_due)

@@ -2,17 +2,20 @@
 
 ``take_snapshot(access, month)`` replaces the month's rows: villages are counted from ``CoveredMonth`` in one
 GROUP BY, then districts, regencies, provinces and the country are summed from the level below —
-all INSERT … SELECT. Run it once a month after the payments are in (``lindung coverage snapshot``);
-taking it again later simply re-freezes the month with the payments known by then.
+all INSERT … SELECT. Run it once a month after the payments are in (``lindung coverage snapshot``, or
+the background workers on ``LINDUNG_SNAPSHOT_DAY``); taking it again later simply re-freezes the month
+with the payments known by then.
 """
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung import dialect
+from lindung.accounts.access import Access
 from lindung.audit import services as audit
 from lindung.months import month_from_index, month_index
 from lindung.rules.services import lapse_months
@@ -62,3 +65,14 @@ def take_snapshot(access, month: dt.date) -> SnapshotRun:
         audit.record(user, audit.Action.CREATE, run, summary=_("coverage snapshot %(month)s: %(active)d active") % {
             "month": f"{month:%Y-%m}", "active": active})
     return run
+
+
+def snapshot_due(day: dt.date) -> bool:
+    """The day of the month (``LINDUNG_SNAPSHOT_DAY``, 0: never) on which the workers take a snapshot."""
+    return bool(settings.LINDUNG_SNAPSHOT_DAY) and day.day == settings.LINDUNG_SNAPSHOT_DAY
+
+
+def scheduled_snapshot(day: dt.date) -> dict:
+    """The previous month's snapshot, taken by a background worker (``processes.periodic``)."""
+    run = take_snapshot(Access.console(), month_from_index(month_index(day.replace(day=1)) - 1))
+    return {"month": run.month.isoformat(), "rows": run.rows, "active": run.active}

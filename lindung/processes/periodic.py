@@ -1,4 +1,5 @@
-"""Daily jobs that the background workers run: each once a day, whatever the number of workers.
+"""Daily (or monthly) jobs that the background workers run: each once on its day, whatever the number of
+workers.
 
 An app registers a job (``register``); every ``lindung worker`` asks ``run_due`` on each turn of its
 loop. The first worker to insert the ``PeriodicRun`` row of (job, day) runs it — the unique constraint
@@ -23,11 +24,14 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 jobs: dict = {}          # name → callable(day) returning a JSON-able summary
+due_on: dict = {}        # name → callable(day): whether the job runs that day (default: every day)
 _settled: set = set()    # (name, day) this process knows are taken: no query for them again
 
 
-def register(name: str, job) -> None:
+def register(name: str, job, due=None) -> None:
     jobs[name] = job
+    if due is not None:
+        due_on[name] = due
 
 
 def run_due(worker_name: str, day=None) -> int:
@@ -37,6 +41,9 @@ def run_due(worker_name: str, day=None) -> int:
     for name, job in list(jobs.items()):
         key = (name, day.isoformat())
         if key in _settled:
+            continue
+        if name in due_on and not due_on[name](day):
+            _settled.add(key)
             continue
         run = _claim(name, key[1], worker_name)
         if run is None:
