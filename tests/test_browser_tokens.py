@@ -33,7 +33,8 @@ def test_branch_officer_revokes_an_agents_token(live_server):
 
     with browser_page() as page:
         log_in(page, live_server.url, "cabang.gresik")
-        page.click("nav >> text=Token API")
+        page.hover("header nav .nav-group:has(a[href='/account/tokens/']) .nav-head")  # Tools opens on hover
+        page.click("header nav a[href='/account/tokens/']")
         table = page.inner_text("#tokens")
         assert "aplikasi lapangan" in table and "laporan harian" in table and "skrip jambi" not in table
         shot(page, "tokens")
