@@ -1,6 +1,8 @@
-"""One helper for every docs test: documented commands, options, API paths and permissions are looked up
-in the code, so each guide's test only says which part of which guide it checks."""
+"""One helper for every docs test: documented commands, options, API paths, permissions and settings are
+looked up in the code (and the code's in the text), so each guide's test only says which part of which
+guide it checks."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -15,6 +17,23 @@ DOCS = ROOT / "docs"
 
 def read(name: str) -> str:
     return (ROOT / name).read_text()
+
+
+def section(text: str, heading: str) -> str:
+    """The text under ``## heading`` up to the next ``## `` heading."""
+    return text.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+
+
+def command_lines(text: str, *groups: str) -> list[str]:
+    """Every ``lindung GROUP …`` line the text shows: in backticks, after ``$ `` or indented as console
+    lines; comments cut off, spaces normalised."""
+    names = "|".join(groups)
+    found = re.findall(rf"(?:^\$ |^    |^|`)(lindung (?:--lang en )?(?:{names})\b[^`\n#]*)", text, flags=re.M)
+    return sorted({" ".join(line.replace("--lang en ", "").split()) for line in found})
+
+
+def subcommands(group: str) -> set[str]:
+    return set(main.get_command(click.Context(main), group).commands)
 
 
 def command_for(line: str) -> tuple[click.Command, list[str]]:
@@ -45,7 +64,17 @@ def assert_command_and_options_exist(line: str) -> None:
 
 
 def normalised(path: str) -> str:
-    return re.sub(r"\{(?:int:)?[a-z_]+\}", "{}", path).rstrip("/") or "/"
+    return re.sub(r"\{(?:int:)?[a-z_]+\}", "{}", path.strip()).rstrip("/") or "/"
+
+
+def documented_routes(text: str, prefix: str = "") -> set[tuple[str, str]]:
+    """(method, path) of every ```METHOD /path``` in the text (a query string left out, path parameters as
+    ``{}``); with ``prefix`` instead every ``METHOD prefix/path`` written in full, without the prefix."""
+    if prefix:
+        return {(m, normalised(p or "/")) for m, p in
+                re.findall(rf"(GET|POST|PUT|PATCH|DELETE) {re.escape(prefix)}(/[a-z/{{}}_:-]*)?", text)}
+    return {(m, normalised(p)) for m, p in
+            re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/?[a-z/{}_:-]*)(?:\?[^`]*)? ?`", text)}
 
 
 def routes(router, prefix: str = "") -> set[tuple[str, str]]:
@@ -57,3 +86,38 @@ def routes(router, prefix: str = "") -> set[tuple[str, str]]:
 def permissions(*families: str) -> set[str]:
     """The permissions of the access layer whose first word is one of ``families``."""
     return {name for name in PERMISSIONS if name.split(".")[0] in families}
+
+
+# --- settings: read in settings.py, documented in the README table and the guides ------------------------
+
+def variables_read_in_settings() -> set[str]:
+    """Every environment variable settings.py reads (through its env_* helpers or os.environ)."""
+    tree = ast.parse((ROOT / "lindung" / "settings.py").read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name.startswith("env_") or name in ("get", "getenv"):
+                found.add(node.args[0].value)
+    return {v for v in found if isinstance(v, str) and re.fullmatch(r"[A-Z][A-Z0-9_]+", v)}
+
+
+def variables_in_the_readme() -> list[str]:
+    """The variables of the README's configuration table, one per row, in order (a repeat shows twice)."""
+    return re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", section(read("README.md"), "Configuration"), flags=re.M)
+
+
+def settings_named(text: str) -> set[str]:
+    return set(re.findall(r"`(LINDUNG_[A-Z0-9_]+)`", text))
+
+
+def assert_settings_are_read(text: str, *, read_elsewhere: dict[str, str] | None = None) -> None:
+    """Every ``LINDUNG_…`` variable the text names is read in settings.py (or, for one of
+    ``read_elsewhere``, {name: file}, named in that file) and is in the README's table."""
+    read, table = variables_read_in_settings(), set(variables_in_the_readme())
+    for name in settings_named(text):
+        if name in (read_elsewhere or {}):
+            assert f'"{name}"' in (ROOT / read_elsewhere[name]).read_text(), name
+            continue
+        assert name in read, f"{name} is documented but settings.py does not read it"
+        assert name in table, f"{name} is documented but missing from the README's configuration table"

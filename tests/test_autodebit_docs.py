@@ -1,66 +1,41 @@
-"""docs/autodebit.md and docs/agents.md are checked against the code: commands, options, API paths,
-permissions."""
+"""docs/autodebit.md is checked against the code: commands, options, API paths, permissions and roles."""
 
 import re
-from pathlib import Path
 
-import click
 import pytest
 
 from lindung.accounts.access import PERMISSIONS
+from lindung.accounts.models import Role
 from lindung.autodebit.api import router
-from lindung.cli import main
 
-TEXT = (Path(__file__).resolve().parent.parent / "docs" / "autodebit.md").read_text()
+from .docs_support import (
+    assert_command_and_options_exist, assert_settings_are_read, command_lines, documented_routes, permissions,
+    read, routes, section, subcommands,
+)
 
-
-def commands() -> list[str]:
-    found = re.findall(r"(?:^\$ |^    |`)(lindung autodebit\b[^`\n#]*)", TEXT, flags=re.M)
-    return sorted({line.strip() for line in found})
+TEXT = read("docs/autodebit.md")
 
 
 def test_the_guide_shows_every_subcommand():
-    documented = {line.split()[2] for line in commands() if len(line.split()) > 2}
-    assert documented == set(main.get_command(click.Context(main), "autodebit").commands)
+    documented = {line.split()[2] for line in command_lines(TEXT, "autodebit") if len(line.split()) > 2}
+    assert documented == subcommands("autodebit")
 
 
-@pytest.mark.parametrize("line", commands())
+@pytest.mark.parametrize("line", command_lines(TEXT, "autodebit"))
 def test_every_documented_command_and_option_exists(line):
-    words = line.split()[1:]
-    command, ctx = main, click.Context(main)
-    while isinstance(command, click.Group) and words and not words[0].startswith("-"):
-        sub = command.get_command(ctx, words[0])
-        assert sub is not None, line
-        command = sub
-        words.pop(0)
-    options = {opt for param in command.params for opt in getattr(param, "opts", [])}
-    for word in words:
-        if word.startswith("--"):
-            assert word.strip("[]") in options, f"{word} in {line!r}"
-
-
-def routes() -> set[tuple[str, str]]:
-    return {(method, re.sub(r"\{[a-z_]+\}", "{}", path)) for path, view in router.path_operations.items()
-            for op in view.operations for method in op.methods}
+    assert_command_and_options_exist(line)
 
 
 def test_documented_api_paths_exist_and_every_route_is_documented():
-    section = TEXT.split("## API", 1)[1].split("\n## ", 1)[0]
-    documented = {(m, re.sub(r"\{[a-z_]+\}", "{}", p)) for m, p in re.findall(r"`(GET|POST|PUT|DELETE) (/[a-z/{}_]+)",
-                                                                              section)}
-    documented |= {(m, re.sub(r"\{[a-z_]+\}", "{}", p))
-                   for m, p in re.findall(r"(GET|POST|PUT|DELETE) /api/v1/autodebit(/[a-z/{}_]+)", TEXT)}
-    assert documented == routes()
+    documented = documented_routes(section(TEXT, "API")) | documented_routes(TEXT, prefix="/api/v1/autodebit")
+    assert documented == routes(router)
 
 
 def test_documented_permissions_are_exactly_autodebits():
-    ours = {name for name in PERMISSIONS if name.startswith("autodebit.")}
-    assert set(re.findall(r"`(autodebit\.[a-z_]+)`", TEXT)) == ours
+    assert set(re.findall(r"`(autodebit\.[a-z_]+)`", TEXT)) == permissions("autodebit")
 
 
 def test_documented_roles_match_the_permission_table():
-    from lindung.accounts.models import Role
-
     labels = {"national administrator": Role.NATIONAL_ADMIN, "BPJS branch officer": Role.BRANCH_OFFICER,
               "regional and village operators": {Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR},
               "village operators": Role.VILLAGE_OPERATOR, "agents": Role.AGENT}
@@ -73,3 +48,7 @@ def test_documented_roles_match_the_permission_table():
             if value is not None:
                 wanted |= value if isinstance(value, set) else {value}
         assert wanted == {str(r) for r in PERMISSIONS[name]}, name
+
+
+def test_documented_settings_are_read():
+    assert_settings_are_read(TEXT)

@@ -2,38 +2,28 @@
 permissions, the document checklists and the rejection reasons."""
 
 import re
-from pathlib import Path
 
-import click
 import pytest
 
-from lindung.accounts.access import PERMISSIONS
 from lindung.claims import data
 from lindung.claims.api import dci_router, router
 from lindung.claims.cli import claims, deaths
-from lindung.cli import main
 
-TEXT = (Path(__file__).resolve().parent.parent / "docs" / "claims.md").read_text()
+from .docs_support import (
+    assert_command_and_options_exist, assert_settings_are_read, command_lines, documented_routes, permissions,
+    read, routes, section,
+)
+
+TEXT = read("docs/claims.md")
 
 
 def documented_commands() -> list[str]:
-    found = re.findall(r"(?:^\$ |`)(lindung (?:claims|deaths)\b[^`\n#]*)", TEXT, flags=re.M)
-    return sorted({line.strip() for line in found})
+    return command_lines(TEXT, "claims", "deaths")
 
 
 @pytest.mark.parametrize("line", documented_commands())
 def test_every_documented_command_and_option_exists(line):
-    words = line.split()[1:]
-    command, ctx = main, click.Context(main)
-    while isinstance(command, click.Group) and words and not words[0].startswith("-"):
-        sub = command.get_command(ctx, words[0])
-        assert sub is not None, line
-        command = sub
-        words.pop(0)
-    options = {opt for param in command.params for opt in getattr(param, "opts", [])}
-    for word in words:
-        if word.startswith("--"):
-            assert word in options, f"{word} in {line!r}"
+    assert_command_and_options_exist(line)
 
 
 def test_every_command_and_option_is_documented():
@@ -47,23 +37,19 @@ def test_every_command_and_option_is_documented():
                         assert opt in TEXT, f"{opt} of lindung {group.name} {name}"
 
 
-def paths(r, prefix: str) -> set[tuple[str, str]]:
-    return {(method, prefix + re.sub(r"\{(int:)?([a-z_]+)\}", r"{\2}", path).rstrip("/"))
-            for path, view in r.path_operations.items() for op in view.operations for method in op.methods}
+def claims_path(path: str) -> str:
+    return "/api/v1/claims" + ("" if path == "/" else path)
 
 
 def test_api_paths_documented_exactly():
-    section = TEXT.split("## API", 1)[1].split("## Command line", 1)[0]
-    documented = {(m, "/api/v1/claims" + p.rstrip("/")) for m, p in re.findall(r"`(GET|POST) (/[a-z/{}_]*)`", section)}
-    documented |= {(m, p) for m, p in re.findall(r"`(GET|POST) (/api/dci/[a-z/{}_-]+)`", TEXT)}
-    actual = paths(router, "/api/v1/claims") | paths(dci_router, "/api/dci")
-    assert documented == actual
+    documented = {(m, claims_path(p)) for m, p in documented_routes(section(TEXT, "API"))}
+    documented |= {(m, "/api/dci" + p) for m, p in documented_routes(TEXT, prefix="/api/dci")}
+    assert documented == {(m, claims_path(p)) for m, p in routes(router)} | routes(dci_router, "/api/dci")
 
 
 def test_permissions_documented_exactly():
-    ours = {n for n in PERMISSIONS if n.split(".")[0] in ("claim", "event", "registry")}
     documented = set(re.findall(r"`((?:claim|event|registry)\.[a-z_]+)`", TEXT))
-    assert documented == ours
+    assert documented == permissions("claim", "event", "registry")
 
 
 ROWS = {"jkm": "JKM", "jkk_death": "JKK death", "jkk_disability": "JKK disability", "stmb": "STMB",

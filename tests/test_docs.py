@@ -9,6 +9,8 @@ import pytest
 
 from lindung.cli import main
 
+from .docs_support import variables_in_the_readme, variables_read_in_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
@@ -67,28 +69,16 @@ def test_region_licence_ships_with_the_data():
 
 # --- both directions: the configuration table and settings.py ------------------------------------------
 
-def variables_read_in_settings() -> set[str]:
-    """Every environment variable settings.py reads (through its env_* helpers or os.environ)."""
-    tree = ast.parse((ROOT / "lindung" / "settings.py").read_text())
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-            if name.startswith("env_") or name in ("get", "getenv"):
-                found.add(node.args[0].value)
-    return {v for v in found if isinstance(v, str) and re.fullmatch(r"[A-Z][A-Z0-9_]+", v)}
-
-
-def variables_in_the_readme() -> set[str]:
-    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    return set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", section, flags=re.M))
-
-
 def test_every_environment_variable_is_documented_and_every_documented_one_is_read():
-    read, documented = variables_read_in_settings(), variables_in_the_readme()
+    read, documented = variables_read_in_settings(), set(variables_in_the_readme())
     assert {"DATABASE_URL", "LINDUNG_SECRET_KEY", "LINDUNG_LOG_LEVEL", "LINDUNG_LANG"} <= read
     assert read - documented == set(), "read in settings.py but missing from the README table"
     assert documented - read == set(), "in the README table but never read"
+
+
+def test_the_configuration_table_names_each_variable_once():
+    rows = variables_in_the_readme()
+    assert sorted({name for name in rows if rows.count(name) > 1}) == []
 
 
 def test_no_module_outside_settings_reads_the_environment():

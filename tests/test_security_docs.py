@@ -4,43 +4,26 @@ API paths, and the table of what each role sees of a worker."""
 import re
 from pathlib import Path
 
-import click
 import pytest
 from django.conf import settings
 
 from lindung import limits
 from lindung.accounts.access import WORKER_FIELDS, WORKER_FIELDS_ALL
 from lindung.accounts.models import Role
-from lindung.cli import main
 
-TEXT = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text()
+from .docs_support import assert_command_and_options_exist, assert_settings_are_read, command_lines, read
 
-
-def documented_commands() -> list[str]:
-    return sorted({c.strip() for c in re.findall(r"(?:^|`)(lindung [a-z][^`\n#]*)", TEXT, flags=re.M)})
+TEXT = read("docs/security.md")
 
 
-@pytest.mark.parametrize("line", documented_commands())
+@pytest.mark.parametrize("line", command_lines(TEXT, "[a-z]+"))
 def test_every_documented_command_and_option_exists(line):
-    words = line.split()[1:]
-    command, ctx = main, click.Context(main)
-    while isinstance(command, click.Group) and words and not words[0].startswith("-"):
-        sub = command.get_command(ctx, words[0])
-        assert sub is not None, f"no command {words[0]!r} in {line!r}"
-        command = sub
-        words.pop(0)
-    options = {opt for param in command.params for opt in getattr(param, "opts", [])}
-    for word in words:
-        if word.startswith("--"):
-            assert word.split("=")[0] in options, f"{line}: no option {word}"
+    assert_command_and_options_exist(line)
 
 
-@pytest.mark.parametrize("name", sorted(set(re.findall(r"`(LINDUNG_[A-Z_]+)`", TEXT))))
-def test_every_documented_setting_is_read_by_the_settings(name):
-    source = (Path(settings.PACKAGE_DIR) / "settings.py").read_text()
-    if name == "LINDUNG_FUZZ_EXAMPLES":  # read by the test suite, not by Lindung
-        source = (Path(__file__).parent / "test_api_schema_fuzz.py").read_text()
-    assert f'"{name}"' in source, name
+def test_every_documented_setting_is_read_by_the_settings():
+    # LINDUNG_FUZZ_EXAMPLES is read by the test suite, not by Lindung
+    assert_settings_are_read(TEXT, read_elsewhere={"LINDUNG_FUZZ_EXAMPLES": "tests/test_api_schema_fuzz.py"})
 
 
 def test_the_limits_table_states_the_defaults():
