@@ -14,7 +14,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 DASH = "–"
@@ -70,7 +70,6 @@ def moment(value, seconds: bool = False) -> str:
     the same clock the pages show. ``2026-12-01 08:05`` (with ``seconds``, ``08:05:09``)."""
     if value is None:
         return DASH
-    from django.utils import timezone
 
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)

@@ -10,6 +10,8 @@ exceeds ``MAX_AMOUNT``; a year's budget allocation stays under ``MAX_BUDGET``.
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_ID = 2**63 - 1                       # the database's big integer
 MAX_AMOUNT = 10_000_000_000_000          # Rp10 trillion: a payment, collection or statement row
@@ -27,8 +29,6 @@ def date_window() -> tuple[dt.date, dt.date]:
 
 def check_date(value: dt.date) -> dt.date:
     """Refuse a date outside the configured window (ValueError with a message in the active language)."""
-    from django.utils.translation import gettext as _
-
     low, high = date_window()
     if not low <= value <= high:
         raise ValueError(_("%(date)s is outside the dates Lindung accepts (%(low)s … %(high)s).") % {
@@ -38,8 +38,6 @@ def check_date(value: dt.date) -> dt.date:
 
 def validate_date(value: dt.date) -> None:
     """``check_date`` as a Django form validator."""
-    from django.core.exceptions import ValidationError
-
     if value is not None:
         try:
             check_date(value)

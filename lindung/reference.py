@@ -5,16 +5,16 @@ region tree with Dukcapil population, the contribution/benefit rules, and the fu
 kind of funder may use, and the auto-debit banks' file layouts. Each loader is idempotent.
 """
 
+from lindung.autodebit.services import load_banks
+from lindung.funding.kinds import load_kind_sources
+from lindung.regions import cache
+from lindung.regions.loader import load_regions
+from lindung.regions.models import Region
+from lindung.rules import book
+from lindung.rules.loader import load_rules
+
 
 def load_reference_data(echo=None) -> dict:
-    from lindung.autodebit.services import load_banks
-    from lindung.funding.kinds import load_kind_sources
-    from lindung.regions import cache
-    from lindung.regions.loader import load_regions
-    from lindung.regions.models import Region
-    from lindung.rules import book
-    from lindung.rules.loader import load_rules
-
     summary = {}
     if Region.objects.count() != 91_599:
         summary["regions"] = load_regions().regions

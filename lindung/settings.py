@@ -7,6 +7,7 @@ Modes (``LINDUNG_MODE``):
 - ``test``: used by the test suite.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -274,8 +275,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 def env_date(name: str, default: str):
-    import datetime as dt
-
     return dt.date.fromisoformat(env_str(name, default))
 
 

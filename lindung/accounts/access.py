@@ -25,9 +25,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from lindung.regions.models import REGION_FIELDS, ancestor_codes
+from lindung.audit import services as audit
+from lindung.regions.models import REGION_FIELDS, Region, ancestor_codes
 
-from .models import Role
+from .models import Role, User
 
 ALL = set(Role.values)
 GOVERNMENT = {Role.NATIONAL_ADMIN, Role.BRANCH_OFFICER, Role.REGIONAL_OPERATOR, Role.VILLAGE_OPERATOR}
@@ -311,8 +312,6 @@ class Access:
         """Record that ``door`` showed these workers' personal data to the user: one audit entry
         listing them, found again on each worker's own trail. ``rows`` are workers, rows pointing at
         a worker (sponsorships, invoice lines, pool entries) or worker ids."""
-        from lindung.audit import services as audit
-
         if self.role is None:
             return
         audit.disclosed(self.user, (_worker_of(row) for row in rows), door=door, export=export)
@@ -321,10 +320,6 @@ class Access:
         """Users whose API tokens this user may see and revoke: himself, and with ``token.manage`` the
         accounts in his scope — every account for the national administrator; for a branch officer the
         operators and agents whose every assigned region lies inside his regencies."""
-        from lindung.regions.models import Region
-
-        from .models import User
-
         if self.can("token.manage") and self.is_national:
             return User.objects.all()
         if not self.can("token.manage"):
@@ -341,8 +336,6 @@ class Access:
     def worker_trail(self, worker):
         """A worker's audit trail (changes and every disclosure), for users who may read the audit and
         see the worker; entries are not region-filtered because the worker himself is in scope."""
-        from lindung.audit import services as audit
-
         if not self.can("audit.view") or not self.workers().filter(pk=worker.pk).exists():
             return audit.AuditEntry.objects.none()
         return audit.trail(worker)

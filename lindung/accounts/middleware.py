@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.contrib.auth.middleware import get_user
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from .access import Access
@@ -30,11 +33,6 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils import translation
-
-        from django.contrib.auth.middleware import get_user
-
         available = {code for code, _name in settings.LANGUAGES}
         user = get_user(request)
         chosen = getattr(user, "language", "") if getattr(user, "is_authenticated", False) else ""

@@ -4,9 +4,15 @@ What a role may see and do is decided in one place, ``lindung.accounts.access``;
 stores who is who.
 """
 
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.regions.models import Level, Region
@@ -85,8 +91,6 @@ class ApiToken(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        from django.utils import timezone
-
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
     class Meta:
@@ -95,20 +99,12 @@ class ApiToken(models.Model):
 
     @staticmethod
     def hash(key: str) -> str:
-        import hashlib
-
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
     def issue(cls, user, name: str, *, days: int | None = None) -> str:
         """Create a token valid for ``days`` (default ``LINDUNG_TOKEN_DAYS``) and return its key; the key is
         shown once and never stored."""
-        import datetime as dt
-        import secrets
-
-        from django.conf import settings
-        from django.utils import timezone
-
         days = settings.LINDUNG_TOKEN_DAYS if days is None else days
         key = "lin_" + secrets.token_urlsafe(32)
         cls.objects.create(user=user, name=name, key_hash=cls.hash(key),

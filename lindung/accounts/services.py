@@ -1,8 +1,10 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.audit import services as audit
 from lindung.regions.models import Region
 
 from .models import ApiToken, Role, User, validate_assignment
@@ -55,10 +57,6 @@ def visible_tokens(access):
 def revoke_token(access, token_id: int) -> ApiToken:
     """Revoke a token at once (page, ``lindung users revoke-token``); an audit entry on the token.
     ``ApiToken.DoesNotExist`` for a token outside the user's reach or already revoked."""
-    from django.utils import timezone
-
-    from lindung.audit import services as audit
-
     with transaction.atomic():
         token = visible_tokens(access).select_for_update(of=("self",)).get(pk=token_id, revoked_at__isnull=True)
         token.revoked_at = timezone.now()

@@ -12,9 +12,14 @@
 from functools import wraps
 
 from django.http import JsonResponse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+
+from lindung.limits import date_window
+
+from .auth import TokenAuth
 
 REFUSALS = {
     "400": "The request body could not be read (not JSON, or not the form the operation expects)",
@@ -103,14 +108,10 @@ def _pattern_message(pattern: str) -> str:
 
 
 def _number(value) -> str:
-    from django.utils.formats import number_format
-
     return number_format(value, use_l10n=True, force_grouping=True) if isinstance(value, int) else str(value)
 
 
 def _window() -> dict:
-    from lindung.limits import date_window
-
     low, high = date_window()
     return {"low": low.isoformat(), "high": high.isoformat()}
 
@@ -138,8 +139,6 @@ def signed_in(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        from .auth import TokenAuth
-
         if not request.user.is_authenticated:
             header = request.headers.get("Authorization", "")
             token = header[7:].strip() if header.lower().startswith("bearer ") else ""

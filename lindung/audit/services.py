@@ -2,8 +2,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from .models import Action, AuditEntry, AuditSubject
 
@@ -104,8 +106,6 @@ def event(actor, kind: str, *, summary: str, workers=(), region_code: str = "", 
 
 def recent(actor, kinds, *, seconds: int = 3600) -> int:
     """How many ``event`` entries of these kinds the user left in the last ``seconds`` (rate limits)."""
-    from django.utils import timezone
-
     since = timezone.now() - dt.timedelta(seconds=seconds)
     return AuditEntry.objects.filter(actor=actor, target_type__in=list(kinds), at__gte=since).count()
 
@@ -113,8 +113,6 @@ def recent(actor, kinds, *, seconds: int = 3600) -> int:
 def recent_subjects(actor, kinds, *, seconds: int = 3600) -> int:
     """How many workers the user's ``event`` entries of these kinds named in the last ``seconds``: a limit
     on records probed, whether one at a time or a batch per entry."""
-    from django.utils import timezone
-
     since = timezone.now() - dt.timedelta(seconds=seconds)
     return AuditSubject.objects.filter(entry__actor=actor, entry__target_type__in=list(kinds),
                                        entry__at__gte=since).count()
@@ -146,8 +144,6 @@ def describe_changes(model, changes: dict, shown=None) -> list[tuple[str, str, s
     """An entry's changes as people read them: (field label, before, after) with the field's verbose name
     and each code through its choice label (``segment: bpu_rentan`` → ``segmen: BPU rentan``).
     ``shown(field, value)`` may write a value of its own kind (money, flags); None stays empty."""
-    from django.core.exceptions import FieldDoesNotExist
-
     out = []
     for name, change in (changes or {}).items():
         # a change is [before, after]; other entries (a disclosure's door and count) show their value

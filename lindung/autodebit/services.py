@@ -25,14 +25,14 @@ from django.utils.translation import gettext as _
 from lindung import months
 from lindung.accounts.models import Role
 from lindung.audit import services as audit
-from lindung.billing.models import Channel, InvoiceLine
+from lindung.billing.models import Channel, Invoice, InvoiceLine
 from lindung.billing.payments import record_payment
 from lindung.billing.scope import actor
 from lindung.billing.signals import payment_batch
 from lindung.errors import InvalidInput
 from lindung.formatting import number
-from lindung.funding.models import programs_key
 from lindung.funding.funders import self_funder_for
+from lindung.funding.models import programs_key
 from lindung.months import first_of_month, month_label
 from lindung.rules.services import (RuleError, debit_failures_until_suspended, is_working_day, monthly_price,
                                     parse_programs)
@@ -343,7 +343,6 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
         raise AutodebitError(errors)
     user = actor(access)
     result = ReturnResult(file=None, rows=len(planned))
-    from lindung.billing.models import Invoice
 
     with transaction.atomic(), payment_batch():
         result.file = ReturnFile.objects.create(bank=bank, name=name[:200], sha256=digest, imported_by=user,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,8 +263,6 @@ def with_row_counts(statements):
     """Statements with the counts that add up to their rows: ``paid_in_full`` + ``different_amount`` +
     ``no_invoice`` + ``duplicates`` (already recorded before) = ``rows``; ``still_open`` says how many of
     the rows with a different amount or no invoice still wait for a person."""
-    from django.db.models import Count, Q
-
     return statements.annotate(
         paid_in_full=Count("statement_rows", filter=Q(statement_rows__match=Match.MATCHED)),
         different_amount=Count("statement_rows", filter=Q(statement_rows__match__in=[Match.UNDERPAID,

@@ -1,8 +1,14 @@
+import json
+import re
+
 from django import forms
 from django.contrib import admin
 
 from lindung.accounts.admin_disclosure import DisclosingAdmin
+from lindung.people.models import Worker
 
+from .dci import check_public_key
+from .errors import ClaimError
 from .models import RegistryMessage, TrustedSender
 
 
@@ -12,9 +18,6 @@ class TrustedSenderForm(forms.ModelForm):
         fields = ["sender_id", "name", "public_key", "active"]
 
     def clean_public_key(self):
-        from .dci import check_public_key
-        from .errors import ClaimError
-
         try:
             return check_public_key(self.cleaned_data["public_key"])
         except ClaimError as exc:
@@ -46,11 +49,6 @@ class RegistryMessageAdmin(DisclosingAdmin, admin.ModelAdmin):
         return False
 
     def disclosed_workers(self, request, rows):
-        import json
-        import re
-
-        from lindung.people.models import Worker
-
         if len(rows) != 1:  # the list shows ids and counts only
             return []
         niks = set(re.findall(r"(?<!\d)\d{16}(?!\d)", json.dumps(rows[0].raw)))

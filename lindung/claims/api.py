@@ -7,14 +7,15 @@ signature instead of a user (see ``lindung.claims.dci``).
 
 
 from django.http import JsonResponse
-from django.utils import timezone
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from lindung.routing import replica_view
 from lindung.api.fields import Amount, Day, Id, Limit, RegionText, Year, text
+from lindung.routing import replica_view
 
 from . import dci, workflow
+from .deadlines import overdue
 from .eligibility import check
 from .events import confirm_event, reject_event, report_event
 from .present import claim_detail, claim_row
@@ -82,8 +83,6 @@ def statistics(request, region: RegionText = "", year: Year | None = None):
 
 @router.get("/overdue", summary="Open claims with an overdue deadline that your role answers for")
 def overdue_claims(request):
-    from .deadlines import overdue
-
     request.access.require("claim.view")
     return [{"claim_id": r["claim"].pk, "code": r["code"], "due": r["due"].isoformat(), "role": r["role"]}
             for r in overdue(request.access)]

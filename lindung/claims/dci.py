@@ -24,12 +24,15 @@ import datetime as dt
 import json
 import re
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung import dialect
 from lindung.audit import services as audit
+from lindung.people.models import Worker
 
 from .errors import ClaimError
 from .models import EventKind, LifeEvent, RegistryMessage, ReportSource, ReportState, TrustedSender
@@ -58,9 +61,6 @@ def _signature_bytes(signature: str) -> bytes:
 
 
 def verify_signature(public_key_b64: str, signature: str, payload: bytes) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
         key.verify(_signature_bytes(signature), payload)
@@ -70,8 +70,6 @@ def verify_signature(public_key_b64: str, signature: str, payload: bytes) -> boo
 
 
 def check_public_key(public_key_b64: str) -> str:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64, validate=True))
     except (ValueError, binascii.Error):
@@ -160,8 +158,6 @@ def _event_type(event: dict) -> str:
 
 def process(stored: RegistryMessage) -> dict:
     """Turn one stored notification into unconfirmed death reports for the NIKs Lindung knows."""
-    from lindung.people.models import Worker
-
     matched = unmatched = 0
     for event in stored.raw.get("message", {}).get("notify_event", []):
         if not isinstance(event, dict) or _event_type(event) != "death":

@@ -19,11 +19,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import dateformat
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
+from lindung.coverage import services as coverage
+from lindung.coverage.models import Status
 from lindung.rules import benefits
 from lindung.rules.services import RuleError
+
+from .models import Relationship
 
 # event → (benefit calculator's claim kind, scholarship route)
 EVENTS = {
@@ -130,8 +133,6 @@ def _scholarship(route: str, event_date: dt.date, children: list, months: int, a
 
 def children_of(worker) -> list[benefits.Child]:
     """The worker's children as the scholarship sees them, eldest first (the first two qualify)."""
-    from .models import Relationship
-
     rows = worker.family.filter(relationship=Relationship.CHILD).order_by("birth_date", "id")
     return [benefits.Child(birth_date=c.birth_date, level=c.school_level, year_in_level=c.year_in_level,
                            name=c.name, married=c.married, working=c.working)
@@ -141,9 +142,6 @@ def children_of(worker) -> list[benefits.Child]:
 def check(worker, event: str, event_date: dt.date, *, claim_date: dt.date | None = None,
           children: list | None = None) -> Assessment:
     """Eligibility of ``worker`` for the benefit of ``event`` on ``event_date``, from the recorded cover."""
-    from lindung.coverage import services as coverage
-    from lindung.coverage.models import Status
-
     status = coverage.status_of(worker, event_date)
     return assess(event=event, event_date=event_date, claim_date=claim_date,
                   active_on_date=status == Status.ACTIVE,

@@ -19,11 +19,14 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.billing.models import InvoiceLine
+from lindung.coverage.services import mark_workers, refresh_dirty
+from lindung.funding.lifecycle import end_after_death
 from lindung.people.models import Worker
 
 from .errors import ClaimError
@@ -109,9 +112,6 @@ def confirm_event(access, event: LifeEvent, *, note: str = "") -> LifeEvent:
 
 
 def _apply_death(access, worker: Worker, died_on: dt.date) -> dict:
-    from lindung.coverage.services import mark_workers, refresh_dirty
-    from lindung.funding.lifecycle import end_after_death
-
     worker.died_on = died_on
     worker.save(update_fields=["died_on", "updated_at"])
     ended = end_after_death(worker.pk, died_on, actor=_actor(access), summary=_(
@@ -142,8 +142,6 @@ def reject_event(access, event: LifeEvent, *, note: str) -> LifeEvent:
 
 def prepaid_after_death(worker: Worker) -> list[dict]:
     """Per funder: contributions paid for months after the month of death — a credit to the funder."""
-    from lindung.billing.models import InvoiceLine
-
     if worker.died_on is None:
         return []
     rows = (InvoiceLine.objects.filter(worker=worker, month__gt=worker.died_on, paid__gt=0).order_by()
@@ -154,10 +152,6 @@ def prepaid_after_death(worker: Worker) -> list[dict]:
 
 def funder_credits(funder_id: int) -> int:
     """Everything a funder paid for months after its workers' confirmed deaths (shown as a credit)."""
-    from django.db.models import F
-
-    from lindung.billing.models import InvoiceLine
-
     total = (InvoiceLine.objects.filter(invoice__funder_id=funder_id, worker__died_on__isnull=False,
                                         month__gt=F("worker__died_on"), paid__gt=0)
              .aggregate(s=Sum("paid"))["s"])

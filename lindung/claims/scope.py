@@ -7,6 +7,7 @@ pages (``Access.nik_for_display``). Agents see none.
 """
 
 from lindung.accounts.models import Role
+from lindung.funding.models import Sponsorship, SponsorshipState
 from lindung.regions.models import REGION_FIELDS as WORKER_REGION_FIELD
 
 from .models import Claim, ClaimState, LifeEvent
@@ -24,8 +25,6 @@ def visible_claims(access, queryset=None):
 
 def funded_worker_ids(funder_id: int | None):
     """Workers whose cover the funder paid for at some time (a sponsorship that held months)."""
-    from lindung.funding.models import Sponsorship, SponsorshipState
-
     if funder_id is None:
         return Sponsorship.objects.none().values("worker_id")
     return Sponsorship.objects.filter(funder_id=funder_id, state__in=SponsorshipState.reserving()).values("worker_id")

@@ -12,15 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lindung.errors import DomainError, to_messages
 
 from . import data, scholarships, workflow
 from .deadlines import claim_deadlines, overdue
-from .documents import checklist_status, open_document, upload_document
+from .documents import SIGNATURES, checklist_status, open_document, upload_document
 from .eligibility import check
 from .events import confirm_event, funder_credits, prepaid_after_death, reject_event, report_event
 from .heirs import add_family_member
@@ -254,8 +253,6 @@ def document(request, pk):
 
 
 def _ext(content_type: str) -> str:
-    from .documents import SIGNATURES
-
     return SIGNATURES.get(content_type, ("",))[0]
 
 

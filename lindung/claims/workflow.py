@@ -21,11 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
+from lindung.coverage.services import worker_summary
 from lindung.formatting import rupiah
 from lindung.rules import benefits
 from lindung.rules.services import RuleError
 
 from . import data
+from .documents import missing_documents
 from .eligibility import check as check_eligibility
 from .errors import ClaimError
 from .heirs import check_heir_and_payee, is_minor
@@ -176,8 +178,6 @@ def _expect(claim: Claim, *states) -> None:
 
 def documents_now_complete(access, claim: Claim) -> bool:
     """After an upload: move a draft (or a returned claim) to documents complete when nothing is missing."""
-    from .documents import missing_documents
-
     if claim.state not in (S.DRAFT, S.DOCUMENTS_MISSING) or missing_documents(claim):
         return False
     before = claim.state
@@ -203,8 +203,6 @@ def return_for_documents(access, claim: Claim, *, note: str) -> Claim:
 
 def verify(access, claim: Claim, *, today: dt.date | None = None) -> Claim:
     """The maker's check: event confirmed, documents complete, eligible under the rules of the event date."""
-    from .documents import missing_documents
-
     with transaction.atomic():
         locked = _locked(access, claim, "claim.verify")
         _expect(locked, S.DOCUMENTS_COMPLETE)
@@ -227,8 +225,6 @@ def verify(access, claim: Claim, *, today: dt.date | None = None) -> Claim:
 
 def snapshot(claim: Claim) -> dict:
     """What the claim was submitted with: worker, cover history, family, eligibility, documents."""
-    from lindung.coverage.services import worker_summary
-
     worker = claim.worker
     return {
         "worker": {"nik": worker.nik, "name": worker.name, "birth_date": worker.birth_date.isoformat(),

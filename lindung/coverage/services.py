@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
 from lindung.errors import DomainError
+from lindung.funding.models import Sponsorship, SponsorshipState
 from lindung.months import month_index
 from lindung.rules.services import lapse_months
 
@@ -82,8 +83,6 @@ def worker_summary(worker, month: dt.date) -> dict:
 def payers(worker, month: dt.date) -> list:
     """Who pays the worker's contributions in ``month`` (approved or running sponsorships), then who
     will pay next: what a caller asks first about someone's cover."""
-    from lindung.funding.models import Sponsorship, SponsorshipState
-
     month = month.replace(day=1)
     return list(Sponsorship.objects.filter(worker_id=_id(worker), end_month__gte=month,
                                            state__in=[SponsorshipState.APPROVED, SponsorshipState.ACTIVE])

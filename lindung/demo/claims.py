@@ -16,10 +16,28 @@ import base64
 import datetime as dt
 import json
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lindung.accounts.access import Access
+from lindung.accounts.models import Role, User
+from lindung.accounts.services import create_user
+from lindung.billing.models import BillingPlan, Invoice
+from lindung.billing.payments import record_payment
+from lindung.billing.runs import bill
+from lindung.claims import data, workflow
+from lindung.claims.dci import canonical, process_all, receive
+from lindung.claims.documents import upload_document
+from lindung.claims.events import confirm_event, report_event
+from lindung.claims.heirs import add_family_member
+from lindung.claims.models import TrustedSender
+from lindung.coverage.models import CoveredMonth, Status
+from lindung.coverage.services import status_of
+from lindung.funding.models import Funder, FunderKind, ReservedMonth, Sponsorship
 from lindung.months import add_months, month_index
+from lindung.people.models import Worker
+from lindung.regions.models import Level, Region
 
 PDF = b"%PDF-1.4\n% Lindung demo document\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 SUKABUMI_REGENCY = "3202"
@@ -30,11 +48,6 @@ def _doc(name: str) -> SimpleUploadedFile:
 
 
 def _users(password: str, password_hash: str | None) -> dict:
-    from lindung.accounts.access import Access
-    from lindung.accounts.models import Role, User
-    from lindung.accounts.services import create_user
-    from lindung.regions.models import Level, Region
-
     sukabumi_village = (Region.objects.filter(level=Level.VILLAGE, code__startswith=SUKABUMI_REGENCY)
                         .order_by("code").values_list("code", flat=True).first())
     jambi_regencies = list(Region.objects.filter(level=Level.REGENCY, code__startswith="15")
@@ -60,9 +73,6 @@ def _users(password: str, password_hash: str | None) -> dict:
 
 def _walk(claim, preparer, maker, checker, documents, *, paid_on: dt.date, reference: str, year: int | None = None):
     """Upload, verify, submit and record the payment of a claim."""
-    from . import workflow
-    from .documents import upload_document
-
     for kind in documents:
         upload_document(preparer, claim, kind=kind, upload=_doc(f"{kind}.pdf"))
     if year:
@@ -76,22 +86,12 @@ def _walk(claim, preparer, maker, checker, documents, *, paid_on: dt.date, refer
 
 
 def seed_claims(today: dt.date, password: str, password_hash: str | None = None) -> dict:
-    from lindung.funding.models import ReservedMonth
-    from lindung.people.models import Worker
-
-    from . import data
-    from .events import confirm_event, report_event
-    from .heirs import add_family_member
-
     ctx = _users(password, password_hash)
     who = ctx["who"]
     month = today.replace(day=1)
     out = {"jambi": 0}
 
     # --- Jambi: six heirs of BKBK-funded workers ---------------------------------------------------------
-    from lindung.coverage.models import CoveredMonth
-
-    from . import workflow
 
     jambi = list(Worker.objects.filter(province_code="15", reserved_months__funder__kind="province",
                                        covered_months__isnull=False).distinct().order_by("id")[:6])
@@ -132,16 +132,6 @@ def seed_claims(today: dt.date, password: str, password_hash: str | None = None)
 
 def _sukabumi(today: dt.date, who: dict, village: str) -> int:
     """More than 3 years paid by the regency in yearly advances, a death last month, JKM and two scholarships."""
-    from lindung.billing.models import BillingPlan, Invoice
-    from lindung.billing.payments import record_payment
-    from lindung.billing.runs import bill
-    from lindung.funding.models import ReservedMonth, Funder, FunderKind, Sponsorship
-    from lindung.people.models import Worker
-
-    from . import data, workflow
-    from .events import confirm_event, report_event
-    from .heirs import add_family_member
-
     worker = Worker.objects.filter(village_id=village, sponsorships__isnull=True).order_by("id").first()
     if worker is None:
         return 0
@@ -187,14 +177,6 @@ def _sukabumi(today: dt.date, who: dict, village: str) -> int:
 
 def _lapsed_death(today: dt.date, who: dict) -> int:
     """An RT head of Desa Lengkong died during the months his village had not paid: refused, withdrawn."""
-    from lindung.coverage.models import Status
-    from lindung.coverage.services import status_of
-    from lindung.funding.models import ReservedMonth
-    from lindung.people.models import Worker
-
-    from . import workflow
-    from .events import confirm_event, report_event
-
     ids = ReservedMonth.objects.filter(funder__region_id="3525112002").values_list("worker_id", flat=True)
     worker = Worker.objects.filter(pk__in=ids, died_on__isnull=True).order_by("id").first()
     if worker is None:
@@ -213,15 +195,6 @@ def _lapsed_death(today: dt.date, who: dict) -> int:
 
 def _accident(today: dt.date, who: dict) -> int:
     """A Cerme worker's work accident: two periods unable to work, submitted, waiting for BPJS's payment."""
-    from lindung.people.models import Worker
-
-    from . import data, workflow
-    from .documents import upload_document
-    from .events import confirm_event, report_event
-    from .heirs import add_family_member
-
-    from lindung.coverage.models import CoveredMonth
-
     covered = (CoveredMonth.objects.filter(village_code="3525112001", month__lt=add_months(today.replace(day=1), -1))
                .order_by("-month", "-worker_id").first())
     if covered is None:
@@ -244,13 +217,6 @@ def _accident(today: dt.date, who: dict) -> int:
 
 
 def _waiting_for_documents(today: dt.date, who: dict) -> int:
-    from lindung.people.models import Worker
-
-    from . import workflow
-    from .documents import upload_document
-    from .events import confirm_event, report_event
-    from .heirs import add_family_member
-
     worker = (Worker.objects.filter(village_id="3525112001", died_on__isnull=True, covered_months__isnull=False,
                                     claims__isnull=True).distinct().order_by("id").first())
     if worker is None:
@@ -268,14 +234,6 @@ def _waiting_for_documents(today: dt.date, who: dict) -> int:
 
 def _registry_report(today: dt.date) -> int:
     """Disdukcapil Gresik notified a death through the DCI interface: unconfirmed, for the branch to check."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    from lindung.people.models import Worker
-
-    from .dci import canonical, process_all, receive
-    from .models import TrustedSender
-
     worker = (Worker.objects.filter(regency_code="3525", died_on__isnull=True, life_events__isnull=True,
                                     covered_months__isnull=False).distinct().order_by("id").first())
     if worker is None:

@@ -150,7 +150,7 @@ def seed(today: dt.date | None = None, *, gresik_members: int | None = None) -> 
     from .programmes import seed_programmes
 
     seed_programmes(today)
-    from lindung.claims.demo import seed_claims
+    from .claims import seed_claims
 
     logins += seed_claims(today, PASSWORD, password_hash)["logins"]
     return {"workers": Worker.objects.count(), "logins": logins}

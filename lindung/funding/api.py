@@ -7,15 +7,16 @@ functions as the pages. Domain refusals answer 409/422 with ``detail`` and struc
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from lindung.routing import replica_view
 from lindung.api.fields import Budget, Count, Day, Days, Id, Limit, Page, Programs, RegionCode, RegionText, choice, Year, ids, page_size, text
+from lindung.routing import replica_view
 
-from . import budget as budgets
-from . import approval, funders, impact, lifecycle, matching, sponsorships
+from . import approval, budget as budgets, funders, impact, lifecycle, matching, sponsorships
+from .kinds import allowed_sources
 from .matching import MatchRequest
 from .models import BatchState, FunderKind, SponsorshipState
 from .pricing import QuoteCache
@@ -236,14 +237,12 @@ def funder_impact(request, funder_id: Id):
 
 @router.get("/lists", response=list[BatchOut], summary="Sponsorship lists you may see")
 def list_batches(request, state: text(64) = "", funder_id: Id | None = None):
-    from django.db.models import Count
-
     qs = visible_batches(request.access).select_related("funder", "proposed_by", "approved_by")
     if state in BatchState.values:
         qs = qs.filter(state=state)
     if funder_id:
         qs = qs.filter(funder_id=funder_id)
-    qs = qs.annotate(n=Count("sponsorships")).order_by("-created_at", "-id")[:500]
+    qs = qs.annotate(n=models.Count("sponsorships"))  # Count alone is the API's parameter type.order_by("-created_at", "-id")[:500]
     return [_batch(b, b.n) for b in qs]
 
 
@@ -384,6 +383,4 @@ def graduation(request, level: choice(impact.REGION_FIELDS) = "regency", funder_
 
 @router.get("/kinds", summary="Funding sources each kind of funder may use")
 def kinds(request):
-    from .kinds import allowed_sources
-
     return {kind: sorted(allowed_sources(kind)) for kind in FunderKind.values}

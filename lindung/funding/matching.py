@@ -13,18 +13,17 @@ the donor's number is reached.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from lindung.audit import services as audit
 from lindung.dialect import chunks
 from lindung.formatting import number
-from lindung.months import add_months
-from lindung.months import today as local_today
+from lindung.months import add_months, today as local_today
 from lindung.people.models import Segment, Worker
 from lindung.regions.models import is_region_code, region_field
 
@@ -46,8 +45,6 @@ PACKAGES = {
 
 def max_workers() -> int:
     """Workers one matching request may ask for (``LINDUNG_MATCHING_MAX_WORKERS``)."""
-    from django.conf import settings
-
     return settings.LINDUNG_MATCHING_MAX_WORKERS
 
 

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.formatting import MonthPicker
+from lindung.funding.models import Funder
+from lindung.funding.scope import proposable_funders
 from lindung.people.models import Segment
 from lindung.rules.choices import FundingSource, Program
 from lindung.uploads import validate_upload_size
@@ -32,8 +34,6 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, access=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from lindung.funding.models import Funder
-        from lindung.funding.scope import proposable_funders
 
         ids = [f.pk for f in proposable_funders(access)] if access is not None and access.role else []
         self.fields["funder"].queryset = Funder.objects.filter(pk__in=ids).order_by("name")

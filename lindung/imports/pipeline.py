@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.people import policy
+
 from .columns import BY_KEY
 from .copyformat import WORKER_COLUMNS
 from .models import Severity
@@ -55,7 +57,6 @@ class Validator(RowChecks, RegistryChecks):
         self.can_register_in = access.can_register_in
         self.default_income = None
         if "declared_income" not in self.mapped:
-            from lindung.people import policy
             self.default_income = policy.minimum_declared_income(options.default_segment, self.today)
 
     # --- per row -------------------------------------------------------------------------------

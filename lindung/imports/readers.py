@@ -40,6 +40,8 @@ from django.utils.translation import gettext as _
 from lindung.errors import InvalidInput
 from lindung.uploads import UploadTooLarge, check_upload_size
 
+from .sheet_process import xlsx_declared_area
+
 FORMATS = ("xlsx", "xls", "ods", "csv")
 DELIMITERS = (";", ",", "\t", "|")
 HEADER_SCAN_ROWS = 10  # a title line or two above the header row is common in village lists
@@ -138,8 +140,6 @@ class Table:
         if self.rows_declared:
             return self.rows_declared
         if self.file_format == "xlsx":
-            from .sheet_process import xlsx_declared_area
-
             try:
                 area = xlsx_declared_area(str(self.path))
             except (zipfile.BadZipFile, OSError, KeyError):

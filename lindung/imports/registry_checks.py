@@ -11,6 +11,9 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from lindung import dialect
+from lindung.funding.models import Funder
+from lindung.funding.sponsorships import payers_of
+from lindung.months import add_months
 from lindung.people.models import Worker
 from lindung.people.nik import mask_nik
 from lindung.people.services import refuse_import_rows
@@ -138,19 +141,13 @@ class RegistryChecks:
         return list(Worker.objects.filter(nik__in=sorted(niks)).values_list("id", flat=True))
 
     def _funder_names(self, funder_ids: set[int]) -> dict[int, str]:
-        from lindung.funding.models import Funder
-
         return dict(Funder.objects.filter(pk__in=funder_ids).values_list("id", "name")) if funder_ids else {}
 
     def _last_month(self) -> str:
-        from lindung.months import add_months
-
         return f"{add_months(self.options.start_month.replace(day=1), int(self.options.months) - 1):%Y-%m}"
 
     def _payers(self, worker_ids: list[int]) -> dict[int, set[int]]:
         """Funders already paying (or with an open proposal) for any requested programme-month, per worker."""
-        from lindung.funding.sponsorships import payers_of
-
         o = self.options
         return payers_of(worker_ids, o.programs, o.start_month.replace(day=1), int(o.months))
 

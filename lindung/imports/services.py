@@ -20,8 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connections, transaction
 from django.db.models import F, Q
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lindung import dialect
@@ -29,6 +28,13 @@ from lindung.accounts.access import Access
 from lindung.accounts.models import Role
 from lindung.audit import services as audit
 from lindung.errors import DomainError, InvalidInput
+from lindung.funding.kinds import allowed_sources
+from lindung.funding.models import BatchOrigin, Funder
+from lindung.funding.scope import can_propose_for
+from lindung.funding.sponsorships import check_terms, propose_sponsorships
+from lindung.people.models import Worker
+from lindung.regions.models import Region
+from lindung.rules.choices import FundingSource
 
 from . import lifecycle
 from .columns import guess_mapping, header_key
@@ -105,7 +111,6 @@ def check_options(access: Access, options: Options) -> None:
             raise ImportRefused(_("%(code)s is not a %(length)d-digit region code.") % {"code": code, "length": length})
         if code and not access.region_in_scope(code) and not access.is_national:
             raise ImportRefused(_("Region %(code)s is outside the regions you are assigned to.") % {"code": code})
-    from lindung.regions.models import Region
 
     for code in (options.village_code, options.district_code):
         if code and not Region.objects.filter(code=code).exists():
@@ -114,29 +119,19 @@ def check_options(access: Access, options: Options) -> None:
         if not (options.funder_id and options.programs and options.start_month and options.months):
             raise ImportRefused(_("To create sponsorships give the funder, the programmes, the first month "
                                   "and the number of months."))
-        from lindung.funding.kinds import allowed_sources
-        from lindung.funding.models import Funder
-        from lindung.funding.scope import can_propose_for
-        from lindung.rules.choices import Program
 
         funder = Funder.objects.filter(pk=options.funder_id).first()
         if funder is None:
             raise ImportRefused(_("Funder %(id)s does not exist.") % {"id": options.funder_id})
         if not can_propose_for(access, funder):
             raise ImportRefused(_("You may not propose sponsorships for this funder."))
-        wrong = [p for p in options.programs if p not in Program.values]
-        if wrong:
-            raise ImportRefused(_("Unknown programme(s): %(list)s.") % {"list": ", ".join(wrong)})
+        check_terms(options.programs, options.start_month, int(options.months))  # the rule every list meets
         sources = allowed_sources(funder.kind)
         if not options.funding_source:  # the first allowed source in the shared vocabulary's order
-            from lindung.rules.choices import FundingSource
-
             options.funding_source = next((s for s in FundingSource.values if s in sources), "")
         if options.funding_source not in sources:
             raise ImportRefused(_("A %(kind)s funder may not pay from %(source)s.") % {
                 "kind": funder.get_kind_display(), "source": options.funding_source})
-        if not 1 <= int(options.months) <= 60:
-            raise ImportRefused(_("A sponsorship runs for 1 to 60 months."))
 
 
 def create_job(access: Access, path: Path | str, *, name: str = "", options: Options | None = None) -> ImportJob:
@@ -388,8 +383,6 @@ def _commit(job, access, options: Options, result, counts: dict, progress: Progr
 def _audit_updates(job: ImportJob, updates: list) -> None:
     """One audit entry per changed worker, [value before, value after] for each changed field (personal
     data changed, UU 27/2022), through the one bulk audit writer."""
-    from lindung.people.models import Worker
-
     region_of = {}
     ids = [worker_id for worker_id, *_changes in updates]
     for start in range(0, len(ids), 5000):
@@ -402,10 +395,6 @@ def _audit_updates(job: ImportJob, updates: list) -> None:
 
 
 def _propose(access, options: Options, niks: list[str], job: ImportJob):
-    from lindung.funding.models import BatchOrigin, Funder
-    from lindung.funding.sponsorships import propose_sponsorships
-    from lindung.people.models import Worker
-
     ids = []
     for start in range(0, len(niks), 5000):
         ids += list(Worker.objects.filter(nik__in=niks[start:start + 5000]).values_list("id", flat=True))

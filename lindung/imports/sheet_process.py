@@ -29,6 +29,7 @@ import pickle
 import re
 import resource
 import sys
+import xml.parsers.expat
 import zipfile
 
 BATCH = 500
@@ -92,8 +93,6 @@ def ods_used_area(path: str) -> tuple[int, int]:
     ``table:number-rows-repeated`` and ``table:number-columns-repeated`` let a few bytes declare
     millions of cells; trailing empty repeats (LibreOffice writes them) count for nothing.
     """
-    import xml.parsers.expat
-
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
     state = {"depth": 0, "tables": 0, "row": 0, "row_repeat": 1, "col": 0, "row_used": 0, "rows": 0, "cols": 0,

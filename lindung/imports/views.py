@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.audit import services as audit
-from lindung.errors import to_form
+from lindung.errors import DomainError, to_form
 
 from . import lifecycle
 from .columns import COLUMNS
@@ -25,7 +25,7 @@ from .pipeline import Options
 from .readers import UnreadableFile, open_table, text_of
 from .report import build_report
 from .services import (
-    ImportRefused, create_job, earlier_import_of_same_file, queue_job, visible_jobs,
+    create_job, earlier_import_of_same_file, queue_job, visible_jobs,
 )
 
 PREVIEW_ROWS = 5
@@ -73,7 +73,7 @@ def upload(request):
             handle.flush()
             try:
                 job = create_job(access, handle.name, name=uploaded.name, options=_options(form))
-            except ImportRefused as exc:
+            except DomainError as exc:
                 to_form(form, exc)
                 return render(request, "imports/upload.html", {"form": form})
         return redirect("import-mapping", pk=job.pk)
@@ -91,7 +91,7 @@ def mapping(request, pk):
         try:
             queue_job(request.access, job, {k: v for k, v in chosen.items() if v})
             return redirect("import-detail", pk=job.pk)
-        except ImportRefused as exc:
+        except DomainError as exc:
             error = str(exc)
             job.mapping = {k: v for k, v in chosen.items() if v}
     preview = []

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.db import connection
 
 from lindung import dialect
-from lindung.people.models import Worker
+from lindung.people.models import Worker, normalise_name
 from lindung.regions.models import derived_codes
 
 from .copyformat import WORKER_COLUMNS, unescape
@@ -83,7 +83,6 @@ def update_workers(updates: list[tuple], *, now: dt.datetime) -> int:
     for worker_id, changes, *_before in updates:
         values = dict(changes)
         if "name" in values:
-            from lindung.people.models import normalise_name
             values["name_key"] = normalise_name(values["name"])
         if "village_id" in values:
             code = values["village_id"]

@@ -6,6 +6,7 @@ Each function checks permission and scope through the access layer, validates wi
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
@@ -78,8 +79,6 @@ def _refuse_taken(access: Access, worker_id: int) -> str:
     trail, and ``LINDUNG_REGISTRATION_REFUSALS_PER_HOUR`` refusals an hour stop further attempts, so the
     form cannot be used to test NIKs nationwide.
     """
-    from django.conf import settings
-
     if access.role and audit.recent(access.user, ["registry.refused"]) >= settings.LINDUNG_REGISTRATION_REFUSALS_PER_HOUR:
         raise TooManyRefusals(_("Too many registrations were refused in the last hour; please wait, or contact "
                                 "the branch office."))
@@ -98,8 +97,6 @@ def refuse_import_rows(access: Access, worker_ids) -> None:
     per batch) and ``LINDUNG_IMPORT_REFUSALS_PER_HOUR`` of them an hour stop the import before it reports
     anything (``TooManyRefusals``), like the registration form's limit.
     """
-    from django.conf import settings
-
     worker_ids = sorted(set(worker_ids))
     if not worker_ids or access.role is None or access.is_national:
         return

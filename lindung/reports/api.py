@@ -1,13 +1,13 @@
 """Reports API under /api/v1/reports: the catalogue, requesting a report, its status and its file."""
 
-import datetime as dt
 from typing import Annotated
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from lindung.api.fields import Day, Id, Year, choice, page_size, text
+from lindung.errors import InvalidInput
 
 from .catalogue import available
 from .models import RegulationKind
@@ -61,10 +61,6 @@ def list_regulations(request):
 
 @router.post("/regulations", response={201: dict}, summary="Enter a regulation the region issued (Paritrana)")
 def create_regulation(request, payload: RegulationIn):
-    from lindung.errors import InvalidInput
-
-    from .models import RegulationKind
-
     if payload.kind not in RegulationKind.values:
         raise InvalidInput(_("Unknown kind of regulation; choose from %(kinds)s.") % {
             "kinds": ", ".join(RegulationKind.values)}, "kind")
@@ -75,8 +71,6 @@ def create_regulation(request, payload: RegulationIn):
 
 @router.delete("/regulations/{regulation_id}", response={204: None}, summary="Remove a regulation entered by mistake")
 def delete_regulation(request, regulation_id: Id):
-    from django.http import Http404
-
     row = visible_regulations(request.access).filter(pk=regulation_id).first()
     if row is None:
         raise Http404
@@ -92,8 +86,6 @@ def runs(request, limit: page_size(200) = 50):
 
 @router.get("/runs/{run_id}", summary="A generated report's status and progress")
 def run_status(request, run_id: Id):
-    from django.http import Http404
-
     run = visible_runs(request.access).filter(pk=run_id).first()
     if run is None:
         raise Http404

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
+from lindung.funding.scope import visible_funders
 from lindung.months import MonthField, this_month
 from lindung.regions.models import Region
 
@@ -94,8 +94,6 @@ def _year(access):
 
 
 def _funder(access):
-    from lindung.funding.scope import visible_funders
-
     return forms.ModelChoiceField(label=gettext_lazy("Funder"), required=False,
                                   queryset=visible_funders(access).order_by("name"),
                                   empty_label=gettext_lazy("all the funders you may see"))

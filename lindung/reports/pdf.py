@@ -7,6 +7,7 @@ the chart template), embedded as vector drawings.
 """
 
 import io
+import re
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -128,8 +129,6 @@ def draw_chart(pdf: FPDF, chart: d.Chart) -> None:
 
 
 def _aspect(svg: str) -> float:
-    import re
-
     match = re.search(r'viewBox="\s*[\d.]+\s+[\d.]+\s+([\d.]+)\s+([\d.]+)"', svg)
     if not match:
         return 0.3

@@ -13,6 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.files import File
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -166,8 +167,6 @@ def fetch(access: Access, run_id: int) -> ReportRun:
     """A finished run the user may download (its requester, or the national administrator)."""
     run = visible_runs(access).filter(pk=run_id).first()
     if run is None:
-        from django.http import Http404
-
         raise Http404
     if run.status != Status.DONE or not run.file:
         raise ReportRefused([_("The report is not ready yet.")])

@@ -5,13 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
-
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lindung.errors import DomainError, to_form, to_messages
 
-from .catalogue import available, default_region
+from .catalogue import available, catalogue, default_region
 from .regulations import RegulationForm, add_regulation, remove_regulation, visible_regulations
 from .services import ReportRefused, fetch, get_report, request_report, visible_runs
 
@@ -75,8 +74,6 @@ def download(request, pk):
 
 
 def _report_or_none(access, run):
-    from .catalogue import catalogue
-
     return catalogue().get(run.report)
 
 

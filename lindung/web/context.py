@@ -7,6 +7,8 @@ domain's own scope functions: a tab appears only when the action behind it would
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from lindung.funding.scope import proposable_funders
+
 # Roles that work with the REST API (integrations, scripts, reports); the others are not offered the link.
 API_ROLES = {"national_admin", "branch_officer", "regional_operator"}
 
@@ -15,8 +17,6 @@ def navigation(request):
     access = getattr(request, "access", None)
 
     def propose_list() -> bool:
-        from lindung.funding.scope import proposable_funders
-
         return bool(access and access.can("sponsorship.propose") and proposable_funders(access))
 
     def api_docs() -> bool:

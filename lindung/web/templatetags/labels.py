@@ -5,21 +5,19 @@
 from django import template
 
 from lindung.formatting import label
+from lindung.people.models import Sector, Segment
+from lindung.rules.choices import FundingSource
 
 register = template.Library()
 
 
 @register.filter
 def funding_source(code):
-    from lindung.rules.choices import FundingSource
-
     return label(FundingSource, code)
 
 
 @register.filter
 def segment(code):
-    from lindung.people.models import Segment
-
     return label(Segment, code)
 
 
@@ -34,13 +32,9 @@ def programs(codes):
 @register.filter
 def funding_sources(codes):
     """Several funding sources by their labels, comma-separated."""
-    from lindung.rules.choices import FundingSource
-
     return ", ".join(label(FundingSource, c) for c in codes or [])
 
 
 @register.filter
 def sectors(codes):
-    from lindung.people.models import Sector
-
     return ", ".join(label(Sector, c) for c in codes or [])
