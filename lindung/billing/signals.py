@@ -5,7 +5,11 @@
 - ``batch_settled(sender=None)``: a ``payment_batch()`` block ended; receivers that postponed work
   for its payments (``in_batch()``) do it now, once.
 
-Coverage listens to all three to keep each worker's derived status current.
+Coverage listens to all three to keep each worker's derived status current. They are sent inside the
+transaction on purpose, unlike notifications (``transaction.on_commit``): what the receivers write is
+derived rows of the same database (covered months, member status), which must commit or roll back with
+the payment that caused them; after the commit, a failed or interrupted refresh would leave a paid
+month uncovered with nothing left to redo it.
 """
 
 from contextlib import contextmanager

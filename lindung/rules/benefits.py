@@ -114,39 +114,38 @@ def jkm_death(*, death_date, membership_active: bool = True) -> Benefit:
     return benefit
 
 
-def jkk_death(*, income, accident_date, claim_date=None, membership_active: bool = True) -> Benefit:
-    """JKK death from a work accident: multiplier × declared income + funeral + periodic benefit."""
+def _accident_lump_sum(name: str, rule_key: str, *, income, accident_date, claim_date, membership_active: bool,
+                       extras) -> Benefit:
+    """What JKK death and total permanent disability share: the declared income and the dates checked,
+    the rule of the accident's date, multiplier × declared income, then ``extras(rule)``, refused when the
+    membership was not active at the accident, and the claim window."""
     income = check_amount(income, "income", _("Declared income"))
     accident_date = _date(accident_date, "accident_date")
     claim_date = _date(claim_date or today(), "claim_date")
-    benefit = Benefit("jkk-death")
-    rule = _rule("benefit.jkk_death", accident_date, benefit)
-    benefit.items = [
-        Item("lump_sum", _("%(n)d × declared income") % {"n": rule["multiplier"]}, rule["multiplier"] * income),
-        Item("funeral", _("Funeral costs"), rule["funeral"]),
-        Item("periodic", _("Periodic benefit (paid at once)"), rule["periodic"]),
-    ]
+    benefit = Benefit(name)
+    rule = _rule(rule_key, accident_date, benefit)
+    benefit.items = [Item("lump_sum", _("%(n)d × declared income") % {"n": rule["multiplier"]},
+                          rule["multiplier"] * income), *extras(rule)]
     if not membership_active:
         benefit.refuse("membership_inactive", _("The accident happened while the membership was not active."))
     _claim_window(benefit, accident_date, claim_date)
     return benefit
+
+
+def jkk_death(*, income, accident_date, claim_date=None, membership_active: bool = True) -> Benefit:
+    """JKK death from a work accident: multiplier × declared income + funeral + periodic benefit."""
+    return _accident_lump_sum("jkk-death", "benefit.jkk_death", income=income, accident_date=accident_date,
+                              claim_date=claim_date, membership_active=membership_active, extras=lambda rule: [
+                                  Item("funeral", _("Funeral costs"), rule["funeral"]),
+                                  Item("periodic", _("Periodic benefit (paid at once)"), rule["periodic"])])
 
 
 def jkk_disability(*, income, accident_date, claim_date=None, membership_active: bool = True) -> Benefit:
     """JKK total permanent disability: multiplier × declared income + periodic benefit."""
-    income = check_amount(income, "income", _("Declared income"))
-    accident_date = _date(accident_date, "accident_date")
-    claim_date = _date(claim_date or today(), "claim_date")
-    benefit = Benefit("jkk-disability")
-    rule = _rule("benefit.jkk_disability", accident_date, benefit)
-    benefit.items = [
-        Item("lump_sum", _("%(n)d × declared income") % {"n": rule["multiplier"]}, rule["multiplier"] * income),
-        Item("periodic", _("Periodic benefit (paid at once)"), rule["periodic"]),
-    ]
-    if not membership_active:
-        benefit.refuse("membership_inactive", _("The accident happened while the membership was not active."))
-    _claim_window(benefit, accident_date, claim_date)
-    return benefit
+    return _accident_lump_sum("jkk-disability", "benefit.jkk_disability", income=income,
+                              accident_date=accident_date, claim_date=claim_date,
+                              membership_active=membership_active, extras=lambda rule: [
+                                  Item("periodic", _("Periodic benefit (paid at once)"), rule["periodic"])])
 
 
 def stmb(*, income, months: int, accident_date, claim_date=None) -> Benefit:
