@@ -48,7 +48,15 @@ def test_saving_a_rule_row_moves_the_shared_version():
     assert caches.version("rules") == before + 1
 
 
-def test_the_region_codes_follow_a_reload_made_by_another_process(look_every_time):
+@pytest.fixture
+def forget_region_codes():
+    """This test adds a village inside its rolled-back transaction: other tests must not see it cached."""
+    region_cache.clear()
+    yield
+    region_cache.clear()
+
+
+def test_the_region_codes_follow_a_reload_made_by_another_process(look_every_time, forget_region_codes):
     assert not region_cache.village_exists("3525112099")
     Region.objects.bulk_create([Region(code="3525112099", name="DESA BARU", level=Level.VILLAGE,
                                        parent_id="352511")])
@@ -137,4 +145,22 @@ def test_the_workers_take_last_months_snapshot_on_the_configured_day(settings, m
     settings.LINDUNG_SNAPSHOT_DAY = 0
     periodic.forget()
     assert periodic.run_due("host-a:1:worker", dt.date(2027, 1, 10)) == 0
+    periodic.forget()
+
+
+def test_the_workers_create_the_coming_months_partitions_once_a_day(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(periodic, "jobs", {"partitions": periodic.jobs["partitions"]})
+    periodic.forget()
+    later = dt.date(2031, 6, 15)  # beyond the partitions the migrations made
+    assert periodic.run_due("host-a:1:worker", later) == 1
+    periodic.forget()
+    assert periodic.run_due("host-b:2:worker", later) == 0
+    created = PeriodicRun.objects.get(job="partitions").result["created"]
+    if connection.vendor == "postgresql":
+        assert {"billing_invoiceline", "coverage_coveredmonth"} <= {c["table"] for c in created}
+        assert "2031-06" in {c["month"] for c in created if c["table"] == "billing_invoiceline"}
+    else:
+        assert created == []  # SQLite keeps plain tables
     periodic.forget()
