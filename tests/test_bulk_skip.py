@@ -96,3 +96,24 @@ def test_a_donor_confirming_workers_taken_meanwhile_sees_them_masked_and_confirm
     assert done.status_code == 302
     assert set(Sponsorship.objects.filter(funder=csr_funder).values_list("worker__name", flat=True)) == {
         "Warga 2", "Warga 3"}
+
+
+def test_the_command_line_names_who_already_has_a_payer_and_the_option_that_skips_them(dadapkuning_operator):
+    from click.testing import CliRunner
+
+    from lindung.cli import main
+
+    village = Funder.objects.create(kind="village", name="Pemerintah Desa Dadapkuning", region_id=DADAPKUNING)
+    workers = [create_worker(DADAPKUNING, serial=i, name=f"Warga {i}") for i in (1, 2, 3)]
+    sponsor(funder("company", "PT Sinar Gresik Lestari", "3525"), workers[2:], start=month("2027-03"), months=2)
+    args = ["sponsorships", "propose", "--funder", str(village.pk), "--region", DADAPKUNING, "--start", "2027-01",
+            "--months", "12", "--source", "village-budget", "--as", "desa.dadapkuning"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1
+    line = refused.output.strip()
+    assert line.startswith("Galat: 1 pekerja sudah punya pembayar") and len(line.splitlines()) == 1
+    assert workers[2].nik in line and "Warga 3" in line and "PT Sinar Gresik Lestari 2027-03 – 2027-04" in line
+    assert "--skip-covered melanjutkan dengan 2 pekerja lainnya" in line
+    assert not Sponsorship.objects.filter(funder=village).exists()
+    done = CliRunner().invoke(main, [*args, "--skip-covered"])
+    assert done.exit_code == 0 and "2 pendanaan diusulkan, 1 tidak diikutkan" in done.output, done.output

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from lindung.cli import emit
 from lindung.formatting import label, number, percent, rupiah
 
+from .errors import AlreadyCovered
+
 
 def source_label(code: str) -> str:
     """A funding source by its label (``APBD provinsi``), never its code."""
@@ -23,6 +25,26 @@ def source_label(code: str) -> str:
 def _budget_line(s: dict) -> str:
     return _("allocation %(amount)s, committed %(committed)s, remaining %(remaining)s") % {
         "amount": rupiah(s["amount"]), "committed": rupiah(s["committed"]), "remaining": rupiah(s["remaining"])}
+
+
+def _refused(access, exc, total: int, programs, start, months: int, option: str, *, door: str,
+             exclude_batch=None) -> click.ClickException:
+    """A bulk action refused because some workers already have a payer: who (the first five) and why,
+    and the option that goes ahead without them — the pages' explanation (sponsorships.refusal) in one line."""
+    from .sponsorships import refusal
+
+    key = programs if isinstance(programs, str) else ",".join(programs)
+    found = refusal(exc.worker_ids, total, key, start, months, limit=5, exclude_batch=exclude_batch)
+    access.disclose([r["worker"].pk for r in found["rows"]], door=door)
+    who = "; ".join(f"{access.nik_for_display(r['worker'])} {r['worker'].name} (" + ", ".join(
+        f"{s.funder.name} {s.start_month:%Y-%m} – {s.end_month:%Y-%m}" for s in r["sponsorships"]) + ")"
+        for r in found["rows"])
+    more = "; …" if found["count"] > len(found["rows"]) else ""
+    return click.ClickException(_(
+        "%(n)s workers already have a payer for some of these months: %(who)s%(more)s. Nothing was saved; "
+        "%(option)s goes ahead with the other %(others)s.") % {
+        "n": number(found["count"]), "who": who or "–", "more": more, "option": option,
+        "others": number(found["others"])})
 
 
 def _user_access(username):
@@ -200,8 +222,12 @@ def propose(funder_id, region, segment, workers_file, start, months, programs, f
         ids = list((qs.filter(segment=segment) if segment else qs).values_list("id", flat=True))
     else:
         raise click.ClickException(_("Give --region or --workers-file."))
-    batch = propose_sponsorships(access, funder, ids, programs.split(","), _date(start, "--start"), months,
-                                 funding_source, note, skip_covered=skip_covered)
+    try:
+        batch = propose_sponsorships(access, funder, ids, programs.split(","), _date(start, "--start"), months,
+                                     funding_source, note, skip_covered=skip_covered)
+    except AlreadyCovered as exc:
+        raise _refused(access, exc, len(set(ids)), programs, _date(start, "--start"), months, "--skip-covered",
+                       door="cli:sponsorships propose") from None
     click.echo(_("List #%(id)s: %(count)s sponsorships proposed") % {"id": batch.pk, "count": number(batch.count)}
                + (_(", %(n)s left out (already covered)") % {"n": number(len(batch.skipped_worker_ids))}
                   if batch.skipped_worker_ids else ""))
@@ -220,8 +246,14 @@ def approve(list_id, drop_covered, today, username):
     batch = SponsorshipBatch.objects.filter(pk=list_id).first()
     if batch is None:
         raise click.ClickException(_("No list %(id)s.") % {"id": list_id})
-    batch = approve_batch(_user_access(username), batch, today=_date(today, "--today"),
-                          drop_covered=drop_covered)
+    access = _user_access(username)
+    try:
+        batch = approve_batch(access, batch, today=_date(today, "--today"), drop_covered=drop_covered)
+    except AlreadyCovered as exc:
+        programs, start, months = batch.sponsorships.order_by("id").values_list("programs", "start_month",
+                                                                               "months").first()
+        raise _refused(access, exc, batch.sponsorships.count(), programs, start, months, "--drop-covered",
+                       door="cli:sponsorships approve", exclude_batch=batch) from None
     click.echo(_("List #%(id)s approved: %(count)s sponsorships.") % {"id": batch.pk, "count": number(batch.count)})
 
 
