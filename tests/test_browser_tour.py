@@ -36,6 +36,7 @@ SCREENSHOT_USERS = {"admin", "desa.dadapkuning", "csr.sinar", "agen.cerme"}
 # session at once fail ("table is locked") instead of waiting; so the next page waits for this, which
 # costs milliseconds where waiting for the network to stay idle cost half a second a page.
 HTMX_IDLE = "() => !document.querySelector('.htmx-request')"
+STOP_HTMX = "() => document.addEventListener('htmx:beforeRequest', (event) => event.preventDefault(), true)"
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +118,10 @@ def test_every_role_visits_every_page_on_a_phone_and_a_desktop(demo, live_server
                     name = re.sub(r"[^a-z0-9]+", "-", f"{user.username}-{device}-{path}".lower()).strip("-")
                     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
             to_visit += [h for h in links(page, "nav.tabs a") if h and h.startswith("/") and h not in seen]
+            # Leave the page quiet: no new htmx request (a poll, or a part revealed by the resizing), and the
+            # one under way finished, before the next page's requests begin.
+            page.evaluate(STOP_HTMX)
+            page.wait_for_function(HTMX_IDLE)
         if foreign:
             problems.append(f"{user.username}: requests to other hosts {sorted(set(foreign))[:3]}")
         context.close()
