@@ -106,3 +106,17 @@ def test_the_standby_recipe_is_the_one_ci_runs():
 def test_the_guide_is_linked_from_the_readme():
     assert "docs/deployment.md" in read("README.md")
     assert (ROOT / "tests" / "test_workers.py").exists()  # the test the guide cites
+
+
+def test_every_documented_pgbouncer_setting_is_one_pgbouncer_knows():
+    """Against the full sample configuration Debian's pgbouncer package installs (every parameter,
+    most of them commented out)."""
+    sample = Path("/etc/pgbouncer/pgbouncer.ini")
+    if not sample.exists():
+        pytest.skip("PgBouncer is not installed (.ci/run installs Debian's pgbouncer)")
+    known = set(re.findall(r"^;?\s*([a-z_]+) =", sample.read_text(), flags=re.M))
+    ini = next(block for block in blocks("ini") if "[pgbouncer]" in block)
+    documented = {line.split("=")[0].strip() for line in ini.split("[pgbouncer]", 1)[1].splitlines() if "=" in line}
+    assert {"pool_mode", "listen_port"} <= documented
+    assert documented - known == set()
+    assert re.search(r"^pool_mode = transaction$", ini, flags=re.M)
