@@ -220,3 +220,24 @@ def _upload(data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_a_statement_over_the_upload_limit_is_refused_at_every_door_before_it_is_read(settings, national_admin):
+    """Finding 17: no upload limit (a 50 MB CSV took 25 minutes). Over ``LINDUNG_UPLOAD_MAX_MB`` the API
+    answers 413 and the page refuses the file at its field; nothing is recorded."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from lindung.accounts.models import ApiToken
+
+    settings.UPLOAD_MAX_MB = 1
+    big = statement(*[("2025-02-10", f"TRF-{i}", "16800", "", "x" * 40) for i in range(20_000)])
+    assert len(big) > 1024 * 1024
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(national_admin, 'bank')}")
+    response = api.post("/api/v1/billing/statements", {"file": SimpleUploadedFile("besar.csv", big)})
+    assert response.status_code == 413 and "1 MB" in response.json()["detail"]
+    page = Client()
+    page.force_login(national_admin)
+    html = page.post("/billing/statements/", {"file": SimpleUploadedFile("besar.csv", big)}).content.decode()
+    assert "1 MB" in html
+    assert not Statement.objects.exists() and not StatementRow.objects.exists()
