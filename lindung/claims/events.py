@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from lindung.audit import services as audit
 from lindung.billing.models import InvoiceLine
-from lindung.coverage.services import mark_workers, refresh_dirty
+from lindung.coverage.status import mark_workers, refresh_dirty
 from lindung.funding.lifecycle import end_after_death
 from lindung.people.models import Worker
 

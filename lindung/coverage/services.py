@@ -20,10 +20,9 @@ from lindung.funding.models import Sponsorship, SponsorshipState
 from lindung.months import month_index
 from lindung.rules.services import lapse_months
 
-from .indicators import active_total, indicators, trend  # noqa: F401
+from .indicators import active_total
 from .models import CoverageCorrection, MemberStatus, CoveredMonth, Status
-from .snapshots import take_snapshot  # noqa: F401
-from .status import mark_workers, refresh_all, refresh_dirty  # noqa: F401
+from .status import mark_workers, refresh_dirty
 
 
 class CoverageError(DomainError):
