@@ -94,6 +94,10 @@ def test_a_regency_operator_creates_a_programme_and_attaches_a_list_on_desktop_a
             page.click("#programme-form button[type=submit]")
             page.wait_for_url(f"{live_server.url}/programmes/*/")
             programme = Programme.objects.get(name__endswith=f"({width})")
+            page.fill("#id_villages", f"{DADAPKUNING}=60")
+            page.click("#villages-form button[type=submit]")
+            page.wait_for_load_state()
+            assert dict(programme.villages.values_list("village_id", "target")) == {DADAPKUNING: 60}
             page.select_option("#id_list_id", str(village_list.pk))
             page.click("#attach-form button[type=submit]")
             page.wait_for_load_state()

@@ -132,3 +132,32 @@ def test_detach_through_the_api_and_the_console(client, funders, national_admin,
         "funder_id": funders["sukabumi"].pk, "name": "x", "start_month": "2027-01", "end_month": "2027-02",
         "target_workers": 5}), content_type="application/json")
     assert created.status_code in (403, 404) and Programme.objects.count() == 1
+
+
+def test_villages_and_their_own_targets_on_the_web(client, funders, gresik_regency_operator, dadapkuning_operator):
+    from .conftest import LENGKONG
+
+    programme = Programme.objects.create(funder=funders["gresik"], name="1 Desa 50", start_month=month("2027-01"),
+                                         end_month=month("2027-12"), target_workers=50)
+    client.force_login(gresik_regency_operator)
+    client.post(f"/programmes/{programme.pk}/villages/", {"villages": f"{DADAPKUNING}\n3525.11.2002 = 70\n"})
+    assert dict(programme.villages.values_list("village_id", "target")) == {DADAPKUNING: None, LENGKONG: 70}
+    page = client.get(f"/programmes/{programme.pk}/").content.decode()
+    assert f"{DADAPKUNING}\n{LENGKONG}=70</textarea>" in page
+    # A line that is no village code, and a village outside the regency: refused, nothing changes.
+    bad = client.post(f"/programmes/{programme.pk}/villages/", {"villages": f"{DADAPKUNING}\nDesa Lengkong"},
+                      follow=True).content.decode()
+    assert "Baris 2: “Desa Lengkong” bukan kode desa atau kode=target." in bad
+    outside = client.post(f"/programmes/{programme.pk}/villages/", {"villages": JAMBI_VILLAGE},
+                          follow=True).content.decode()
+    assert f"{JAMBI_VILLAGE} bukan desa di 3525." in outside
+    assert dict(programme.villages.values_list("village_id", "target")) == {DADAPKUNING: None, LENGKONG: 70}
+    # The list is the whole list: a village left out stops taking part.
+    client.post(f"/programmes/{programme.pk}/villages/", {"villages": f"{LENGKONG}=80"})
+    assert dict(programme.villages.values_list("village_id", "target")) == {LENGKONG: 80}
+    assert AuditEntry.objects.filter(target_type="programmes.programme", target_id=str(programme.pk),
+                                     actor=gresik_regency_operator).count() == 2
+    other = client.__class__()
+    other.force_login(dadapkuning_operator)
+    assert 'id="villages-form"' not in other.get(f"/programmes/{programme.pk}/").content.decode()
+    assert other.post(f"/programmes/{programme.pk}/villages/", {"villages": DADAPKUNING}).status_code == 403

@@ -304,3 +304,6 @@ def test_only_those_acting_for_the_funder_create_a_programme_and_attach_or_detac
     gresik.lists.add(own_list)
     api = client.delete(f"/api/v1/programmes/{gresik.pk}/lists/{own_list.pk}")
     assert api.status_code == (200 if manager else (403 if "gresik" in PROGRAMMES_SEEN[role] else 404)), role
+    villages = client.post(f"/programmes/{gresik.pk}/villages/", {"villages": "3525112001=120"})
+    assert villages.status_code == (302 if manager else (403 if "gresik" in PROGRAMMES_SEEN[role] else 404)), role
+    assert gresik.villages.exists() == manager, role

@@ -1,6 +1,9 @@
 """Programme forms: a regional operator creates a programme and lets lists belong to it."""
 
+import re
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lindung.months import MonthField
@@ -31,3 +34,27 @@ class AttachForm(forms.Form):
     def __init__(self, *args, lists=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["list_id"].choices = [(b.pk, f"#{b.pk} {b.funder.name} — {b.get_state_display()}") for b in lists]
+
+
+class VillagesForm(forms.Form):
+    """The villages taking part, one a line: ``3202012001`` (the programme's target) or ``3202012001=120``."""
+
+    villages = forms.CharField(label=_("Villages taking part"), widget=forms.Textarea(attrs={"rows": 5}),
+                               max_length=200_000,
+                               help_text=_("One village code a line; add =N for a village's own target, "
+                                           "e.g. 3202012001=120."))
+
+    def clean_villages(self) -> dict[str, int | None]:
+        targets = {}
+        for number, raw in enumerate(self.cleaned_data["villages"].splitlines(), start=1):
+            line = raw.strip().replace(".", "")
+            if not line:
+                continue
+            match = re.fullmatch(r"(\d{10})\s*(?:=\s*(\d{1,6}))?", line)
+            if not match:
+                raise forms.ValidationError(gettext("Line %(n)d: “%(line)s” is not a village code, or code=target.")
+                                            % {"n": number, "line": raw.strip()[:40]})
+            targets[match.group(1)] = int(match.group(2)) if match.group(2) else None
+        if not targets:
+            raise forms.ValidationError(gettext("Name at least one village."))
+        return targets

@@ -97,8 +97,9 @@ def create_programme(access, funder: Funder, *, name: str, legal_basis: str, sta
     return programme
 
 
-def set_villages(access, programme: Programme, targets: dict[str, int | None]) -> int:
-    """Name the villages taking part (code → own target, or None for the programme's); returns how many."""
+def set_villages(access, programme: Programme, targets: dict[str, int | None], *, replace: bool = False) -> int:
+    """Name the villages taking part (code → own target, or None for the programme's); returns how many.
+    With ``replace`` the villages not named stop taking part (the web form shows the whole list)."""
     _require_manage(access, programme)
     region = programme.funder.region_id
     codes = sorted(targets)
@@ -108,6 +109,8 @@ def set_villages(access, programme: Programme, targets: dict[str, int | None]) -
         raise ProgrammeError(_("%(code)s is not a village of %(region)s.") % {"code": wrong[0], "region": region},
                              "villages")
     with transaction.atomic():
+        if replace:
+            programme.villages.exclude(village_id__in=codes).delete()
         for code in codes:
             ProgrammeVillage.objects.update_or_create(programme=programme, village_id=code,
                                                       defaults={"target": targets[code]})

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from lindung import months
 from lindung.errors import DomainError, InvalidInput, to_form, to_messages
 
-from .forms import AttachForm, ProgrammeForm
+from .forms import AttachForm, ProgrammeForm, VillagesForm
 from .services import (attach_lists, attachable_lists, can_manage, create_programme, detach_list,
-                       managed_funders, progress, visible_programmes)
+                       managed_funders, progress, set_villages, visible_programmes)
 
 
 @login_required
@@ -62,7 +62,32 @@ def programme_progress(request, pk):
         "programme": programme, "data": data, "rows": rows, "month": month, "show": request.GET.get("show", ""),
         "previous": months.add_months(month, -1), "next": months.add_months(month, 1), "manage": manage,
         "lists": programme.lists.select_related("funder").order_by("pk"),
-        "attach_form": AttachForm(lists=attachable_lists(access, programme)) if manage else None})
+        "attach_form": AttachForm(lists=attachable_lists(access, programme)) if manage else None,
+        "villages_form": VillagesForm(initial={"villages": _villages_text(programme)}) if manage else None})
+
+
+def _villages_text(programme) -> str:
+    return "\n".join(code if own is None else f"{code}={own}"
+                     for code, own in programme.villages.values_list("village_id", "target"))
+
+
+@login_required
+@require_POST
+def programme_villages(request, pk):
+    access = request.access
+    programme = get_object_or_404(visible_programmes(access), pk=pk)
+    form = VillagesForm(request.POST)
+    if not form.is_valid():
+        for line in form.errors.get("villages", []):
+            messages.error(request, line)
+    else:
+        try:
+            count = set_villages(access, programme, form.cleaned_data["villages"], replace=True)
+        except DomainError as exc:
+            to_messages(request, exc)
+        else:
+            messages.success(request, _("%(n)s villages take part.") % {"n": count})
+    return redirect("programme-progress", pk=programme.pk)
 
 
 @login_required
