@@ -2,7 +2,7 @@
 
 import pytest
 
-from .browser import browser_page, log_in
+from .browser import browser_page, log_in, open_nav
 from .conftest import DADAPKUNING, LENGKONG, create_worker, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ def test_village_operator_finds_own_worker_and_not_another_villages(live_server)
         log_in(page, live_server.url, "desa.dadapkuning")
         assert "Selamat datang" in page.content()
 
-        page.click("text=Pekerja")
+        open_nav(page, "/workers/")
         page.fill("input[name=q]", "aminah")
         page.click("button:has-text('Cari')")
         page.click("text=Siti Aminah")

@@ -8,7 +8,7 @@ import pytest
 
 from lindung.accounts.models import ApiToken
 
-from .browser import browser_page, log_in
+from .browser import browser_page, log_in, open_nav
 from .conftest import JAMBI_VILLAGE, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,8 +33,7 @@ def test_branch_officer_revokes_an_agents_token(live_server):
 
     with browser_page() as page:
         log_in(page, live_server.url, "cabang.gresik")
-        page.hover("header nav .nav-group:has(a[href='/account/tokens/']) .nav-head")  # Tools opens on hover
-        page.click("header nav a[href='/account/tokens/']")
+        open_nav(page, "/account/tokens/")
         table = page.inner_text("#tokens")
         assert "aplikasi lapangan" in table and "laporan harian" in table and "skrip jambi" not in table
         shot(page, "tokens")
