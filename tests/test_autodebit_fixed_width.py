@@ -104,3 +104,21 @@ def test_a_month_out_and_back_in_the_fixed_width_layout(national_admin):
     with pytest.raises(AutodebitError) as refused:
         import_return_file(admin, bank, "short.txt", (details[0][:60] + "\r\n").encode())
     assert "Baris 1" in refused.value.lines[0]
+
+
+def test_implied_sen_are_written_and_read_back():
+    [bank] = documented()["banks"]
+    layout = json.loads(json.dumps(bank["layout"]))
+    for part in ("debit_file", "return_file"):
+        layout[part].update(amount_decimals=2, decimal_point=False)
+    assert check_layout(layout) == []
+    line = DebitLine(mandate=42, reference="AD0000000042202606", account_number="0123456789",
+                     account_holder="Sutrisno", amount=8_400, debit_date=dt.date(2026, 6, 22))
+    text = write_debit_file(layout, bank="BANKF", month=month("2026-06"), created=dt.date(2026, 6, 1), lines=[line])
+    detail = text.split("\r\n")[1]
+    assert detail[69:81] == "000000840000"  # Rp8,400 and 00 sen
+    [returned], errors = read_return_file(layout, detail[:81] + "20260622" + "00")
+    assert errors == [] and returned.amount == 8_400
+    # Sen that are not zero are not an amount in whole rupiah.
+    _lines, errors = read_return_file(layout, detail[:69] + "000000840050" + "20260622" + "00")
+    assert errors == ["Baris 1: “000000840050” bukan jumlah rupiah bulat."]

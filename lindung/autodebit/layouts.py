@@ -20,7 +20,9 @@ separator; in the debit file every cell is an object ``{"value": "{amount}", "wi
 "pad": "0"}`` (``align`` left by default, ``pad`` a space by default, ``"truncate": true`` to cut a longer
 value — otherwise a value longer than its width refuses the whole file, so an account number or an amount
 is never cut); in the return file ``columns`` and ``detail`` give ``{"start": n, "width": w}`` (characters,
-from 0) instead of positions. ``debit_file.line_end`` is ``"lf"`` (default) or ``"crlf"``.
+from 0) instead of positions. ``debit_file.line_end`` is ``"lf"`` (default) or ``"crlf"``. With ``"amount_decimals": 2`` and
+``"decimal_point": false`` amounts carry implied sen (``840000`` for Rp8,400), as many host-to-host
+formats write them.
 """
 
 import csv
@@ -109,6 +111,8 @@ def check_layout(layout) -> list[str]:
             errors.append(_("%(part)s.date_format must be a strftime format such as %%Y-%%m-%%d.") % {"part": part})
         if spec.get("amount_decimals", 0) not in (0, 2):
             errors.append(_("%(part)s.amount_decimals must be 0 or 2.") % {"part": part})
+        if spec.get("decimal_point", True) not in (True, False):
+            errors.append(_("%(part)s.decimal_point must be true or false.") % {"part": part})
     if "month_format" in debit and not _format_ok(debit["month_format"]):
         errors.append(_("debit_file.month_format must be a strftime format such as %%Y-%%m."))
     if debit.get("line_end", "lf") not in LINE_ENDS:
@@ -144,12 +148,19 @@ def check_layout(layout) -> list[str]:
     return errors
 
 
-def format_amount(amount: int, decimals: int) -> str:
-    return f"{amount}.00" if decimals == 2 else str(amount)
+def format_amount(amount: int, decimals: int, point: bool = True) -> str:
+    """Whole rupiah as the bank writes them: ``8400``, ``8400.00``, or with implied decimals ``840000``."""
+    if decimals != 2:
+        return str(amount)
+    return f"{amount}.00" if point else f"{amount}00"
 
 
-def parse_amount(text: str, decimals: int) -> int | None:
+def parse_amount(text: str, decimals: int, point: bool = True) -> int | None:
     value = (text or "").strip().replace(" ", "")
+    if decimals == 2 and not point:  # implied decimals: the last two digits are sen
+        if not value.isdigit() or len(value) < 3 or not value.endswith("00"):
+            return None
+        return int(value[:-2])
     if decimals == 2:
         match = re.fullmatch(r"(\d+)[.,](\d{2})", value)
         if not match or match.group(2) != "00":
@@ -192,17 +203,17 @@ def write_debit_file(layout: dict, *, bank: str, month: dt.date, created: dt.dat
     """The debit instruction file for one bank and month, as text in the bank's layout; raises
     ``LayoutOverflow`` when a value does not fit its fixed-width cell."""
     spec = layout["debit_file"]
-    decimals = spec.get("amount_decimals", 0)
+    decimals, point = spec.get("amount_decimals", 0), spec.get("decimal_point", True)
     day = spec["date_format"]
     month_text = month.strftime(spec.get("month_format", "%Y-%m"))
     total = sum(line.amount for line in lines)
     totals = {"bank": bank, "month": month_text, "created": created.strftime(day), "count": len(lines),
-              "total": format_amount(total, decimals)}
+              "total": format_amount(total, decimals, point)}
     rows = [("header", totals)] if spec.get("header") else []
     for line in lines:
         rows.append(("columns", {
             "reference": line.reference, "account_number": line.account_number,
-            "account_holder": line.account_holder, "amount": format_amount(line.amount, decimals),
+            "account_holder": line.account_holder, "amount": format_amount(line.amount, decimals, point),
             "debit_date": line.debit_date.strftime(day), "month": month_text, "mandate": line.mandate}))
     if spec.get("trailer"):
         rows.append(("trailer", totals))
@@ -271,7 +282,7 @@ def _fixed_rows(spec: dict, text: str):
 def read_return_file(layout: dict, text: str) -> tuple[list[ReturnedLine], list[str]]:
     """Every debit line of a return file, and the errors by row number (nothing is used when any)."""
     spec = layout["return_file"]
-    decimals = spec.get("amount_decimals", 0)
+    decimals, point = spec.get("amount_decimals", 0), spec.get("decimal_point", True)
     success = {str(s) for s in spec["success"]}
     reasons = spec.get("reasons", {})
     rows = _fixed_rows(spec, text) if spec.get("format") == "fixed" else _separated_rows(spec, text)
@@ -281,7 +292,7 @@ def read_return_file(layout: dict, text: str) -> tuple[list[ReturnedLine], list[
             errors.append(problem)
             continue
         reference = cells["reference"].strip()
-        amount = parse_amount(cells["amount"], decimals)
+        amount = parse_amount(cells["amount"], decimals, point)
         status = cells["status"].strip()
         try:
             on = dt.datetime.strptime(cells["date"].strip(), spec["date_format"]).date()
