@@ -78,9 +78,9 @@ CHECKED_BEYOND_SCHEMA = {
     "POST /api/v1/workers": "the NIK must encode a real district and birth date, the village must exist",
     "POST /api/v1/billing/statements": "the uploaded file is read row by row (a CSV bank statement)",
     "POST /api/v1/autodebit/returns": "the uploaded file is read line by line (the bank's return layout)",
-    "GET /api/v1/autodebit/export": "the bank must have a configured layout",
     "POST /api/v1/coverage/snapshots": "a snapshot month must lie between the first covered month and now",
-    "GET /api/v1/coverage/trend": "the programme filter must name a programme",
+    "GET /api/v1/coverage/trend": "the programme filter must name a programme in the user's scope (422 with "
+                                  "the field, as the programmes guide chose)",
 }
 
 

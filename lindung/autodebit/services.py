@@ -87,7 +87,10 @@ def bank_for(code: str) -> BankLayout:
     bank = BankLayout.objects.filter(code=(code or "").strip().upper()).first()
     if bank is None:
         known = ", ".join(BankLayout.objects.values_list("code", flat=True)) or "—"
-        raise AutodebitError(_("Unknown bank “%(code)s”; known banks: %(known)s.") % {"code": code, "known": known})
+        unknown = AutodebitError(_("Unknown bank “%(code)s”; known banks: %(known)s.") % {"code": code, "known": known},
+                                 "bank")
+        unknown.status = 404  # an address naming a bank Lindung has no layout for: nothing there
+        raise unknown
     return bank
 
 
