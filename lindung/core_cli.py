@@ -67,6 +67,8 @@ def check(as_json):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from lindung import routing
+
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     info = {"mode": settings.MODE, "debug": settings.DEBUG, "database": connection.vendor,
@@ -77,8 +79,23 @@ def check(as_json):
     lines = [(_("Mode"), CHECK_MODES.get(settings.MODE, settings.MODE)), (_("Debugging"), _("on") if settings.DEBUG
                                                                              else _("off")),
              (_("Database"), database), (_("Data folder"), str(settings.DATA_DIR)),
-             (_("Pending migrations"), number(len(pending)))]
+             (_("Pending migrations"), number(len(pending))), (_("Files folder"), str(settings.MEDIA_ROOT))]
+    info["files_dir"] = str(settings.MEDIA_ROOT)
+    info["replicas"] = [routing.replica_state(alias) for alias in routing.replicas()]
+    for state in info["replicas"]:
+        lines.append((_("Read replica %(name)s") % {"name": state["alias"]}, _replica_text(state)))
     emit(info, as_json, "\n".join(f"{k}: {v}" for k, v in lines))
+
+
+def _replica_text(state: dict) -> str:
+    from django.utils.translation import gettext as _
+
+    lag = {"seconds": number(state["lag_seconds"] or 0, None)}
+    if state["available"]:
+        return _("in use, %(seconds)s s behind the primary") % lag
+    reason = {"down": _("does not answer"), "not_standby": _("not a standby"),
+              "lagging": _("%(seconds)s s behind the primary") % lag}[state["problem"]]
+    return _("not used: %(reason)s") % {"reason": reason}
 
 
 @click.command("backup")

@@ -141,24 +141,35 @@ def replica_healthy(alias: str) -> bool:
 
 def probe(alias: str) -> bool:
     """Ask the replica itself whether it may serve reads now."""
+    state = replica_state(alias)
+    if state["problem"] == "down":
+        log.warning("replica %s unavailable, reading from the primary: %s", alias, state["error"])
+    elif state["problem"] == "not_standby":
+        log.warning("replica %s is not a standby (not in recovery); it is not used", alias)
+    elif state["problem"] == "lagging":
+        log.warning("replica %s lags %.1f s (bound %s s), reading from the primary", alias, state["lag_seconds"],
+                    settings.LINDUNG_REPLICA_MAX_LAG_SECONDS)
+    return state["available"]
+
+
+def replica_state(alias: str) -> dict:
+    """What the replica says of itself: available or why not (down, not_standby, lagging), and its lag."""
+    state = {"alias": alias, "available": False, "problem": "", "lag_seconds": None, "error": ""}
     conn = connections[alias]
     try:
         with conn.cursor() as cursor:
             cursor.execute(dialect.replica_state_sql())
             in_recovery, lag = cursor.fetchone()
     except DatabaseError as exc:
-        log.warning("replica %s unavailable, reading from the primary: %s", alias, exc)
         with contextlib.suppress(DatabaseError):
             conn.close()
-        return False
+        return {**state, "problem": "down", "error": str(exc).strip().splitlines()[0] if str(exc).strip() else ""}
+    state["lag_seconds"] = round(float(lag), 1)
     if not in_recovery:
-        log.warning("replica %s is not a standby (not in recovery); it is not used", alias)
-        return False
+        return {**state, "problem": "not_standby"}
     if lag > settings.LINDUNG_REPLICA_MAX_LAG_SECONDS:
-        log.warning("replica %s lags %.1f s (bound %s s), reading from the primary", alias, lag,
-                    settings.LINDUNG_REPLICA_MAX_LAG_SECONDS)
-        return False
-    return True
+        return {**state, "problem": "lagging"}
+    return {**state, "available": True}
 
 
 def forget_health() -> None:

@@ -4,6 +4,7 @@ The first tests decide routes without a database (the replica's health is given)
 against a real primary and hot standby, which CI starts (.ci/run passes LINDUNG_TEST_REPLICA_URL).
 """
 
+import re
 import time
 
 import pytest
@@ -200,3 +201,36 @@ def test_nothing_writes_to_the_standby(standby):
     assert statements and set(statements) <= {"SELECT"}, statements
     with pytest.raises(Exception, match="read-only"), transaction.atomic(using="replica1"):
         connections["replica1"].cursor().execute("UPDATE regions_region SET name = name WHERE code = '3525'")
+
+
+def _check(*args):
+    import json
+
+    from click.testing import CliRunner
+
+    from lindung.cli import main
+
+    result = CliRunner().invoke(main, ["check", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output) if "--json" in args else result.output
+
+
+@pytest.mark.django_db
+def test_lindung_check_names_the_files_folder_and_no_replica_when_none_is_configured(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "shared-files"
+    settings.LINDUNG_REPLICAS = []
+    data = _check("--json")
+    assert (data["files_dir"], data["replicas"]) == (str(tmp_path / "shared-files"), [])
+    assert f"Folder berkas: {tmp_path / 'shared-files'}" in _check()
+
+
+@needs_standby
+@pytest.mark.django_db(transaction=True, databases=["default", "replica1", "replica_down"])
+def test_lindung_check_says_which_replica_is_in_use_and_why_another_is_not(standby, settings):
+    settings.LINDUNG_REPLICAS = ["replica1", "replica_down"]
+    states = {s["alias"]: s for s in _check("--json")["replicas"]}
+    assert (states["replica1"]["available"], states["replica1"]["problem"]) == (True, "")
+    assert (states["replica_down"]["available"], states["replica_down"]["problem"]) == (False, "down")
+    text = _check()
+    assert re.search(r"Replika baca replica1: dipakai, tertinggal \d+(,\d)? detik dari server utama\n", text), text
+    assert "Replika baca replica_down: tidak dipakai: tidak menjawab" in text
