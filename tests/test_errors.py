@@ -96,10 +96,11 @@ def test_the_api_answers_a_refusal_with_its_status_message_and_field(client, jam
 
 # --- the command-line adapter --------------------------------------------------------------------
 
-def test_the_command_line_turns_any_refusal_into_one_line_and_exit_1(monkeypatch):
+def refusing_command(monkeypatch, refusal: Exception):
+    """Run ``lindung refuse``, a command that raises ``refusal``, as the console would."""
     @click.command("refuse")
     def refuse():
-        raise FundingError("Not enough budget.")
+        raise refusal
 
     main.add_command(refuse)
     try:
@@ -107,24 +108,18 @@ def test_the_command_line_turns_any_refusal_into_one_line_and_exit_1(monkeypatch
         assert result.exit_code == 0
         monkeypatch.setattr("lindung.cli.setup_django", lambda mode=None: None)
         monkeypatch.setattr("lindung.cli.activate_language", lambda lang: None)
-        result = CliRunner().invoke(main, ["refuse"])
+        return CliRunner().invoke(main, ["refuse"])
     finally:
         main.commands.pop("refuse", None)
+
+
+def test_the_command_line_turns_any_refusal_into_one_line_and_exit_1(monkeypatch):
+    result = refusing_command(monkeypatch, FundingError("Not enough budget."))
     assert result.exit_code == 1
     assert result.output.strip() == "Galat: Not enough budget."  # "Error:" in English (--lang en)
 
 
 def test_the_command_line_writes_a_refusal_of_several_lines_on_one(monkeypatch):
-    @click.command("refuse")
-    def refuse():
-        raise ReportRefused(["Period: required.", "Region: unknown code 99."])
-
-    main.add_command(refuse)
-    try:
-        monkeypatch.setattr("lindung.cli.setup_django", lambda mode=None: None)
-        monkeypatch.setattr("lindung.cli.activate_language", lambda lang: None)
-        result = CliRunner().invoke(main, ["refuse"])
-    finally:
-        main.commands.pop("refuse", None)
+    result = refusing_command(monkeypatch, ReportRefused(["Period: required.", "Region: unknown code 99."]))
     assert result.exit_code == 1
     assert result.output.strip() == "Galat: Period: required. Region: unknown code 99."
