@@ -171,6 +171,9 @@ def test_the_coverage_dashboard_api_and_console_filter_by_programme(gresik_progr
     assert [row["active"] for row in trend] == [8, 0]  # July is not paid
     outside = client.get("/api/v1/coverage/indicators", {"region": "352511", "programme": jambi.pk})
     assert outside.status_code == 422 and outside.json()["field"] == "programme"
+    for nonsense in ("9999999999999999", "abc"):
+        answer = client.get("/api/v1/coverage/indicators", {"region": "352511", "programme": nonsense})
+        assert answer.status_code == 422 and answer.json()["field"] == "programme", nonsense
 
     r = CliRunner().invoke(main, ["coverage", "--region", "352511", "--month", "2026-06", "--programme",
                                   str(programme.pk), "--json"])

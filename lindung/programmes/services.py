@@ -261,7 +261,7 @@ def coverage_filter_choices(access) -> list[tuple[str, str]]:
 
 def narrow_to_programme(access, value: str):
     """The user's access narrowed to a programme's workers, or None when it is not a programme in scope."""
-    programme = visible_programmes(access).filter(pk=int(value)).first() if value.isdigit() else None
+    programme = visible_programmes(access).filter(pk=int(value)).first() if value.isdigit() and len(value) <= 9 else None
     return ProgrammeAccess(access, programme) if programme is not None else None
 
 
