@@ -103,12 +103,15 @@ def test_the_rules_page_speaks_indonesian(client, national_admin):
 
     client.force_login(national_admin)
     html = client.get("/rules/").content.decode()
-    for raw in ("wage_cap.jkp", "apbd-province", "see docs/rules.md", "Paid by the employer", "No late fine"):
+    for raw in ("wage_cap.jkp", "apbd-province", "see docs/rules.md", "Paid by the employer", "No late fine",
+                "on JKK and JKM", "as amended by", "agent programme"):
         assert raw not in html, raw
     assert "Dibayar oleh pemberi kerja." in html and "batas upah JKP" in html
+    assert "PP 44/2015 tentang JKK dan JKM" in html  # legal references in the user's language too
     # every note shipped in rules.json has its Indonesian text
     rules = json.loads((Path(__file__).resolve().parent.parent / "lindung/rules/data/rules.json").read_text())
-    notes = {r["note"] for group in ("rates", "discounts", "parameters") for r in rules[group] if r.get("note")}
+    notes = {r[key] for group in ("rates", "discounts", "parameters") for r in rules[group] for key in ("note", "reference")
+             if r.get(key)}
     with translation.override("id"):
         untranslated = [n for n in notes if translation.gettext(n) == n]
     assert not untranslated, untranslated
