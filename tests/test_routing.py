@@ -234,3 +234,22 @@ def test_lindung_check_says_which_replica_is_in_use_and_why_another_is_not(stand
     text = _check()
     assert re.search(r"Replika baca replica1: dipakai, tertinggal \d+(,\d)? detik dari server utama\n", text), text
     assert "Replika baca replica_down: tidak dipakai: tidak menjawab" in text
+
+
+@needs_standby
+@pytest.mark.django_db(transaction=True, databases=["default", "replica1", "replica_down"])
+def test_a_streamed_worker_export_reads_its_rows_from_the_standby(standby, client, national_admin):
+    from .conftest import DADAPKUNING, create_worker
+
+    create_worker(DADAPKUNING, name="Sri Ekspor")
+    client.force_login(national_admin)
+    from lindung.people.models import Worker
+
+    with routing.replica_reads():
+        assert _replicated(lambda: Worker.objects.filter(name="Sri Ekspor").exists())
+    with CaptureQueriesContext(connections["replica1"]) as on_replica:
+        response = client.get("/workers/export.csv")
+        body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    assert response.status_code == 200 and "Sri Ekspor" in body
+    rows = [q for q in on_replica.captured_queries if '"people_worker"."name"' in q["sql"]]
+    assert rows, "the exported rows came from the primary"

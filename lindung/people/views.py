@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from lindung.audit import services as audit
 from lindung.errors import to_form
 from lindung.formatting import rupiah
+from lindung.routing import replica_view
 from lindung.tabular import DATE, ID, NUMBER, Column, export_response
 
 from .forms import WorkerForm, WorkerSearchForm
@@ -17,6 +18,7 @@ from .services import WorkerInvalid, open_worker, register_worker, search_worker
 
 
 @login_required
+@replica_view
 def worker_list(request):
     form = WorkerSearchForm(request.GET or None)
     q = request.GET.get("q", "")
@@ -96,6 +98,7 @@ def worker_edit(request, pk):
 
 
 @login_required
+@replica_view
 def worker_export(request):
     """The workers the user may see, as CSV or XLSX (``?format=xlsx``), through the one tabular writer:
     headers and labels in the user's language, NIKs as text, and only the fields the role may see
