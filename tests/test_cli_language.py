@@ -61,6 +61,10 @@ def commands(tmp_path) -> list[list[str]]:
     from lindung.funding.models import SponsorshipBatch
 
     waiting = SponsorshipBatch.objects.filter(state="proposed", funder__kind="regency").order_by("id").first().pk
+    from lindung.programmes.models import Programme
+
+    # Gresik's programme (ids differ between databases: PostgreSQL sequences are not reset between tests)
+    programme = str(Programme.objects.get(funder__region_id="3525", funder__kind="regency").pk)
     password = tmp_path / "sandi.txt"
     password.write_text("rahasia-panjang-123\n", encoding="utf-8")
     return [
@@ -70,9 +74,9 @@ def commands(tmp_path) -> list[list[str]]:
          "--as", "pemkab.gresik"],
         ["sponsorships", "approve", str(waiting), "--as", "pemkab.gresik", "--drop-covered"],
         ["payments", "open", "--as", "admin"],
-        ["programmes", "villages", "2", "3525112001=10", "--as", "admin"],
-        ["programmes", "attach", "2", str(waiting), "--as", "admin"],
-        ["programmes", "detach", "2", str(waiting), "--as", "admin"],
+        ["programmes", "villages", programme, "3525112001=10", "--as", "admin"],
+        ["programmes", "attach", programme, str(waiting), "--as", "admin"],
+        ["programmes", "detach", programme, str(waiting), "--as", "admin"],
         ["agents", "reassign", "agen.cerme", "agen.sukabumi", "--as", "admin"],
         ["report", "coverage", "--region", "3525", "--period", "2026-10", "--format", "xlsx", "--out",
          str(tmp_path / "cakupan.xlsx"), "--as", "admin"],
@@ -115,7 +119,7 @@ def commands(tmp_path) -> list[list[str]]:
         ["claims", "check", "--nik", claimant, "--event", "death", "--date", "2026-11-01"],
         ["deaths", "process"],
         ["programmes", "list", "--as", "admin"],
-        ["programmes", "progress", "2", "--as", "admin"],
+        ["programmes", "progress", programme, "--as", "admin"],
         ["agents", "commissions", "--month", "2026-11", "--as", "agen.cerme"],
         ["agents", "activity", "--as", "admin"],
         ["agents", "acquisition", "--as", "admin"],

@@ -36,8 +36,14 @@ def environment(path: Path) -> Path:
     return path
 
 
+def demo_environment() -> dict:
+    """The environment of someone who typed the README's commands: none of this test run's database or
+    settings (the demo keeps its embedded database even when the suite runs on PostgreSQL)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("LINDUNG_", "DATABASE_URL", "DJANGO_"))}
+
+
 def run(*args, **kwargs):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINDUNG_", "DATABASE_URL", "DJANGO_"))}
+    env = demo_environment()
     env.update(kwargs.pop("env", {}))
     return subprocess.run([str(a) for a in args], env=env, capture_output=True, text=True, timeout=600, **kwargs)
 
@@ -94,7 +100,7 @@ def test_the_test_command_beside_a_running_demo_leaves_it_styled(tmp_path):
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([demo_env / "bin" / "lindung", "serve", "--port", str(port)], cwd=checkout,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env={k: v for k, v in os.environ.items() if not k.startswith(("LINDUNG_", "DJANGO_"))})
+                              env=demo_environment())
     try:
         for _ in range(300):
             try:
