@@ -38,7 +38,8 @@ from django.utils.translation import gettext as _
 
 from lindung import dialect
 from lindung.errors import InvalidInput
-from lindung.months import add_months, first_of_month
+from lindung.months import add_months, first_of_month, month_span
+from lindung.months import today as calendar_today
 
 DEFAULT_AHEAD = 3  # months created ahead of the current one
 SUFFIX = re.compile(r"_p(\d{4})_(\d{2})$")
@@ -154,9 +155,6 @@ def ensure_partitions(*, ahead: int = DEFAULT_AHEAD, since: dt.date | None = Non
     database about to receive past months) to ``ahead`` months later, and one for every month that has
     rows waiting in the default partition. Idempotent."""
     conn = conn or default_connection
-    from lindung.months import month_span
-    from lindung.months import today as calendar_today
-
     current = first_of_month(today or calendar_today())
     first = min(first_of_month(since), current) if since else current
     wanted = set(month_span(first, (current.year - first.year) * 12 + current.month - first.month + ahead + 1))
@@ -228,10 +226,8 @@ def partition_by_month(schema_editor, table: str, key: str, *, ahead: int = DEFA
         timestamp = _key_is_timestamp(cursor, table, key)
         cursor.execute(f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS) PARTITION BY RANGE ({key})")
         cursor.execute(f"SELECT DISTINCT {_month_expr(key, timestamp)} FROM {table}")
-        from lindung.months import today
-
         months = {row[0] for row in cursor.fetchall()}
-        months |= {add_months(first_of_month(today()), n) for n in range(ahead + 1)}
+        months |= {add_months(first_of_month(calendar_today()), n) for n in range(ahead + 1)}
         for month in sorted(months):
             low, high = _bound(month, timestamp), _bound(add_months(month, 1), timestamp)
             cursor.execute(f"CREATE TABLE {partition_name(table, month)} PARTITION OF {new} "

@@ -5,7 +5,7 @@ its range in the OpenAPI schema and is refused with 422 before it reaches the da
 import calendar
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.conf import settings
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -75,8 +75,6 @@ Programs = Annotated[list[Annotated[str, Field(max_length=10, pattern=r"^[a-z]{2
 
 def choice(values):
     """One of these codes (an enumeration in the schema)."""
-    from typing import Literal
-
     return Literal[tuple(values)]
 
 

@@ -19,6 +19,7 @@ from ninja.errors import ValidationError
 
 from lindung.limits import date_window
 
+from . import fields
 from .auth import TokenAuth
 
 REFUSALS = {
@@ -94,8 +95,6 @@ def _message(error: dict) -> str:
 
 def _pattern_message(pattern: str) -> str:
     """What a pattern asks for, in words (``lindung.api.fields``)."""
-    from . import fields
-
     if fields.MONTH in pattern:
         return _("Must be a month written YYYY-MM between %(low)s and %(high)s.") % _window()
     if fields.DATE in pattern:

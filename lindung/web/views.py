@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST
+from django.views.defaults import page_not_found
 
 from lindung.coverage import charts
 from lindung.coverage.indicators import home_region, indicators, last_complete_month, trend
@@ -54,9 +55,6 @@ def set_language(request):
 
 def not_found(request, exception=None):
     """404: the API answers with its JSON error body (its schema says so), pages inside the layout."""
-    from django.http import JsonResponse
-    from django.views.defaults import page_not_found
-
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found, or outside your scope.")}, status=404)
     return page_not_found(request, exception)
