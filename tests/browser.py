@@ -1,6 +1,8 @@
 """Playwright driving Debian's Chromium (never a downloaded browser)."""
 
 import contextlib
+import os
+from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -38,3 +40,15 @@ def open_nav(page, href):
     elif not link.is_visible():
         link.locator("xpath=ancestor::div[contains(@class, 'nav-group')]/span[contains(@class, 'nav-head')]").hover()
     link.click()
+
+
+SHOTS = os.environ.get("LINDUNG_SCREENSHOTS")   # a folder to keep screenshots in, when set
+
+
+def shot(page, name):
+    """Screenshots of the page at desktop width and at 390 px, kept when LINDUNG_SCREENSHOTS names a folder."""
+    if SHOTS:
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})

@@ -2,28 +2,17 @@
 officer verifies, another submits and records BPJS's payment."""
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 
 from lindung.claims.models import Claim, LifeEvent
 
 from .billing_support import funder, month
-from .browser import browser_page, log_in, open_nav
+from .browser import browser_page, log_in, open_nav, shot
 from .claims_support import PDF, SUKABUMI_VILLAGE, pay_on_time
 from .conftest import create_worker, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("LINDUNG_SCREENSHOTS")   # a folder to keep screenshots in, when set
-
-
-def shot(page, name):
-    if SHOTS:
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_report_upload_verify_submit_and_record_payment(live_server, settings, tmp_path):

@@ -1,26 +1,14 @@
 """The API tokens page in a real browser: a branch officer finds an agent's token through the menu,
 revokes it, and the token no longer opens the API; the page fits a phone."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from lindung.accounts.models import ApiToken
 
-from .browser import browser_page, log_in, open_nav
+from .browser import browser_page, log_in, open_nav, shot
 from .conftest import JAMBI_VILLAGE, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("LINDUNG_SCREENSHOTS")   # a folder to keep screenshots in, when set
-
-
-def shot(page, name):
-    if SHOTS:
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_branch_officer_revokes_an_agents_token(live_server):
