@@ -28,6 +28,9 @@ Then it measures, one step after the other, each with the peak memory of this pr
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_scale .venv/bin/python benchmarks/bench_scale.py \\
         --workers 100000 --statement-payments 10000 --import-rows 20000        # smoke test
 
+A long run can be cut in two: ``--until billing`` generates and measures billing (steps 1–2) and leaves
+the database; ``--resume search,statement,coverage,import`` then measures the steps named on it.
+
 Peak memory is this process's resident size, sampled every 20 ms (the database server's memory is
 not included; the spreadsheet parser of the import runs in a child process, also not included).
 """
@@ -405,17 +408,36 @@ def measure_import(rows: int) -> None:
     print(f"    → ratio {import_s / copy_s:.2f} (goal ≤ {GOALS['import ratio']})", flush=True)
 
 
-def import_only(rows: int) -> None:
+STEPS = ("search", "statement", "coverage", "import")
+
+
+def resume(steps: list[str], payments: int, rows: int) -> None:
+    """The measured steps named, on the registry a previous run (``--until billing``) left in the database."""
     sys.path.insert(0, str(synthetic.ROOT))
     os.environ.update(LINDUNG_MODE="demo", LINDUNG_DATA_DIR=tempfile.mkdtemp(prefix="lindung-bench-scale-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
     import django
 
     django.setup()
+    from lindung.accounts.models import User
+
     workers = sql("SELECT COUNT(*) FROM people_worker")[0][0]
-    print(f"Registry of {workers:,} workers left by a previous run; load {load()}; "
+    print(f"Registry of {workers:,} workers left by a previous run; steps {', '.join(steps)}; load {load()}; "
           f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC", flush=True)
-    measure_import(rows)
+    started = time.monotonic()
+    if "search" in steps:
+        measure_search(User.objects.get(username="operator-gresik"))
+    if "statement" in steps:
+        measure_statement(MONTHS[2], payments)
+    if "coverage" in steps:
+        measure_coverage(MONTHS[1])
+    if "import" in steps and rows:
+        measure_import(rows)
+    print(f"Finished in {time.monotonic() - started:.0f}s  [load {load()}]", flush=True)
+    report()
+
+
+def report() -> None:
     for r in RESULTS:
         print("RESULT " + " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v!r}" for k, v in r.items()))
 
@@ -428,8 +450,11 @@ def main():
     parser.add_argument("--workers", type=int, default=10_000_000)
     parser.add_argument("--statement-payments", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=1_000_000)
-    parser.add_argument("--import-only", action="store_true",
-                        help="only step 5, on the registry a previous run left in the database")
+    parser.add_argument("--until", choices=["billing"],
+                        help="stop after the billing comparison, leaving the database for --resume")
+    parser.add_argument("--resume", metavar="STEPS",
+                        help=f"only these measured steps (comma-separated, of {','.join(STEPS)}), on the "
+                             "database a previous run left")
     parser.add_argument("--floor-month", choices=["first", "third"], default="third",
                         help="which month's billing run is compared with the INSERT … SELECT floor: the third "
                              "(after two months billed) or the first (earlier in a long run)")
@@ -442,8 +467,11 @@ def main():
     # A 1,000,000-row CSV is above the upload limit a web user gets (LINDUNG_UPLOAD_MAX_MB, default 25);
     # the benchmark measures speed, so it lifts it (read once, when the settings load).
     os.environ.setdefault("LINDUNG_UPLOAD_MAX_MB", "500")
-    if args.import_only:
-        return import_only(args.import_rows)
+    if args.resume:
+        steps = [name.strip() for name in args.resume.split(",")]
+        if unknown := set(steps) - set(STEPS):
+            parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+        return resume(steps, args.statement_payments, args.import_rows)
     n, payers = args.workers, min(args.statement_payments, args.workers)
     started = time.monotonic()
     label = synthetic.open_throwaway_database("bench-scale")
@@ -493,13 +521,15 @@ def main():
         print(f"    → {result.invoices:,} invoices, {result.lines:,} lines, steps {result.phases}", flush=True)
     else:
         measure_billing(MONTHS[2])
+    if args.until == "billing":
+        print(f"Stopped after billing in {time.monotonic() - started:.0f}s  [load {load()}]", flush=True)
+        return report()
     measure_statement(MONTHS[2], payers)
     measure_coverage(MONTHS[1])
     if args.import_rows:
         measure_import(args.import_rows)
     print(f"Finished in {time.monotonic() - started:.0f}s  [load {load()}]", flush=True)
-    for r in RESULTS:
-        print("RESULT " + " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v!r}" for k, v in r.items()))
+    report()
 
 
 if __name__ == "__main__":

@@ -2,11 +2,44 @@
 
 import datetime as dt
 import os
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _LiveServer(ThreadedWSGIServer):
+    """The live server of the browser tests. On SQLite the test database lives in memory, and every
+    request thread is handed the test's one connection: two requests at once (a page and a script's
+    fetch the browser starts beside it) would then run on one connection, and one's transaction would
+    meet the other's ("cannot start a transaction within a transaction"). There, requests take turns:
+    each holds the lock until its response is read in full. On PostgreSQL every thread has its own
+    connection and requests run side by side, as in production."""
+
+    _turn = threading.Lock()
+
+    def set_app(self, app):
+        if not self.connections_override:
+            return super().set_app(app)
+        turn = self._turn
+
+        def one_at_a_time(environ, start_response):
+            with turn:
+                response = app(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _LiveServer
 
 
 @pytest.fixture(scope="session")
