@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from lindung.coverage.models import Status
 from lindung import months
 from lindung.errors import DomainError, lines
 from lindung.months import month_label
+from lindung.paging import page_of
 from lindung.tabular import ID, MONTH, NUMBER, Column, export_response
 
 from .forms import ExportForm, FollowUpForm, MandateForm, ReturnFileForm, StateForm
@@ -67,7 +67,7 @@ def mandate_list(request):
                 else:
                     messages.success(request, _("Mandate registered."))
                     return redirect("autodebit-mandate", pk=mandate.pk)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 50)
     access.disclose(page.object_list, door="page:/autodebit/")
     return render(request, "autodebit/mandates.html", {
         "page": page, "form": form, "totals": totals_by_state(access), "states": MandateState.choices,

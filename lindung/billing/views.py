@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from lindung.funding.models import Funder
 from lindung.funding.scope import can_act_for
 from lindung.months import MonthField
 from lindung.redirects import back_to
+from lindung.paging import page_of
 from lindung.tabular import DATE, ID, MONTH, NUMBER, Column, export_response
 
 from . import payments as payment_services
@@ -56,7 +56,7 @@ def invoice_list(request):
     request.access.require("billing.view")
     qs = filtered_invoices(request)
     totals = qs.aggregate(total=Sum("total"), paid=Sum("paid"), n=Count("id"))
-    page = Paginator(qs.order_by("-month", "funder__name", "seq"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs.order_by("-month", "funder__name", "seq"), 50)
     return render(request, "billing/invoice_list.html", {
         "page": page, "totals": totals, "statuses": InvoiceStatus.choices, "query": request.GET.urlencode(),
         "filters": {k: request.GET.get(k, "") for k in ("month", "status", "q", "due")},
@@ -73,8 +73,7 @@ def invoice_detail(request, pk):
     summary = (lines.order_by().values("month", "program")
                .annotate(n=Count("id"), amount=Sum("amount"), paid=Sum("paid")).order_by("month", "program"))
     visible_count = lines.count()
-    page = Paginator(lines.select_related("worker", "worker__village", "price").order_by("month", "id"), 100) \
-        .get_page(request.GET.get("page"))
+    page = page_of(request, lines.select_related("worker", "worker__village", "price").order_by("month", "id"), 100)
     rows = [(line, access.nik_for_display(line.worker)) for line in page]
     access.disclose([line for line, _nik in rows], door="page:/billing/invoices/")
     funder = invoice.funder

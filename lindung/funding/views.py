@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from lindung.people.services import search_workers
 from lindung.redirects import back_to
 from lindung.regions.models import region_field
 from lindung.rules.choices import Program, SOURCE_OF_FUNDER_KIND
+from lindung.paging import page_of
 from lindung.tabular import Column, ID, MONTH, NUMBER, export_response
 
 from . import budget as budgets
@@ -41,7 +41,7 @@ from .scope import (
 
 def _disclosed_page(access, rows, per_page: int, request, door: str):
     """One page of rows showing workers, recorded as a disclosure of those workers."""
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    page = page_of(request, rows, per_page)
     page.object_list = list(page.object_list)
     access.disclose(page.object_list, door=door)
     return page
@@ -79,7 +79,7 @@ def funder_list(request):
     kind = request.GET.get("kind", "")
     if kind in FunderKind.values:
         funders = funders.filter(kind=kind)
-    page = Paginator(funders, 50).get_page(request.GET.get("page"))
+    page = page_of(request, funders, 50)
     return render(request, "funding/funder_list.html", {"page": page, "kind": kind, "kinds": FunderKind.choices})
 
 
@@ -126,7 +126,7 @@ def batch_list(request):
         batches = batches.filter(pk__in=[b.pk for b in to_approve])
     elif state in BatchState.values:
         batches = batches.filter(state=state)
-    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    page = page_of(request, batches, 50)
     return render(request, "funding/batch_list.html", {
         "page": page, "state": state, "states": BatchState.choices, "to_approve": to_approve,
         "to_approve_state": TO_APPROVE})

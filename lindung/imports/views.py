@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.audit import services as audit
 from lindung.errors import DomainError, to_form
+from lindung.paging import page_of
 
 from . import lifecycle
 from .columns import COLUMNS
@@ -42,7 +42,7 @@ def job_list(request):
     rejected = request.GET.get("rejected") == "1"
     if rejected:
         jobs = with_rejected_rows(jobs)
-    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
+    page = page_of(request, jobs, 30)
     return render(request, "imports/job_list.html", {"page": page, "rejected": rejected})
 
 
@@ -120,7 +120,7 @@ def detail(request, pk):
     if severity not in Severity.values:
         severity = Severity.ERROR
     issues = job.issues.filter(severity=severity).order_by("row", "id")
-    page = Paginator(issues, 100).get_page(request.GET.get("page"))
+    page = page_of(request, issues, 100)
     tabs = []
     if job.finished:  # each tab says how many rows (what the tiles count) and how many findings it lists
         found = {s: (rows, findings) for s, rows, findings in job.issues.order_by().values("severity").annotate(

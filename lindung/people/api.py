@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema, Status
 
 from lindung.routing import replica_view
 from lindung.api.fields import VILLAGE, Day, Id, Income, Page, Query, RegionText, choice, page_size, text
+from lindung.paging import bounded_count
 
 from .models import Ecosystem, Sector, Segment, Sex
 from .services import describe_nik, open_worker, register_worker, search_workers, update_worker
@@ -66,7 +67,8 @@ class WorkerOut(Schema):
 
 
 class WorkerPage(Schema):
-    count: int
+    count: int = Field(description="workers found, counted up to 10,000 (lindung.paging)")
+    more: bool = Field(description="true when more workers than `count` match: narrow the search")
     page: int
     results: list[WorkerOut]
 
@@ -91,7 +93,8 @@ def list_workers(request, q: Query = "", region: RegionText = "", page: Page = 1
     start = (page - 1) * page_size
     shown = list(qs[start:start + page_size])
     request.access.disclose(shown, door="api:/workers")
-    return {"count": qs.count(), "page": page, "results": [_out(request, w) for w in shown]}
+    count, more = bounded_count(qs)
+    return {"count": count, "more": more, "page": page, "results": [_out(request, w) for w in shown]}
 
 
 @router.post("/workers", response={201: WorkerOut}, summary="Register a worker")

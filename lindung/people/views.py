@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from lindung.audit import services as audit
 from lindung.errors import to_form
 from lindung.formatting import rupiah
+from lindung.paging import page_of
 from lindung.routing import replica_view
 from lindung.tabular import DATE, ID, NUMBER, Column, export_response
 
@@ -25,7 +25,7 @@ def worker_list(request):
     region = request.GET.get("region", "")
     flagged = request.GET.get("flagged") == "1"
     workers = search_workers(request.access, q=q, region=region, flagged=flagged)
-    page = Paginator(workers, 50).get_page(request.GET.get("page"))
+    page = page_of(request, workers, 50)
     request.access.disclose(page.object_list, door="page:/workers/")
     return render(request, "people/worker_list.html", {"form": form, "page": page, "q": q, "region": region,
                                                         "flagged": flagged})

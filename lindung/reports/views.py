@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.errors import DomainError, to_form, to_messages
+from lindung.paging import page_of
 
 from .catalogue import available, catalogue, default_region
 from .regulations import RegulationForm, add_regulation, remove_regulation, visible_regulations
@@ -20,7 +20,7 @@ def report_list(request, forms=None):
     access = request.access
     access.require("report.view")
     reports = [(r, (forms or {}).get(r.name) or r.form(access)) for r in available(access)]
-    page = Paginator(visible_runs(access).select_related("created_by"), 20).get_page(request.GET.get("page"))
+    page = page_of(request, visible_runs(access).select_related("created_by"), 20)
     return render(request, "reports/list.html", {"reports": reports, "page": page})
 
 
