@@ -72,3 +72,25 @@ def test_the_api_gives_the_bounded_count_and_more(five_aminahs, national_admin, 
     monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
     body = client.get("/api/v1/workers", {"q": "aminah"}).json()
     assert (body["count"], body["more"], len(body["results"])) == (3, True, 5)
+
+
+def test_a_first_page_that_holds_the_whole_list_is_one_query(five_aminahs):
+    rows = Worker.objects.filter(name_key__contains="AMINAH").order_by("name_key")
+    with CaptureQueriesContext(connection) as seen:
+        page = paging.paginate(rows, 50)
+        shown = [w.name for w in page]
+        assert (page.paginator.count, page.paginator.more, page.paginator.num_pages) == (5, False, 1)
+    assert shown == [f"Siti Aminah {n}" for n in range(1, 6)]
+    assert len(seen.captured_queries) == 1
+
+
+def test_a_longer_list_reads_its_first_page_once_and_counts_to_the_bound(five_aminahs):
+    rows = Worker.objects.filter(name_key__contains="AMINAH").order_by("name_key")
+    with CaptureQueriesContext(connection) as seen:
+        page = paging.paginate(rows, 2)
+        shown = [w.name for w in page]
+        assert (page.paginator.count, page.paginator.num_pages, page.has_next()) == (5, 3, True)
+    assert shown == ["Siti Aminah 1", "Siti Aminah 2"]
+    assert len(seen.captured_queries) == 2  # the page (and one row more), then the count
+    second = paging.paginate(rows, 2, "2")
+    assert [w.name for w in second] == ["Siti Aminah 3", "Siti Aminah 4"]

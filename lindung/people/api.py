@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema, Status
 
 from lindung.routing import replica_view
 from lindung.api.fields import VILLAGE, Day, Id, Income, Page, Query, RegionText, choice, page_size, text
-from lindung.paging import bounded_count
+from lindung.paging import paged
 
 from .models import Ecosystem, Sector, Segment, Sex
 from .services import describe_nik, open_worker, register_worker, search_workers, update_worker
@@ -90,11 +90,9 @@ def _out(request, worker) -> dict:
 def list_workers(request, q: Query = "", region: RegionText = "", page: Page = 1, page_size: page_size(500) = 50):
     """Search by name, or by NIK (full or leading digits) for roles that see full NIKs."""
     qs = search_workers(request.access, q=q, region=region)
-    start = (page - 1) * page_size
-    shown = list(qs[start:start + page_size])
-    request.access.disclose(shown, door="api:/workers")
-    count, more = bounded_count(qs)
-    return {"count": count, "more": more, "page": page, "results": [_out(request, w) for w in shown]}
+    shown = paged(qs, page, page_size)
+    request.access.disclose(shown.rows, door="api:/workers")
+    return {"count": shown.count, "more": shown.more, "page": page, "results": [_out(request, w) for w in shown.rows]}
 
 
 @router.post("/workers", response={201: WorkerOut}, summary="Register a worker")
