@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from lindung.accounts.access import Access
-from lindung.autodebit.models import Debit, Mandate, MandateState, Outcome, Reason
+from lindung.autodebit.models import Debit, Mandate, MandateState, Outcome, Reason, debit_reference
 from lindung.autodebit.services import (bank_for, export_debit_file, follow_up, import_return_file, open_failures,
                                         register_mandate)
 from lindung.billing.models import Channel, Invoice, Payment
@@ -134,6 +134,27 @@ def test_a_retried_debit_that_succeeds_replaces_the_failure(handed_over, gresik_
     assert result.debited == 1
     debit = Debit.objects.get(mandate=mandate)
     assert debit.outcome == Outcome.DEBITED and debit.payment.paid_on == dt.date(2026, 4, 27)
+
+
+def test_a_debit_whose_payment_was_typed_in_by_hand_keeps_that_payment(handed_over, gresik_branch_officer):
+    """The return file's successes are recorded all at once; a reference someone already recorded by hand
+    is not recorded twice (the unique reference), the debit points at that payment."""
+    _worker, _self_paid, mandate = handed_over
+    branch, bank = Access(gresik_branch_officer), bank_for("GENERIC")
+    bill(Access.console(), month("2026-04"))
+    text, _run = export_debit_file(branch, month("2026-04"), bank)
+    answer = returned(text, "00", "2026-04-20")
+    reference = debit_reference(mandate.pk, month("2026-04"))
+    april = Invoice.objects.get(funder=mandate.funder, month=month("2026-04"))
+    by_hand, _created = record_payment(april, amount=8_400, reference=reference, paid_on=dt.date(2026, 4, 20))
+
+    result = import_return_file(branch, bank, "a.csv", answer.encode())
+
+    assert result.debited == 1
+    assert Debit.objects.get(mandate=mandate).payment == by_hand
+    assert Payment.objects.filter(reference=reference).count() == 1
+    april.refresh_from_db()
+    assert (april.paid, april.status) == (8_400, "paid")
 
 
 def test_a_failure_and_a_retry_in_the_same_file_record_one_debit(handed_over, gresik_branch_officer):

@@ -88,8 +88,15 @@ def test_references_recorded_by_a_concurrent_import_are_duplicates_and_the_rest_
     first = import_statement(Access(national_admin), data, "bank.csv")
     assert (first.rows, first.recorded, first.duplicates) == (2, 1, 0)
 
-    # Another import recorded VA-1 and TRF-4 after this one looked: its check saw nothing.
-    monkeypatch.setattr(statements, "known_references", lambda references: set())
+    # Another import recorded VA-1 and TRF-4 after this one looked: its first check saw nothing; the
+    # uniqueness error of its insert makes it look again, and then it sees them.
+    real, looks = statements.known_references, []
+
+    def late(references):
+        looks.append(references)
+        return set() if len(looks) == 1 else real(references)
+
+    monkeypatch.setattr(statements, "known_references", late)
     overlapping = statement(("2025-02-10", "VA-1", "33600", invoices["regency"].virtual_account, ""),
                             ("2025-02-12", "TRF-4", "16800", "", "tanpa berita"),
                             ("2025-02-13", "VA-9", "16800", invoices["province"].virtual_account, ""))

@@ -22,11 +22,11 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindung import months
+from lindung import dialect, months
 from lindung.accounts.models import Role
 from lindung.audit import services as audit
-from lindung.billing.models import Channel, Invoice, InvoiceLine
-from lindung.billing.payments import record_payment
+from lindung.billing.models import Channel, InvoiceLine, Payment
+from lindung.billing.payments import PaymentPlan, record_payments
 from lindung.billing.scope import actor
 from lindung.billing.signals import payment_batch
 from lindung.errors import InvalidInput
@@ -352,30 +352,22 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
                                                 rows=len(planned))
         references = [line.reference for line, *_rest in planned]
         known = {}  # reference → Debit already recorded (by an earlier file, or a line above in this one)
-        for chunk in _chunks(references):
+        for chunk in dialect.chunks(references):
             known.update((d.reference, d) for d in Debit.objects.select_for_update().filter(reference__in=chunk))
-        locked = {}
-        for chunk in _chunks(sorted({invoice_id for *_rest, invoice_id in planned if invoice_id})):
-            locked.update(Invoice.objects.in_bulk(chunk))
-        touched, new_debits = set(), []
+        touched, new_debits, retried, to_pay = set(), [], [], []
         for line, mandate, month, invoice_id in planned:
             earlier = known.get(line.reference)
             if earlier is not None and (earlier.outcome == Outcome.DEBITED or not line.succeeded):
                 result.duplicates += 1
                 continue
-            payment = None
             if line.succeeded:
-                payment, _created = record_payment(
-                    locked[invoice_id], amount=line.amount, reference=line.reference,
-                    paid_on=line.on, channel=Channel.AUTODEBIT, user=user,
-                    note=_("auto-debit %(bank)s") % {"bank": bank.code})
                 result.debited += 1
             else:
                 result.failed += 1
                 touched.add(mandate.pk)
             values = {"mandate": mandate, "month": month, "outcome": Outcome.DEBITED if line.succeeded else Outcome.FAILED,
                       "amount": line.amount, "on": line.on, "reason_code": "" if line.succeeded else line.status,
-                      "reason": line.reason, "payment": payment, "return_file": result.file}
+                      "reason": line.reason, "payment": None, "return_file": result.file}
             if earlier is None:
                 debit = Debit(reference=line.reference, **values)
                 new_debits.append(debit)
@@ -383,9 +375,27 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
             elif earlier.pk is None:  # failed above in this same file, debited on a later line
                 for name, value in values.items():
                     setattr(earlier, name, value)
+                debit = earlier
             else:  # the bank retried a failed debit and it went through
-                Debit.objects.filter(pk=earlier.pk).update(**values)
+                retried.append((earlier.pk, values))
                 earlier.outcome = values["outcome"]
+                debit = values
+            if line.succeeded:
+                to_pay.append((debit, PaymentPlan(invoice_id=invoice_id, amount=line.amount, reference=line.reference,
+                                                  paid_on=line.on, channel=Channel.AUTODEBIT,
+                                                  note=_("auto-debit %(bank)s") % {"bank": bank.code})))
+        # Successes are recorded all at once (billing's ``record_payments``), in the file's order; a
+        # reference already recorded as a payment by hand keeps that payment, as ``record_payment`` would.
+        payments = _existing_payments([plan.reference for _debit, plan in to_pay])
+        payments.update((r.payment.reference, r.payment) for r in record_payments(
+            [plan for _debit, plan in to_pay if plan.reference not in payments], user=user))
+        for debit, plan in to_pay:
+            if isinstance(debit, dict):
+                debit["payment"] = payments[plan.reference]
+            else:
+                debit.payment = payments[plan.reference]
+        for pk, values in retried:
+            Debit.objects.filter(pk=pk).update(**values)
         Debit.objects.bulk_create(new_debits, batch_size=2_000)
         for mandate_id in sorted(touched):
             if _suspend_if_failing(mandates[mandate_id], user):
@@ -398,9 +408,11 @@ def import_return_file(access, bank: BankLayout, name: str, content: bytes) -> R
     return result
 
 
-def _chunks(values: list, size: int = 2_000):
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
+def _existing_payments(references: list[str]) -> dict:
+    found = {}
+    for chunk in dialect.chunks(references):
+        found.update((p.reference, p) for p in Payment.objects.filter(reference__in=chunk))
+    return found
 
 
 def _billed_invoices(keys: set[tuple[int, int, dt.date]]) -> dict[tuple[int, int, dt.date], int]:
@@ -410,7 +422,7 @@ def _billed_invoices(keys: set[tuple[int, int, dt.date]]) -> dict[tuple[int, int
     for worker_id, funder_id, month in keys:
         by_month.setdefault(month, []).append(worker_id)
     for month, workers in by_month.items():
-        for chunk in _chunks(sorted(set(workers))):
+        for chunk in dialect.chunks(sorted(set(workers))):
             rows = (InvoiceLine.objects.filter(worker_id__in=chunk, month=month)
                     .values_list("worker_id", "invoice__funder_id", "invoice_id"))
             for worker_id, funder_id, invoice_id in rows:

@@ -1,17 +1,17 @@
-"""Recording payments and allocating them to invoice lines.
+"""Recording payments: by hand, by an agent, or many at once from a statement or return file.
 
-A payment is allocated to its invoice's unpaid lines oldest month first (then in line order), so
-every worker-programme-month knows whether it is paid and on which day it became paid — coverage
-reads exactly that. The allocation is two UPDATE statements whatever the size of the invoice: a
-running total (window function) selects the lines the money pays in full; the remainder goes to the
-next line as a part payment. Money beyond the invoice's outstanding amount stays on the payment as a
-surplus for a person to resolve (moved to another invoice of the same funder, or refunded).
+Every payment goes through ``record_payments``, which allocates it to its invoice's lines with the
+one rule in ``allocation`` (oldest month first; beyond what the lines owe, a surplus stays on the
+payment for a person to resolve: moved to another invoice of the same funder, or refunded), writes the
+audit entries and tells coverage which lines were paid — for one payment or a hundred thousand, in a
+number of queries that does not grow with them.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +22,12 @@ from lindung.errors import DomainError
 from lindung.formatting import number
 from lindung.rules.services import agent_commission, commission_split
 
+from .allocation import allocate_lines, outstanding_on_lines, shares
 from .models import AgentCommission, Channel, Invoice, InvoiceLine, Payment
 from .scope import actor, can_collect_for, visible_invoices
 from .signals import lines_paid
 
-# Tables of the raw SQL below, named by their models.
-INVOICES, LINES = dialect.table(Invoice), dialect.table(InvoiceLine)
+BATCH = 1000  # rows per INSERT or UPDATE of a batch of payments
 
 
 class PaymentError(DomainError):
@@ -45,14 +45,32 @@ def check_reference(reference: str) -> str:
     return reference
 
 
-def record_payment(invoice: Invoice, *, amount: int, reference: str, paid_on: dt.date, channel: str = Channel.TRANSFER,
-                   user=None, collected_by=None, note: str = "", moved_from: Payment | None = None) -> tuple[Payment, bool]:
-    """Record money received for ``invoice`` and allocate it. Returns (payment, created).
+@dataclass
+class PaymentPlan:
+    """One payment for ``record_payments``: money received for ``invoice`` under a new reference."""
 
-    The reference is unique: a second call with the same reference returns the first payment and
-    changes nothing. Call without access checks only from trusted code (imports, the CLI); people go
-    through ``record_payment_as``.
-    """
+    invoice_id: int
+    amount: int
+    reference: str
+    paid_on: dt.date
+    channel: str = Channel.TRANSFER
+    note: str = ""
+    collected_by: object = None
+    moved_from: Payment | None = None
+
+
+@dataclass
+class Recorded:
+    """A payment ``record_payments`` recorded, its locked invoice, and what the invoice still owed
+    just before this payment (for a statement row's classification)."""
+
+    payment: Payment
+    invoice: Invoice
+    expected: int
+
+
+def check_payment(amount: int, reference: str, paid_on: dt.date) -> str:
+    """The checks every payment passes, by hand or in a batch; returns the reference, trimmed."""
     reference = check_reference(reference)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise PaymentError(_("The amount must be a whole number of rupiah above zero."))
@@ -63,76 +81,105 @@ def record_payment(invoice: Invoice, *, amount: int, reference: str, paid_on: dt
         limits.check_date(paid_on)
     except ValueError as exc:
         raise PaymentError(str(exc), "paid_on") from None
+    return reference
+
+
+def record_payment(invoice: Invoice, *, amount: int, reference: str, paid_on: dt.date, channel: str = Channel.TRANSFER,
+                   user=None, collected_by=None, note: str = "", moved_from: Payment | None = None) -> tuple[Payment, bool]:
+    """Record money received for ``invoice`` and allocate it. Returns (payment, created).
+
+    The reference is unique: a second call with the same reference returns the first payment and
+    changes nothing. Call without access checks only from trusted code (imports, the CLI); people go
+    through ``record_payment_as``.
+    """
+    reference = check_payment(amount, reference, paid_on)
     existing = Payment.objects.filter(reference=reference).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-            payment = Payment.objects.create(
-                reference=reference, invoice=locked, amount=amount, paid_on=paid_on, channel=channel,
-                collected_by=collected_by, recorded_by=user if getattr(user, "pk", None) else None,
-                note=note[:300], moved_from=moved_from)
-            allocate(locked, payment)
-            if collected_by is not None:
-                _record_commission(payment, collected_by, locked)
-            audit.record(user, audit.Action.CREATE, payment, region_code=locked.funder.region_id or "",
-                         summary=_("payment %(ref)s of Rp%(amount)s for %(invoice)s") % {
-                             "ref": reference, "amount": number(amount), "invoice": locked.number},
-                         changes={"amount": [None, amount], "allocated": [None, payment.allocated],
-                                  "surplus": [None, payment.surplus]})
+            recorded, = record_payments([PaymentPlan(
+                invoice_id=invoice.pk, amount=amount, reference=reference, paid_on=paid_on, channel=channel,
+                note=note, collected_by=collected_by, moved_from=moved_from)], user=user)
     except IntegrityError:
         # Recorded by someone else a moment ago (unique reference): that payment stands.
         existing = Payment.objects.filter(reference=reference).first()
         if existing is None:
             raise
         return existing, False
-    return payment, True
+    return recorded.payment, True
 
 
-def allocate(invoice: Invoice, payment: Payment, available: int | None = None) -> int:
-    """Apply ``available`` (default: the whole payment) to the invoice's unpaid lines, oldest month first.
+def record_payments(plans: list[PaymentPlan], *, user=None) -> list[Recorded]:
+    """Record many payments at once (a bank statement, an auto-debit return file) and allocate them with
+    the one rule (``allocation``), in a number of queries that does not grow with the number of payments.
 
-    ``invoice`` is the row the caller locked (``select_for_update``) in the current transaction."""
-    available = payment.amount if available is None else available
-    paid_on = dialect.date_param(payment.paid_on)
-    with connection.cursor() as cursor:
-        running = f"""
-            SELECT id, SUM(amount - paid) OVER (ORDER BY month, id) AS running
-            FROM {LINES} WHERE invoice_id = %s AND paid < amount"""
-        cursor.execute(f"SELECT COALESCE(MAX(running), 0) FROM ({running}) t WHERE t.running <= %s",
-                       [invoice.pk, available])
-        in_full = int(cursor.fetchone()[0])
-        if in_full:
-            cursor.execute(f"""
-                UPDATE {LINES} SET paid = amount, paid_on = %s, payment_id = %s
-                WHERE invoice_id = %s AND paid < amount
-                  AND id IN (SELECT id FROM ({running}) t WHERE t.running <= %s)""",
-                           [paid_on, payment.pk, invoice.pk, invoice.pk, available])
-        rest = available - in_full
-        part = 0
-        if rest:
-            cursor.execute(f"""
-                SELECT id, amount - paid FROM {LINES} WHERE invoice_id = %s AND paid < amount
-                ORDER BY month, id LIMIT 1""", [invoice.pk])
-            row = cursor.fetchone()
-            if row is not None:  # less than this line's outstanding, or it would have been paid in full
-                part = min(rest, int(row[1]))
-                cursor.execute(f"UPDATE {LINES} SET paid = paid + %s WHERE id = %s", [part, row[0]])
-    allocated = in_full + part
-    if allocated:
-        with connection.cursor() as cursor:
-            # The invoice row is locked by the caller, so its paid amount here is current: the status
-            # comes from the one rule (Invoice.status_for), not from a second copy of it in SQL.
-            invoice.paid += allocated
-            invoice.status = Invoice.status_for(invoice.total, invoice.paid)
-            cursor.execute(f"UPDATE {INVOICES} SET paid = paid + %s, status = %s WHERE id = %s",
-                           [allocated, invoice.status, invoice.pk])
-        Payment.objects.filter(pk=payment.pk).update(allocated=F("allocated") + allocated)
-        payment.allocated += allocated
-    if in_full:
-        lines_paid.send(sender=Payment, payment=payment)
-    return allocated
+    Payments to the same invoice are applied in the order given. The references must be new: one
+    recorded meanwhile fails the whole batch with ``IntegrityError`` (the caller's savepoint undoes it,
+    the caller looks again and retries without it). Run inside a transaction; the invoices are locked
+    in id order, so batches overlapping on invoices wait for each other instead of deadlocking. An agent
+    collecting (``collected_by``) earns a commission on the allocated part, as with one payment.
+    """
+    if not plans:
+        return []
+    references = [check_payment(p.amount, p.reference, p.paid_on) for p in plans]
+    with transaction.atomic(savepoint=False):
+        return _record(plans, references, user)
+
+
+def _record(plans: list[PaymentPlan], references: list[str], user) -> list[Recorded]:
+    locked = {}
+    for chunk in dialect.chunks(sorted({p.invoice_id for p in plans})):
+        locked.update((i.pk, i) for i in Invoice.objects.select_for_update(of=("self",)).select_related("funder")
+                      .filter(pk__in=chunk).order_by("pk"))
+    if len(locked) < len({p.invoice_id for p in plans}):
+        raise Invoice.DoesNotExist("An invoice to pay does not exist.")
+    owed = outstanding_on_lines(locked)
+    amounts_by_invoice = {}
+    for plan in plans:
+        amounts_by_invoice.setdefault(plan.invoice_id, []).append(plan.amount)
+    taken = {invoice_id: iter(shares(owed.get(invoice_id, 0), amounts))
+             for invoice_id, amounts in amounts_by_invoice.items()}
+    recorded_by = user if getattr(user, "pk", None) else None
+    recorded, stretches, money = [], [], {}
+    for plan, reference in zip(plans, references):
+        invoice = locked[plan.invoice_id]
+        share = next(taken[plan.invoice_id])
+        payment = Payment(reference=reference, invoice=invoice, amount=plan.amount, allocated=share,
+                          paid_on=plan.paid_on, channel=plan.channel, collected_by=plan.collected_by,
+                          recorded_by=recorded_by, note=plan.note[:300], moved_from=plan.moved_from)
+        recorded.append(Recorded(payment=payment, invoice=invoice, expected=invoice.total - invoice.paid))
+        invoice.paid += share
+        invoice.status = Invoice.status_for(invoice.total, invoice.paid)
+    Payment.objects.bulk_create([r.payment for r in recorded], batch_size=BATCH)
+    if recorded[0].payment.pk is None:  # a database that does not return the new ids (SQLite < 3.35)
+        ids = {}
+        for chunk in dialect.chunks(references):
+            ids.update(Payment.objects.filter(reference__in=chunk).values_list("reference", "pk"))
+        for r in recorded:
+            r.payment.pk = ids[r.payment.reference]
+    for r in recorded:
+        if r.payment.allocated:
+            start = money.get(r.invoice.pk, 0)
+            money[r.invoice.pk] = start + r.payment.allocated
+            stretches.append((r.payment.pk, r.invoice.pk, start, start + r.payment.allocated))
+    if stretches:
+        allocate_lines(stretches)
+        # The invoice rows are locked, so their paid amounts are current: the status comes from the
+        # one rule (Invoice.status_for), not from a second copy of it in SQL.
+        Invoice.objects.bulk_update([locked[i] for i in money], ["paid", "status"], batch_size=BATCH)
+        lines_paid.send(sender=Payment, payments=[(invoice_id, payment_id) for payment_id, invoice_id, *_r
+                                                  in stretches])
+    for r in recorded:
+        if r.payment.collected_by is not None:
+            _record_commission(r.payment, r.payment.collected_by, r.invoice)
+    audit.record_bulk(user, audit.Action.CREATE, Payment, (audit.Entry(
+        target_id=r.payment.pk, region_code=r.invoice.funder.region_id or "",
+        summary=_("payment %(ref)s of Rp%(amount)s for %(invoice)s") % {
+            "ref": r.payment.reference, "amount": number(r.payment.amount), "invoice": r.invoice.number},
+        changes={"amount": [None, r.payment.amount], "allocated": [None, r.payment.allocated],
+                 "surplus": [None, r.payment.surplus]}) for r in recorded))
+    return recorded
 
 
 def _record_commission(payment: Payment, agent, invoice: Invoice) -> AgentCommission:
@@ -217,5 +264,6 @@ def spent_for_budget(budget) -> int:
     ).aggregate(s=Sum("paid"))["s"] or 0)
 
 
-__all__ = ["PaymentError", "record_payment", "record_payment_as", "collect", "move_surplus", "allocate",
+__all__ = ["PaymentError", "PaymentPlan", "Recorded", "record_payment", "record_payments", "record_payment_as",
+           "collect", "move_surplus",
            "payments_in_scope", "spent_for_budget"]

@@ -1,7 +1,8 @@
 """What billing tells the rest of the system, after the change and inside its transaction.
 
 - ``lines_billed(sender=BillingRun, run=…)``: a run added invoice lines.
-- ``lines_paid(sender=Payment, payment=…)``: a payment completed invoice lines (``InvoiceLine.payment``).
+- ``lines_paid(sender=Payment, payments=[(invoice id, payment id), …])``: payments were allocated to invoice
+  lines, and may have completed some (``InvoiceLine.payment``); one signal for a whole batch.
 - ``batch_settled(sender=None)``: a ``payment_batch()`` block ended; receivers that postponed work
   for its payments (``in_batch()``) do it now, once.
 

@@ -1,9 +1,11 @@
 """Bank and payment-gateway statements: import a CSV, record what matches, list the rest.
 
 The file is read and every row validated first; errors are reported by row number and nothing is
-recorded. Then, in one transaction, each row whose reference is new is matched to an invoice — by the
+recorded. Then, in one transaction, the rows whose references are new are matched to invoices — by the
 virtual account, the invoice number in the account column, or an invoice number or virtual account in
-the description — and recorded as a payment. Each row is classified:
+the description — and recorded as payments, all at once: a few queries per thousand rows, not a dozen
+per row (``payments.record_payments``; a row paying an invoice an earlier row of the file paid too is
+applied after it). Each row is classified:
 
 - matched: the amount equals what was outstanding on the invoice;
 - under-paid / over-paid: recorded, and listed for a person to resolve;
@@ -36,7 +38,7 @@ from lindung.formatting import number, parse_rupiah
 
 from .models import Channel, Invoice, Match, Payment, Resolution, Statement, StatementRow, \
     invoice_id_from_virtual_account
-from .payments import PaymentError, move_surplus, record_payment
+from .payments import PaymentError, PaymentPlan, move_surplus, record_payment, record_payments
 from .scope import actor, visible_invoices, visible_statement_rows
 from .signals import payment_batch
 
@@ -49,6 +51,7 @@ COLUMNS = {
 }
 INVOICE_NUMBER = re.compile(r"INV-\d{6}-\d+-\d+", re.IGNORECASE)
 VIRTUAL_ACCOUNT = re.compile(r"\b88\d{14}\b")
+ROWS_PER_INSERT = 1000
 
 
 class StatementError(InvalidInput):
@@ -170,8 +173,9 @@ def parse_statement(text: str) -> list[ParsedRow]:
     return parsed
 
 
-def find_invoice(invoices, account: str, description: str) -> Invoice | None:
-    """The invoice a statement row pays, among ``invoices`` (the importer's scope)."""
+def invoice_candidates(account: str, description: str) -> list[tuple[str, object]]:
+    """What a statement row may name, in the order it is tried: ("pk", invoice id) for a virtual
+    account, ("number", invoice number) — the account column first, then the description."""
     candidates = []
     for text in (account, description):
         if not text:
@@ -185,11 +189,33 @@ def find_invoice(invoices, account: str, description: str) -> Invoice | None:
             candidates.append(("number", text.strip().upper()))
         for number in INVOICE_NUMBER.findall(text):
             candidates.append(("number", number.upper()))
-    for kind, value in candidates:
-        found = invoices.filter(**({"pk": value} if kind == "pk" else {"number__iexact": value})).first()
-        if found is not None:
-            return found
-    return None
+    return [(kind, value) for kind, value in candidates if value]
+
+
+def match_invoices(invoices, rows: list[ParsedRow]) -> list[int | None]:
+    """The invoice each statement row pays, among ``invoices`` (the importer's scope): the first of the
+    row's ``invoice_candidates`` that is there, or None. A few queries for the whole file (invoice
+    numbers are written in capitals, as billing runs number them)."""
+    candidates = [invoice_candidates(row.account, row.description) for row in rows]
+    ids = sorted({value for found in candidates for kind, value in found if kind == "pk"})
+    numbers = sorted({value for found in candidates for kind, value in found if kind == "number"})
+    present, by_number = set(), {}
+    for chunk in dialect.chunks(ids):
+        present.update(invoices.filter(pk__in=chunk).values_list("pk", flat=True))
+    for chunk in dialect.chunks(numbers):
+        by_number.update((number.upper(), pk) for pk, number in
+                         invoices.filter(number__in=chunk).values_list("pk", "number"))
+    matched = []
+    for found in candidates:
+        hits = (value if kind == "pk" and value in present else by_number.get(value) if kind == "number" else None
+                for kind, value in found)
+        matched.append(next((hit for hit in hits if hit is not None), None))
+    return matched
+
+
+def classify(amount: int, expected: int) -> str:
+    """A recorded statement row against what its invoice still owed just before it."""
+    return Match.MATCHED if amount == expected else Match.UNDERPAID if amount < expected else Match.OVERPAID
 
 
 def decode_statement(data: bytes) -> str:
@@ -234,22 +260,23 @@ def import_statement(access, data: bytes, name: str = "statement.csv") -> Import
             existing = Statement.objects.get(sha256=digest)
             return ImportResult(statement_id=existing.pk, already_imported=True, rows=existing.rows)
         result.statement_id = statement.pk
-        known = known_references([r.reference for r in parsed])
-        for row in parsed:
-            # A reference already recorded — earlier in this file, by another statement or by hand — is a
-            # duplicate, reported as such; the rest of the file is recorded.
-            if row.reference in known:
-                result.duplicates += 1
-                continue
-            known.add(row.reference)
+        references = [r.reference for r in parsed]
+        # A reference already recorded — by another statement, a return file or by hand — is a duplicate,
+        # reported as such; the rest of the file is recorded.
+        known = known_references(references)
+        while True:
             try:
                 with transaction.atomic():
-                    match = _apply(row, statement, invoices, user)
-            except IntegrityError:  # recorded by a concurrent import after ``known`` was read
-                result.duplicates += 1
-                continue
-            result.by_match[match] = result.by_match.get(match, 0) + 1
-            result.recorded += match != Match.UNMATCHED
+                    result.by_match = _record_rows([r for r in parsed if r.reference not in known], statement,
+                                                   invoices, user)
+                break
+            except IntegrityError:  # recorded meanwhile by someone else (by hand): look again, skip them
+                again = known_references(references)
+                if again <= known:
+                    raise
+                known |= again
+        result.recorded = sum(n for m, n in result.by_match.items() if m != Match.UNMATCHED)
+        result.duplicates = len(parsed) - sum(result.by_match.values())
         Statement.objects.filter(pk=statement.pk).update(duplicates=result.duplicates)
         audit.record(user, audit.Action.CREATE, statement, summary=_(
             "statement %(name)s: %(rows)d rows, %(recorded)d payments, %(dupes)d already recorded") % {
@@ -274,34 +301,54 @@ def with_row_counts(statements):
 
 def known_references(references: list[str]) -> set[str]:
     """References already recorded as payments or statement rows."""
-    known = set(Payment.objects.filter(reference__in=references).values_list("reference", flat=True))
-    known |= set(StatementRow.objects.filter(reference__in=references).values_list("reference", flat=True))
+    known = set()
+    for chunk in dialect.chunks(references):
+        known.update(Payment.objects.filter(reference__in=chunk).values_list("reference", flat=True))
+        known.update(StatementRow.objects.filter(reference__in=chunk).values_list("reference", flat=True))
     return known
 
 
-def _apply(row: ParsedRow, statement: Statement, invoices, user) -> str:
-    invoice = find_invoice(invoices, row.account, row.description)
-    record = StatementRow(statement=statement, row_number=row.row_number, reference=row.reference,
-                          paid_on=row.paid_on, amount=row.amount, account=row.account, description=row.description)
-    if invoice is None:
-        record.match = Match.UNMATCHED
-        record.save()
-        return record.match
-    _pay(record, invoice, user)
-    return record.match
+def _record_rows(rows: list[ParsedRow], statement: Statement, invoices, user) -> dict[str, int]:
+    """Record the rows of a statement whose references are new, all at once: match them to invoices,
+    record and allocate the payments (``record_payments``, in file order), write the statement rows.
+    Returns how many rows each match has."""
+    matched = match_invoices(invoices, rows)
+    plans = [PaymentPlan(invoice_id=invoice_id, amount=row.amount, reference=row.reference, paid_on=row.paid_on,
+                         channel=_channel(row.account), note=_note(statement.pk, row.row_number))
+             for row, invoice_id in zip(rows, matched) if invoice_id is not None]
+    recorded = iter(record_payments(plans, user=user))
+    records, counts = [], {}
+    for row, invoice_id in zip(rows, matched):
+        record = StatementRow(statement=statement, row_number=row.row_number, reference=row.reference,
+                              paid_on=row.paid_on, amount=row.amount, account=row.account,
+                              description=row.description, match=Match.UNMATCHED)
+        if invoice_id is not None:
+            paid = next(recorded)
+            record.invoice, record.payment, record.expected = paid.invoice, paid.payment, paid.expected
+            record.match = classify(row.amount, paid.expected)
+        records.append(record)
+        counts[record.match] = counts.get(record.match, 0) + 1
+    StatementRow.objects.bulk_create(records, batch_size=ROWS_PER_INSERT)
+    return counts
+
+
+def _channel(account: str) -> str:
+    return Channel.VIRTUAL_ACCOUNT if invoice_id_from_virtual_account(account) else Channel.TRANSFER
+
+
+def _note(statement_id: int, row_number: int) -> str:
+    return _("statement %(id)s row %(row)d") % {"id": statement_id, "row": row_number}
 
 
 def _pay(record: StatementRow, invoice: Invoice, user) -> None:
+    """Record an unmatched row a person assigned to ``invoice``."""
     invoice.refresh_from_db(fields=["total", "paid"])
     expected = invoice.total - invoice.paid
-    channel = Channel.VIRTUAL_ACCOUNT if invoice_id_from_virtual_account(record.account) else Channel.TRANSFER
     payment, _created = record_payment(invoice, amount=record.amount, reference=record.reference,
-                                       paid_on=record.paid_on, channel=channel, user=user,
-                                       note=_("statement %(id)s row %(row)d") % {"id": record.statement_id,
-                                                                                 "row": record.row_number})
+                                       paid_on=record.paid_on, channel=_channel(record.account), user=user,
+                                       note=_note(record.statement_id, record.row_number))
     record.invoice, record.payment, record.expected = invoice, payment, expected
-    record.match = (Match.MATCHED if record.amount == expected
-                    else Match.UNDERPAID if record.amount < expected else Match.OVERPAID)
+    record.match = classify(record.amount, expected)
     record.save()
 
 

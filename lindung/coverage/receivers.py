@@ -14,9 +14,15 @@ COVERED, INVOICES, LINES = dialect.table(CoveredMonth), dialect.table(Invoice), 
 
 
 @receiver(lines_paid, dispatch_uid="coverage-lines-paid")
-def follow_payment(sender, payment, **kwargs):
-    mark_dirty(f"SELECT DISTINCT worker_id FROM {LINES} WHERE invoice_id = %s AND payment_id = %s",
-               [payment.invoice_id, payment.pk])
+def follow_payments(sender, payments, **kwargs):
+    """The workers of the lines these (invoice id, payment id) pairs completed; found through the
+    invoice (the lines' index starts with it), a few thousand pairs a query."""
+    for chunk in dialect.chunks(sorted(payments), 2000):
+        invoice_ids, payment_ids = sorted({i for i, _p in chunk}), sorted({p for _i, p in chunk})
+        mark_dirty(f"""
+            SELECT DISTINCT worker_id FROM {LINES}
+            WHERE invoice_id IN ({", ".join(["%s"] * len(invoice_ids))})
+              AND payment_id IN ({", ".join(["%s"] * len(payment_ids))})""", [*invoice_ids, *payment_ids])
     if not in_batch():
         refresh_dirty()
 
