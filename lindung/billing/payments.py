@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from .scope import actor, can_collect_for, visible_invoices
 from .signals import lines_paid
 
 BATCH = 1000  # rows per INSERT or UPDATE of a batch of payments
+INVOICES = dialect.table(Invoice)
 
 
 class PaymentError(DomainError):
@@ -167,7 +168,9 @@ def _record(plans: list[PaymentPlan], references: list[str], user) -> list[Recor
         allocate_lines(stretches)
         # The invoice rows are locked, so their paid amounts are current: the status comes from the
         # one rule (Invoice.status_for), not from a second copy of it in SQL.
-        Invoice.objects.bulk_update([locked[i] for i in money], ["paid", "status"], batch_size=BATCH)
+        with connection.cursor() as cursor:
+            dialect.update_from_rows(cursor, INVOICES, "id", ["paid", "status"],
+                                     [(i, locked[i].paid, locked[i].status) for i in sorted(money)], BATCH)
         lines_paid.send(sender=Payment, payments=[(invoice_id, payment_id) for payment_id, invoice_id, *_r
                                                   in stretches])
     for r in recorded:
