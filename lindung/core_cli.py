@@ -102,13 +102,29 @@ def _replica_text(state: dict) -> str:
 @click.argument("target", type=click.Path(dir_okay=False, writable=True))
 def backup_command(target):
     """Back up the whole database to TARGET while Lindung keeps running (SQLite: online backup;
-    PostgreSQL: pg_dump custom format). The file is readable by its owner only."""
+    PostgreSQL: pg_dump custom format). The file is readable by its owner only. The backup holds every
+    worker's personal data, so it is recorded as one disclosure of the whole registry."""
+    from django.utils.translation import gettext as _
+
+    from lindung.accounts.access import Access
     from lindung.backup import backup
 
     path = backup(target)
-    from django.utils.translation import gettext as _
+    size = path.stat().st_size
+    Access.console().disclose(Access.EVERY_WORKER, door="cli:backup", export=True, details={
+        "file": str(path.resolve()), "bytes": size, "system_user": _system_user()})
+    click.echo(_("%(path)s (%(size)s bytes)") % {"path": path, "size": number(size)})
 
-    click.echo(_("%(path)s (%(size)s bytes)") % {"path": path, "size": number(path.stat().st_size)})
+
+def _system_user() -> str:
+    """The operating-system account that ran the command: the console acts as no Lindung user, so this
+    is who took the backup."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 @click.command("restore")

@@ -2,6 +2,7 @@
 last used, expiry); an administrator sees and revokes the tokens of the users in his scope, nobody else's."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -107,3 +108,63 @@ def test_the_command_line_revokes_through_the_same_service(people):
     assert AuditEntry.objects.filter(target_type="accounts.apitoken", target_id=str(token.pk)).exists()
     again = CliRunner().invoke(main, ["users", "revoke-token", str(token.pk)])
     assert again.exit_code != 0
+
+
+def test_a_branch_officer_issues_a_token_for_an_agent_shown_once_and_audited(people):
+    users, _keys = people
+    officer = page(users["cabang.gresik"])
+
+    response = officer.post("/account/tokens/", {"owner": "agen.cerme", "name": "aplikasi lapangan", "days": "30"})
+
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    key = re.search(r'id="new-token-key">(lin_[^<]+)<', html).group(1)
+    assert "hanya ditampilkan sekali ini" in html
+    token = ApiToken.objects.get(name="aplikasi lapangan")
+    assert token.user == users["agen.cerme"] and token.key_hash == ApiToken.hash(key)
+    assert round((token.expires_at - token.created_at).total_seconds() / 86400) == 30
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/workers").status_code == 200
+    entry = AuditEntry.objects.get(target_type="accounts.apitoken", target_id=str(token.pk))
+    assert entry.action == "create" and entry.actor == users["cabang.gresik"] and "agen.cerme" in entry.summary
+    # the secret is never shown again, to anyone
+    assert key not in officer.get("/account/tokens/").content.decode()
+    assert key not in page(users["agen.cerme"]).get("/account/tokens/").content.decode()
+
+
+def test_nobody_issues_a_token_for_an_account_outside_his_scope_or_without_the_permission(people):
+    users, _keys = people
+    response = page(users["cabang.gresik"]).post("/account/tokens/", {"owner": "desa.jambi", "name": "curian"})
+    assert response.status_code == 200 and "desa.jambi" in response.content.decode()
+    assert 'id="new-token-key"' not in response.content.decode()
+    operator = page(users["desa.dadapkuning"])
+    assert 'id="issue-form"' not in operator.get("/account/tokens/").content.decode()
+    assert operator.post("/account/tokens/", {"owner": "desa.dadapkuning", "name": "sendiri"}).status_code == 403
+    assert not ApiToken.objects.filter(name__in=["curian", "sendiri"]).exists()
+
+
+def test_the_command_line_issues_through_the_same_service(people):
+    from click.testing import CliRunner
+
+    from lindung.cli import main
+
+    users, _keys = people
+    result = CliRunner().invoke(main, ["users", "token", "desa.jambi", "--name", "skrip baru", "--days", "7"])
+    assert result.exit_code == 0, result.output
+    token = ApiToken.objects.get(name="skrip baru")
+    assert token.key_hash == ApiToken.hash(result.output.strip())
+    entry = AuditEntry.objects.get(target_type="accounts.apitoken", target_id=str(token.pk))
+    assert entry.action == "create" and entry.actor is None
+
+
+def test_the_list_is_paged_instead_of_cut(people):
+    users, _keys = people
+    admin = users["admin"]
+    for n in range(60):
+        ApiToken.issue(admin, f"batch {n:02d}")
+    first = page(admin).get("/account/tokens/").content.decode()
+    second = page(admin).get("/account/tokens/", {"page": 2}).content.decode()
+    shown = [name for name in [f"batch {n:02d}" for n in range(60)] + [f"skrip {u}" for u in users]]
+    on_first = {name for name in shown if f"{name}<" in first}
+    on_second = {name for name in shown if f"{name}<" in second}
+    assert len(on_first) == 50 and len(on_second) == 15 and not on_first & on_second
+    assert 'class="pager"' in first and "1 / 2" in first

@@ -1,5 +1,6 @@
 """The API tokens page in a real browser: a branch officer finds an agent's token through the menu,
-revokes it, and the token no longer opens the API; the page fits a phone."""
+revokes it, and the token no longer opens the API; he issues a new one for the agent, copies the secret
+shown once, and it opens the API; the page fits a phone."""
 
 import pytest
 
@@ -49,3 +50,30 @@ def page_status(base, key):
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def test_branch_officer_issues_a_token_and_it_opens_the_api(live_server):
+    make_user("cabang.gresik", "branch_officer", ["3525"])
+    make_user("agen.cerme", "agent", ["352511"])
+
+    with browser_page() as page:
+        log_in(page, live_server.url, "cabang.gresik")
+        open_nav(page, "/account/tokens/")
+        page.fill("#id_owner", "agen.cerme")
+        page.fill("#id_name", "aplikasi lapangan")
+        page.fill("#id_days", "30")
+        with page.expect_navigation():
+            page.click("#issue-form button[type=submit]")
+        notice = page.inner_text("#new-token")
+        assert "hanya ditampilkan sekali ini" in notice and "agen.cerme" in notice
+        key = page.inner_text("#new-token-key").strip()
+        assert key.startswith("lin_")
+        assert "aplikasi lapangan" in page.locator("tr", has_text="agen.cerme").inner_text()
+        shot(page, "tokens-issued")
+        page.set_viewport_size({"width": 390, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/account/tokens/")   # shown once: not on the page again
+        assert key not in page.content()
+
+    assert page_status(live_server.url, key) == 200

@@ -127,3 +127,116 @@ def test_the_reminders_page_and_export_are_on_the_workers_trail(world, monkeypat
     doors = doors_on(world, world["siti"])
     assert {"page:/reminders/", "export:/reminders/"} <= doors, doors
     assert "page:/reminders/" not in doors_on(world, world["budi"])  # nothing to remind him of
+
+
+def disclosure(door: str):
+    from lindung.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(target_id=door, target_type__startswith="disclosure.").get()
+    return entry, {int(s) for s in entry.subjects.values_list("target_id", flat=True)}
+
+
+def test_the_import_report_is_a_disclosure_of_everyone_on_the_list(world, settings, tmp_path):
+    """The report repeats every row of the list: Siti (already registered), Rina (registered by the import)
+    and two rows that never became workers (a damaged NIK, an impossible date) — the workers are the
+    entry's subjects and on their trail, the other two rows are counted."""
+    from lindung.imports.services import create_job, queue_job, run_job
+    from lindung.people.models import Worker
+
+    from .conftest import make_nik
+    from .imports_support import write_xlsx
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    born = dt.date(1990, 5, 6)
+    rina_nik = make_nik("352511", born, "F", 7)
+    path = write_xlsx(tmp_path / "cerme.xlsx", [
+        ["NIK", "Nama", "Tgl Lahir", "L/P", "Kode Desa"],
+        [world["siti"].nik, "Siti Aminah", dt.date(1985, 3, 12), "P", DADAPKUNING],
+        [rina_nik, "Rina Wati", born, "P", DADAPKUNING],
+        ["123", "Nik Rusak", born, "L", DADAPKUNING],
+        [make_nik("352511", born, "M", 8), "Tanggal Salah", "31/02/1990", "L", DADAPKUNING],
+    ])
+    officer = world["officer"]
+    job = run_job(queue_job(Access(officer), create_job(Access(officer), path)).pk)
+    rina = Worker.objects.get(nik=rina_nik)
+    client = Client()
+    client.force_login(officer)
+
+    assert client.get(f"/imports/{job.pk}/report.xlsx").status_code == 200
+
+    entry, subjects = disclosure("export:import report")
+    assert entry.actor == officer and entry.action == "export"
+    assert subjects == {world["siti"].pk, rina.pk}
+    assert entry.changes == {"door": "export:import report", "workers": 2, "unregistered": 2, "import": job.pk}
+    assert "export:import report" in doors_on(world, world["siti"]) and "export:import report" in doors_on(world, rina)
+    assert "export:import report" not in doors_on(world, world["budi"])   # not on the list
+
+
+def test_a_role_without_the_import_permission_gets_no_report(world, settings, tmp_path, csr_donor_user):
+    from lindung.audit.models import AuditEntry
+    from lindung.imports.services import create_job, queue_job, run_job
+
+    from .imports_support import write_xlsx
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write_xlsx(tmp_path / "cerme.xlsx", [["NIK", "Nama", "Tgl Lahir", "L/P", "Kode Desa"],
+                                                 [world["siti"].nik, "Siti Aminah", dt.date(1985, 3, 12), "P",
+                                                  DADAPKUNING]])
+    job = run_job(queue_job(Access.console(), create_job(Access.console(), path)).pk)
+    client = Client()
+    client.force_login(csr_donor_user)
+    assert client.get(f"/imports/{job.pk}/report.xlsx").status_code == 403
+    assert not AuditEntry.objects.filter(target_id="export:import report").exists()
+
+
+def test_the_back_office_audit_list_discloses_the_workers_its_entries_are_about(world):
+    """An entry about Siti shows her name and her changed phone; an entry about her sponsorship is about
+    her too. Budi's only entries are bulk disclosures, whose list shows a door and a count, not him."""
+    from lindung.audit import services as audit
+    from lindung.audit.models import AuditEntry
+
+    siti, admin = world["siti"], world["admin"]
+    audit.record(admin, audit.Action.UPDATE, siti, region_code=siti.village_id, summary=siti.name,
+                 changes={"phone": ["081234567890", "081298765432"]})
+    audit.record(None, audit.Action.UPDATE, Sponsorship.objects.get(worker=siti), summary="ended")
+    about_siti = AuditEntry.objects.get(target_type="people.worker", target_id=str(siti.pk))
+    client = back_office(world)
+
+    assert client.get("/admin/audit/auditentry/").status_code == 200
+    entry, subjects = disclosure("admin:/admin/audit/auditentry/")
+    assert entry.actor == admin and subjects == {siti.pk}
+    assert client.get(f"/admin/audit/auditentry/{about_siti.pk}/change/").status_code == 200
+    assert AuditEntry.objects.filter(target_id="admin:/admin/audit/auditentry/", subjects__target_id=str(siti.pk)
+                                     ).count() == 2
+    assert "admin:/admin/audit/auditentry/" in doors_on(world, siti)
+    assert "admin:/admin/audit/auditentry/" not in doors_on(world, world["budi"])
+
+
+def test_the_back_office_audit_list_is_closed_to_other_roles(world):
+    from lindung.audit.models import AuditEntry
+
+    client = Client()
+    client.force_login(world["officer"])
+    response = client.get("/admin/audit/auditentry/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert not AuditEntry.objects.filter(target_id="admin:/admin/audit/auditentry/").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_one_disclosure_of_the_whole_registry(world, tmp_path):
+    """The backup holds every worker: one entry with the number of workers and the file written, on the
+    trail of every worker registered before it — not of one registered after. (Committed data: SQLite's
+    online backup waits for an open write transaction to end.)"""
+    from lindung.people.models import Worker
+
+    target = tmp_path / "lindung.backup"
+    result = CliRunner().invoke(main, ["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    later = create_worker(DADAPKUNING, serial=9, name="Datang Kemudian", registered_by=world["agent"])
+
+    entry, subjects = disclosure("cli:backup")
+    assert entry.actor is None and entry.action == "export" and subjects == set()
+    assert entry.changes["workers"] == 2 == Worker.objects.count() - 1
+    assert entry.changes["file"] == str(target.resolve()) and entry.changes["bytes"] == target.stat().st_size
+    assert "cli:backup" in doors_on(world, world["siti"]) and "cli:backup" in doors_on(world, world["budi"])
+    assert "cli:backup" not in doors_on(world, later)

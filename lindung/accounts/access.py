@@ -308,13 +308,24 @@ class Access:
         """Searching by NIK digits confirms a guessed NIK, so only roles that see full NIKs may."""
         return self.sees_full_nik()
 
-    def disclose(self, rows, *, door: str, export: bool = False) -> None:
+    EVERY_WORKER = object()  # ``disclose(Access.EVERY_WORKER, ...)``: the act handed out the whole registry
+
+    def disclose(self, rows, *, door: str, export: bool = False, unregistered: int = 0,
+                 details: dict | None = None) -> None:
         """Record that ``door`` showed these workers' personal data to the user: one audit entry
         listing them, found again on each worker's own trail. ``rows`` are workers, rows pointing at
-        a worker (sponsorships, invoice lines, pool entries) or worker ids."""
+        a worker (sponsorships, invoice lines, pool entries) or worker ids; ``unregistered`` counts
+        people shown who are no registered worker (kept as a number, they have no trail).
+
+        ``Access.EVERY_WORKER`` stands for the whole registry (a backup): one entry with the number of
+        workers, on the trail of every worker registered before it, instead of millions of subjects."""
         if self.role is None:
             return
-        audit.disclosed(self.user, (_worker_of(row) for row in rows), door=door, export=export)
+        if rows is Access.EVERY_WORKER:
+            audit.disclosed_registry(self.user, self.worker_model.objects.count(), door=door, details=details)
+            return
+        audit.disclosed(self.user, (_worker_of(row) for row in rows), door=door, export=export,
+                        unregistered=unregistered, details=details)
 
     def token_owners(self) -> QuerySet:
         """Users whose API tokens this user may see and revoke: himself, and with ``token.manage`` the

@@ -60,12 +60,14 @@ def _password(password_file) -> str:
               help="Days until the token expires (default LINDUNG_TOKEN_DAYS, 90).")
 def token(username, name, days):
     """Issue an API bearer token for a user (shown once)."""
-    from .models import ApiToken, User
+    from .access import Access
+    from .models import User
+    from .services import issue_token
 
     user = User.objects.filter(username=username).first()
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
-    click.echo(ApiToken.issue(user, name, days=days))
+    click.echo(issue_token(Access.console(), user, name, days=days))
 
 
 @users.command("tokens")

@@ -1,5 +1,5 @@
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +52,29 @@ def visible_tokens(access):
     """API tokens of the users this user may manage (``Access.token_owners``), newest first per user."""
     return (ApiToken.objects.filter(user__in=access.token_owners()).select_related("user")
             .order_by("user__username", "-created_at", "-id"))
+
+
+NAME_LENGTH = ApiToken._meta.get_field("name").max_length
+
+
+def issue_token(access, owner: User, name: str, *, days: int | None = None) -> str:
+    """Issue an API token for ``owner`` (page, ``lindung users token``) and return its key, shown once and
+    never stored. Issuing needs ``token.manage`` and an owner among the accounts whose tokens the user
+    manages (``Access.token_owners``: himself, and every account for the national administrator, the
+    operators and agents of his regencies for a branch officer); an audit entry on the new token."""
+    access.require("token.manage")
+    name = " ".join(name.split())
+    if not name or len(name) > NAME_LENGTH:
+        raise ValidationError(_("A token needs a name of at most %(n)d characters.") % {"n": NAME_LENGTH})
+    if not access.token_owners().filter(pk=owner.pk).exists():
+        raise PermissionDenied(_("You do not manage the tokens of %(user)s.") % {"user": owner.username})
+    with transaction.atomic():
+        key = ApiToken.issue(owner, name, days=days)
+        token = ApiToken.objects.get(key_hash=ApiToken.hash(key))
+        audit.record(access.acting_user, audit.Action.CREATE, token, summary=_(
+            "API token %(name)s issued for %(user)s") % {"name": token.name, "user": owner.username},
+            changes={"expires_at": [None, token.expires_at.isoformat()]})
+    return key
 
 
 def revoke_token(access, token_id: int) -> ApiToken:

@@ -60,12 +60,15 @@ def _safe(value):
     return value if value is None or isinstance(value, (str, int, float, bool, list, dict)) else str(value)
 
 
-def disclosed(actor, workers, *, door: str, export: bool = False) -> AuditEntry | None:
+def disclosed(actor, workers, *, door: str, export: bool = False, unregistered: int = 0,
+              details: dict | None = None) -> AuditEntry | None:
     """One entry for a list, API page or export that showed these workers' personal data.
 
     ``workers`` are Worker objects (their village codes give the entry a region) or plain ids. The
     entry names the door and the number of workers; each worker is a subject of the entry, so
-    ``trail(worker)`` shows it.
+    ``trail(worker)`` shows it. ``unregistered`` counts people shown who are no registered worker (rows
+    of an uploaded list that matched nobody): they have no trail to join, so only their number is kept.
+    ``details`` adds what else identifies the disclosure (an import's number).
     """
     ids, villages = [], set()
     for w in workers:
@@ -75,18 +78,32 @@ def disclosed(actor, workers, *, door: str, export: bool = False) -> AuditEntry 
         else:
             ids.append(int(w))
     ids = sorted(set(ids))
-    if not ids:
+    if not ids and not unregistered:
         return None
     label = "export" if export else "list"
+    changes = {"door": door, "workers": len(ids), **({"unregistered": unregistered} if unregistered else {}),
+               **(details or {})}
     with transaction.atomic():
         entry = AuditEntry.objects.create(
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             action=Action.EXPORT if export else Action.VIEW, target_type=f"disclosure.{label}", target_id=door[:40],
-            region_code=_common_region(villages), summary=f"{door} ({len(ids)})"[:300],
-            changes={"door": door, "workers": len(ids)})
+            region_code=_common_region(villages), summary=f"{door} ({len(ids)})"[:300], changes=changes)
         AuditSubject.objects.bulk_create(
             [AuditSubject(entry=entry, target_type=WORKER, target_id=str(i)) for i in ids], batch_size=2000)
     return entry
+
+
+REGISTRY = "disclosure.registry"
+
+
+def disclosed_registry(actor, workers: int, *, door: str, details: dict | None = None) -> AuditEntry:
+    """One entry for an act that handed out the whole registry (``lindung backup``): ``workers`` is how
+    many workers it held. Listing ten million subjects would double the audit for one act, so the entry
+    names none; ``trail(worker)`` shows it on the trail of every worker registered before it."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None, action=Action.EXPORT,
+        target_type=REGISTRY, target_id=door[:40], summary=f"{door} ({workers})"[:300],
+        changes={"door": door, "workers": workers, **(details or {})})
 
 
 def event(actor, kind: str, *, summary: str, workers=(), region_code: str = "", changes: dict | None = None
@@ -130,14 +147,17 @@ def _common_region(codes: set[str]) -> str:
 
 
 def trail(obj: models.Model):
-    """Every entry about the object: those targeting it and the bulk disclosures that listed it."""
+    """Every entry about the object: those targeting it, the bulk disclosures that listed it and, for a
+    worker, the whole-registry disclosures (backups) made since he was registered."""
     label, pk = obj._meta.label_lower, str(obj.pk)
     listed = AuditSubject.objects.filter(entry=OuterRef("pk"), target_type=label, target_id=pk)
-    return (AuditEntry.objects.filter(Q(target_type=label, target_id=pk) | Exists(listed))
-            .select_related("actor"))
+    about = Q(target_type=label, target_id=pk) | Exists(listed)
+    if label == WORKER and getattr(obj, "created_at", None) is not None:
+        about |= Q(target_type=REGISTRY, at__gte=obj.created_at)
+    return AuditEntry.objects.filter(about).select_related("actor")
 
 
-__all__ = ["Action", "AuditEntry", "Entry", "record", "record_bulk", "diff", "disclosed", "event", "recent", "recent_subjects", "trail", "describe_changes"]
+__all__ = ["Action", "AuditEntry", "Entry", "record", "record_bulk", "diff", "disclosed", "disclosed_registry", "event", "recent", "recent_subjects", "trail", "describe_changes"]
 
 
 def describe_changes(model, changes: dict, shown=None) -> list[tuple[str, str, str]]:

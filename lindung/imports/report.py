@@ -2,6 +2,10 @@
 
 The village fixes the marked rows in this file and sends it back; rows already saved are then
 recognised by their NIK and left alone, so re-sending the whole file is safe.
+
+The report repeats every row of the list — NIKs, names, birth dates — so each download is a disclosure
+(``Access.disclose``): the workers whose NIK a row carries are its subjects, found again on their own
+trail, and the rows that match no registered worker (rejected, or a dry run) are counted.
 """
 
 from collections import defaultdict
@@ -13,8 +17,13 @@ from django.utils.translation import gettext as _
 
 from lindung.tabular import XlsxSheet
 
+from lindung.people.models import Worker
+
+from .columns import CellError, clean_nik
 from .models import ImportJob, RowIssue, Severity
 from .readers import open_table
+
+BATCH = 5000
 
 
 def report_path(job: ImportJob) -> Path:
@@ -60,3 +69,29 @@ def build_report(job: ImportJob) -> Path:
     tmp.chmod(0o600)
     tmp.replace(path)
     return path
+
+
+def people_shown(job: ImportJob) -> tuple[list[int], int]:
+    """(worker ids, rows matching nobody): who the report of ``job`` shows. A row is matched by the NIK in
+    the column mapped to NIK, read as the import reads it; a row without a readable NIK, or whose NIK is
+    no registered worker's, is counted as unregistered. Workers are looked up 5,000 NIKs at a time."""
+    column = next((int(index) for index, field in job.mapping.items() if field == "nik"), None)
+    niks, rows = [], 0
+    with closing(open_table(job.file.path, job.original_name).raw_rows()) as table:
+        for number, values in enumerate(table, start=1):
+            if number <= job.header_row or not any(v not in (None, "") for v in values):
+                continue
+            rows += 1
+            try:
+                nik = clean_nik(values[column]) if column is not None and column < len(values) else ""
+            except CellError:
+                nik = ""
+            if nik:
+                niks.append(nik)
+    ids, matched = set(), 0
+    for start in range(0, len(niks), BATCH):
+        batch = niks[start:start + BATCH]
+        found = dict(Worker.objects.filter(nik__in=set(batch)).order_by().values_list("nik", "id"))
+        matched += sum(1 for nik in batch if nik in found)
+        ids.update(found.values())
+    return sorted(ids), rows - matched

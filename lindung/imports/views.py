@@ -23,7 +23,7 @@ from .inbox import with_rejected_rows
 from .models import Severity, Status
 from .pipeline import Options
 from .readers import UnreadableFile, open_table, text_of
-from .report import build_report
+from .report import build_report, people_shown
 from .services import (
     create_job, earlier_import_of_same_file, queue_job, visible_jobs,
 )
@@ -155,12 +155,17 @@ def retry(request, pk):
 
 @login_required
 def report(request, pk):
+    """The error report: the whole list again with its findings, so a disclosure of everyone on it."""
+    request.access.require("import.run")
     job = _job(request, pk)
     if not job.finished or job.status != Status.DONE or job.file_purged_at:
         raise Http404
     path = build_report(job)
     audit.record(request.user, audit.Action.EXPORT, job, region_code=job.region_code,
                  summary=_("Error report of import #%(id)s downloaded") % {"id": job.pk})
+    workers, unregistered = people_shown(job)
+    request.access.disclose(workers, door="export:import report", export=True, unregistered=unregistered,
+                            details={"import": job.pk})
     name = f"{Path(job.original_name).stem}-lindung-{job.pk}.xlsx"
     return FileResponse(open(path, "rb"), as_attachment=True, filename=name,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
