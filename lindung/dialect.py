@@ -120,6 +120,26 @@ def roomy_sorts(cursor, megabytes: int = 256) -> None:
 
 
 @contextmanager
+def by_index(cursor):
+    """PostgreSQL, inside a transaction: the statements run inside find their rows through an index and
+    are not compiled first (JIT); afterwards both are back to the server's settings.
+
+    For look-ups of many keys whose rows per key the statistics cannot know. Invoice lines per invoice
+    run from two (a self-payer) to tens of thousands (a regency): for a thousand self-payers' invoices
+    the planner took the average, expected millions of lines, scanned the month's twenty million and
+    compiled the query beforehand — 5 s where the index answers in 0.1 s.
+    """
+    if not is_postgres():
+        yield
+        return
+    cursor.execute("SET LOCAL enable_seqscan = off")
+    cursor.execute("SET LOCAL jit = off")
+    yield
+    cursor.execute("RESET enable_seqscan")
+    cursor.execute("RESET jit")
+
+
+@contextmanager
 def sqlite_cache(target, megabytes: int):
     """On SQLite, a page cache of ``megabytes`` for the duration of a bulk job, then the previous size.
 

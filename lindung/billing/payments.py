@@ -165,7 +165,7 @@ def _record(plans: list[PaymentPlan], references: list[str], user) -> list[Recor
             money[r.invoice.pk] = start + r.payment.allocated
             stretches.append((r.payment.pk, r.invoice.pk, start, start + r.payment.allocated))
     if stretches:
-        allocate_lines(stretches)
+        allocate_lines(stretches, locked)
         # The invoice rows are locked, so their paid amounts are current: the status comes from the
         # one rule (Invoice.status_for), not from a second copy of it in SQL.
         with connection.cursor() as cursor:
