@@ -22,7 +22,7 @@ from lindung.errors import DomainError
 from lindung.formatting import number
 from lindung.rules.services import agent_commission, commission_split
 
-from .allocation import allocate_lines, outstanding_on_lines, shares
+from .allocation import allocate_lines, months_of, outstanding_on_lines, shares
 from .models import AgentCommission, Channel, Invoice, InvoiceLine, Payment
 from .scope import actor, can_collect_for, visible_invoices
 from .signals import lines_paid
@@ -171,8 +171,8 @@ def _record(plans: list[PaymentPlan], references: list[str], user) -> list[Recor
         with connection.cursor() as cursor:
             dialect.update_from_rows(cursor, INVOICES, "id", ["paid", "status"],
                                      [(i, locked[i].paid, locked[i].status) for i in sorted(money)], BATCH)
-        lines_paid.send(sender=Payment, payments=[(invoice_id, payment_id) for payment_id, invoice_id, *_r
-                                                  in stretches])
+        lines_paid.send(sender=Payment, payments=[(invoice_id, payment_id) for payment_id, invoice_id, *_r in stretches],
+                        months=months_of(locked[i] for i in money))
     for r in recorded:
         if r.payment.collected_by is not None:
             _record_commission(r.payment, r.payment.collected_by, r.invoice)

@@ -1,8 +1,9 @@
 """What billing tells the rest of the system, after the change and inside its transaction.
 
 - ``lines_billed(sender=BillingRun, run=…)``: a run added invoice lines.
-- ``lines_paid(sender=Payment, payments=[(invoice id, payment id), …])``: payments were allocated to invoice
-  lines, and may have completed some (``InvoiceLine.payment``); one signal for a whole batch.
+- ``lines_paid(sender=Payment, payments=[(invoice id, payment id), …], months=(first, last))``: payments
+  were allocated to invoice lines, and may have completed some (``InvoiceLine.payment``); one signal for
+  a whole batch. The lines lie in ``months`` (``allocation.months_of`` the invoices).
 - ``batch_settled(sender=None)``: a ``payment_batch()`` block ended; receivers that postponed work
   for its payments (``in_batch()``) do it now, once.
 

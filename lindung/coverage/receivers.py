@@ -1,5 +1,6 @@
 """Keep derived cover current as billing changes, inside billing's transaction."""
 
+from django.db import connection
 from django.dispatch import receiver
 
 from lindung import dialect
@@ -14,15 +15,18 @@ COVERED, INVOICES, LINES = dialect.table(CoveredMonth), dialect.table(Invoice), 
 
 
 @receiver(lines_paid, dispatch_uid="coverage-lines-paid")
-def follow_payments(sender, payments, **kwargs):
+def follow_payments(sender, payments, months, **kwargs):
     """The workers of the lines these (invoice id, payment id) pairs completed; found through the
-    invoice (the lines' index starts with it), a few thousand pairs a query."""
-    for chunk in dialect.chunks(sorted(payments), 2000):
-        invoice_ids, payment_ids = sorted({i for i, _p in chunk}), sorted({p for _i, p in chunk})
-        mark_dirty(f"""
-            SELECT DISTINCT worker_id FROM {LINES}
-            WHERE invoice_id IN ({", ".join(["%s"] * len(invoice_ids))})
-              AND payment_id IN ({", ".join(["%s"] * len(payment_ids))})""", [*invoice_ids, *payment_ids])
+    invoice (the lines' index starts with it) within the invoices' months, a few thousand pairs a query."""
+    first, last = (dialect.date_param(month) for month in months)
+    with connection.cursor() as cursor, dialect.by_index(cursor):
+        for chunk in dialect.chunks(sorted(payments), 2000):
+            invoice_ids, payment_ids = sorted({i for i, _p in chunk}), sorted({p for _i, p in chunk})
+            mark_dirty(f"""
+                SELECT DISTINCT worker_id FROM {LINES}
+                WHERE invoice_id IN ({", ".join(["%s"] * len(invoice_ids))})
+                  AND payment_id IN ({", ".join(["%s"] * len(payment_ids))}) AND month >= %s AND month <= %s""",
+                       [*invoice_ids, *payment_ids, first, last])
     if not in_batch():
         refresh_dirty()
 
