@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.audit.models import AuditEntry
 from lindung.audit.services import WORKER
 
-from .admin_disclosure import DisclosingAdmin
+from .admin_disclosure import DisclosingAdmin, ReadOnlyAdmin
 from .models import ApiToken, Role, User, validate_assignment
 
 
@@ -44,7 +44,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(DisclosingAdmin, admin.ModelAdmin):
+class AuditEntryAdmin(DisclosingAdmin, ReadOnlyAdmin):
     """The audit read in the back office. An entry about a worker carries his name in its summary and
     his NIK, birth date, phone and income in its changes, so the list and each opened entry are
     disclosures of the workers the entries are about (``DisclosingAdmin``). It is registered here, by
@@ -74,15 +74,6 @@ class AuditEntryAdmin(DisclosingAdmin, admin.ModelAdmin):
                 continue
             ids += model.objects.filter(pk__in=pks, worker__isnull=False).values_list("worker_id", flat=True)
         return [int(i) for i in ids if str(i).isdigit()]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _model(label: str):

@@ -4,7 +4,26 @@ A model admin that lists or opens rows about workers (the workers themselves, sp
 months, the waiting list, civil-registry messages) mixes in ``DisclosingAdmin``: each list page and
 each change page a user opens writes one disclosure entry through ``Access.disclose`` naming the workers
 shown, door ``admin:/admin/<app>/<model>/``, found again on every worker's own audit trail.
+
+Records the services write (budgets, batches, sponsorships, the audit itself) are shown in the back
+office but never added, changed or deleted there: ``ReadOnlyAdmin``.
 """
+
+from django.contrib import admin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A back-office page that shows rows and changes none."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 
 class DisclosingAdmin:

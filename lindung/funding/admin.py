@@ -4,7 +4,7 @@ shows them read-only."""
 
 from django.contrib import admin
 
-from lindung.accounts.admin_disclosure import DisclosingAdmin
+from lindung.accounts.admin_disclosure import DisclosingAdmin, ReadOnlyAdmin
 
 from .models import Budget, ReservedMonth, Funder, FunderKindSource, Sponsorship, SponsorshipBatch, WaitingEntry
 
@@ -23,33 +23,23 @@ class FunderKindSourceAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Budget)
-class BudgetAdmin(ReadOnly):
+class BudgetAdmin(ReadOnlyAdmin):
     list_display = ["funder", "fiscal_year", "source", "amount", "note"]
     list_filter = ["fiscal_year", "source"]
     search_fields = ["funder__name"]
 
 
 @admin.register(SponsorshipBatch)
-class SponsorshipBatchAdmin(ReadOnly):
+class SponsorshipBatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "funder", "origin", "state", "proposed_by", "approved_by", "created_at"]
     list_filter = ["state", "origin"]
     search_fields = ["funder__name", "note"]
 
 
 @admin.register(Sponsorship)
-class SponsorshipAdmin(DisclosingAdmin, ReadOnly):
+class SponsorshipAdmin(DisclosingAdmin, ReadOnlyAdmin):
     list_display = ["id", "funder", "worker", "programs", "start_month", "end_month", "state"]
     list_filter = ["state", "funding_source"]
     search_fields = ["funder__name", "worker__nik"]
@@ -57,7 +47,7 @@ class SponsorshipAdmin(DisclosingAdmin, ReadOnly):
 
 
 @admin.register(ReservedMonth)
-class CoveredMonthAdmin(DisclosingAdmin, ReadOnly):
+class CoveredMonthAdmin(DisclosingAdmin, ReadOnlyAdmin):
     list_display = ["month", "worker", "program", "funder", "funding_source"]
     list_filter = ["program", "funding_source"]
     list_select_related = ["funder", "worker"]
@@ -65,6 +55,6 @@ class CoveredMonthAdmin(DisclosingAdmin, ReadOnly):
 
 
 @admin.register(WaitingEntry)
-class WaitingEntryAdmin(DisclosingAdmin, ReadOnly):
+class WaitingEntryAdmin(DisclosingAdmin, ReadOnlyAdmin):
     list_display = ["worker", "since", "proposed_by", "closed_at"]
     list_select_related = ["worker", "proposed_by"]
